@@ -1,0 +1,112 @@
+/*
+ * The hash: scalar reference. This file is the specification (docs/hash.md
+ * describes it in prose); every SIMD backend must match it bit for bit, and
+ * tests/golden pins it. Changing anything here is a format change.
+ */
+#include "internal.h"
+
+/* splitmix64: expands the seed into keys (scalar, once per world). */
+static uint64_t splitmix64(uint64_t *state) {
+  uint64_t z = (*state += 0x9E3779B97F4A7C15ull);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
+}
+
+void synk_keys_init(synk_keys *k, uint64_t seed) {
+  uint64_t st = seed;
+  for (uint32_t j = 0; j < SYNK_HASH_WORDS; j += 2) {
+    uint64_t r = splitmix64(&st);
+    k->k[j] = (uint32_t)r;
+    k->k[j + 1] = (uint32_t)(r >> 32);
+  }
+  k->s0 = splitmix64(&st);
+  for (int i = 0; i < 4; i++) k->wk[i] = splitmix64(&st);
+}
+
+uint64_t synk_hash_words_ref(const synk_keys *k, const uint32_t *words, uint32_t nw) {
+  uint64_t acc = k->s0;
+  for (uint32_t j = 0; j + 1 < nw; j += 2)
+    acc += synk_pair(words[j], words[j + 1], k->k[j], k->k[j + 1]);
+  return synk_fin(acc);
+}
+
+/* Gather the hash words of the entity stored at id; returns the even count. */
+static uint32_t entity_words(const synk_world *w, uint32_t id, uint32_t *words) {
+  uint32_t n = 0;
+  words[n++] = id;
+  words[n++] = w->kind[id];
+  words[n++] = (uint32_t)w->x[id];
+  words[n++] = (uint32_t)w->y[id];
+  words[n++] = (uint32_t)w->z[id];
+  for (uint32_t p = 0; p < w->num_props; p++) words[n++] = (uint32_t)w->props[p][id];
+  if (n & 1) words[n++] = 0;
+  return n;
+}
+
+uint64_t synk_hash_entity_ref(const synk_world *w, uint32_t id) {
+  uint32_t words[SYNK_HASH_WORDS];
+  uint32_t n = entity_words(w, id, words);
+  return synk_hash_words_ref(&w->keys, words, n);
+}
+
+/* splitmix64's finalizer: the world-level mix (once per synk_hash call, so a
+ * 64x64 multiply is fine here). */
+static uint64_t mix64(uint64_t z) {
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
+}
+
+uint64_t synk_finalize_world(const synk_world *w, uint64_t sum) {
+  uint64_t h = mix64(sum + w->keys.wk[0]);
+  h = mix64(h ^ (w->frame + w->keys.wk[1]));
+  h = mix64(h ^ ((uint64_t)w->count + w->keys.wk[2]));
+  h = mix64(h ^ ((((uint64_t)w->cap << 8) | w->num_props) + w->keys.wk[3]));
+  return h;
+}
+
+/* ---- scalar kernels ------------------------------------------------------ */
+
+uint64_t synk_hash_range_scalar(const synk_world *w, uint32_t first, uint32_t count) {
+  uint64_t sum = 0;
+  uint32_t id = first, end = first + count;
+  while (id < end) {
+    uint32_t span = 64 - (id & 63);
+    if (span > end - id) span = end - id;
+    uint64_t bits = w->alive[id >> 6] >> (id & 63);
+    if (span < 64) bits &= (UINT64_C(1) << span) - 1;
+    while (bits) {
+      sum += synk_hash_entity_ref(w, id + (uint32_t)synk_ctz64(bits));
+      bits &= bits - 1;
+    }
+    id += span;
+  }
+  return sum;
+}
+
+void synk_hash_ids_scalar(const synk_world *w, const uint32_t *ids, size_t n, uint64_t *out) {
+  for (size_t i = 0; i < n; i++) out[i] = synk_hash_entity_ref(w, ids[i]);
+}
+
+uint64_t synk_motion_apply_scalar(synk_world *w, const uint32_t *ids, size_t n) {
+  uint64_t total = 0;
+  for (size_t i = 0; i < n; i++) {
+    uint32_t id = ids[i];
+    uint64_t before = synk_hash_entity_ref(w, id);
+    w->x[id] = synk_wrap_add(w->x[id], w->ax[id]);
+    w->y[id] = synk_wrap_add(w->y[id], w->ay[id]);
+    w->z[id] = synk_wrap_add(w->z[id], w->az[id]);
+    uint64_t diff = synk_hash_entity_ref(w, id) - before;
+    w->chunk[id / SYNK_CHUNK_IDS] += diff;
+    total += diff;
+  }
+  return total;
+}
+
+void synk_kernels_init_scalar(synk_kernels *k) {
+  k->name = "scalar";
+  k->hash_range = synk_hash_range_scalar;
+  k->hash_ids = synk_hash_ids_scalar;
+  k->motion_apply = synk_motion_apply_scalar;
+}

@@ -1,0 +1,199 @@
+/*
+ * synk internals shared by kernel/, arch/, tests/checkasm and tools/.
+ * Not installed, not part of the public API. Every symbol carries the synk_
+ * prefix; only the public header's functions are exported from a shared build.
+ */
+#ifndef SYNK_INTERNAL_H
+#define SYNK_INTERNAL_H
+
+#include "synk.h"
+
+#include <stdint.h>
+#include <string.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__)
+#  define SYNK_HIDDEN __attribute__((visibility("hidden")))
+#  define SYNK_INLINE static inline __attribute__((always_inline))
+#  define SYNK_LIKELY(x) __builtin_expect(!!(x), 1)
+#  define SYNK_UNLIKELY(x) __builtin_expect(!!(x), 0)
+#else
+#  define SYNK_HIDDEN
+#  define SYNK_INLINE static inline
+#  define SYNK_LIKELY(x) (x)
+#  define SYNK_UNLIKELY(x) (x)
+#endif
+
+/* Hash words per entity: id, kind, x, y, z, then up to 16 properties, padded
+ * to an even count (docs/hash.md). Keys exist for every word position. */
+#define SYNK_HASH_WORDS (5 + SYNK_MAX_PROPS + 1)
+/* Odd 32-bit multipliers of the entity finalizer (docs/hash.md). */
+#define SYNK_FIN_M1 0x9E3779B1u
+#define SYNK_FIN_M2 0x85EBCA77u
+
+/* The seed expanded into per-word keys; derived once at world creation. */
+typedef struct synk_keys {
+  uint32_t k[SYNK_HASH_WORDS]; /* word j of every entity is offset by k[j] (mod 2^32) */
+  uint64_t s0;                 /* start value of every entity accumulator */
+  uint64_t wk[4];              /* world finalization keys */
+} synk_keys;
+
+struct synk_world {
+  synk_allocator alloc;
+  uint32_t cap;          /* max_entities */
+  uint32_t num_props;
+  uint32_t nchunks;      /* ceil(cap / SYNK_CHUNK_IDS) */
+  uint32_t nwords;       /* ceil(cap / 64): alive / touched bitmap words */
+  uint32_t id_bits;      /* bits needed for cap-1 (radix passes) */
+  uint64_t seed;
+  uint64_t frame;
+  size_t count;
+  uint64_t sum;          /* wrapping sum of all chunk sums */
+  synk_keys keys;
+
+  /* state (SoA, indexed by id, 64-byte aligned, dead ids zero) */
+  int32_t *x, *y, *z;
+  uint32_t *kind;
+  int32_t *props[SYNK_MAX_PROPS];
+  uint64_t *alive;
+  uint64_t *chunk;       /* per-chunk wrapping sums of h(e) */
+
+  /* batch-motion scratch, sized once at creation (never allocated later) */
+  int32_t *ax, *ay, *az; /* coalesced deltas, indexed by id, valid while touched */
+  uint64_t *touched;     /* bitmap: id seen in the current batch (all 0 between calls) */
+  uint32_t *list;        /* distinct ids of the batch */
+  uint32_t *tmp;         /* radix sort buffer */
+
+  void *block;           /* the single allocation holding all of the above */
+};
+
+static inline int synk_alive(const synk_world *w, uint32_t id) {
+  return (int)((w->alive[id >> 6] >> (id & 63)) & 1u);
+}
+
+/* Wrapping int32 addition through unsigned arithmetic (no signed overflow). */
+static inline int32_t synk_wrap_add(int32_t a, int32_t b) {
+  uint32_t r = (uint32_t)a + (uint32_t)b;
+  int32_t out;
+  memcpy(&out, &r, sizeof out); /* two's complement bit pattern, no UB */
+  return out;
+}
+
+/* ---- the scalar reference: the normative definition of the hash -------- */
+
+/* Derive the keys from a seed (docs/hash.md). */
+SYNK_HIDDEN void synk_keys_init(synk_keys *k, uint64_t seed);
+/* h(e) of one entity from its words w[0..nw) (nw even: id, kind, x, y, z,
+ * props..., zero pad). */
+SYNK_HIDDEN uint64_t synk_hash_words_ref(const synk_keys *k, const uint32_t *words, uint32_t nw);
+/* h(e) of the entity stored at id (alive or not: it hashes what is stored). */
+SYNK_HIDDEN uint64_t synk_hash_entity_ref(const synk_world *w, uint32_t id);
+/* The entity finalizer, 64x32 multiplies only. */
+static inline uint64_t synk_mul64x32(uint64_t h, uint32_t c) {
+  return (h & 0xFFFFFFFFu) * c + (((h >> 32) * c) << 32);
+}
+static inline uint64_t synk_fin(uint64_t h) {
+  h ^= h >> 32;
+  h = synk_mul64x32(h, SYNK_FIN_M1);
+  h ^= h >> 29;
+  h = synk_mul64x32(h, SYNK_FIN_M2);
+  h ^= h >> 32;
+  return h;
+}
+/* One pair term: X = a + ka, Y = b + kb (mod 2^32); X*Y + (Y<<32 | X). */
+static inline uint64_t synk_pair(uint32_t a, uint32_t b, uint32_t ka, uint32_t kb) {
+  uint32_t X = a + ka, Y = b + kb;
+  return (uint64_t)X * Y + (((uint64_t)Y << 32) | X);
+}
+/* The part of h(e)'s accumulator that motion does not change: s0 plus every
+ * pair except (x, y) and (z, word5). Used to hash old and new positions with
+ * one shared computation; the sum is the same as the reference order's. */
+static inline uint64_t synk_hash_static_part(const synk_world *w, uint32_t id) {
+  const synk_keys *k = &w->keys;
+  uint64_t acc = k->s0 + synk_pair(id, w->kind[id], k->k[0], k->k[1]);
+  uint32_t np = w->num_props;
+  for (uint32_t p = 1; p < np; p += 2) {
+    uint32_t a = (uint32_t)w->props[p][id];
+    uint32_t b = p + 1 < np ? (uint32_t)w->props[p + 1][id] : 0;
+    acc += synk_pair(a, b, k->k[5 + p], k->k[6 + p]);
+  }
+  return acc;
+}
+/* word 5: property 0, or the zero pad when there are no properties. */
+static inline uint32_t synk_word5(const synk_world *w, uint32_t id) {
+  return w->num_props ? (uint32_t)w->props[0][id] : 0;
+}
+static inline uint64_t synk_hash_motion_part(const synk_keys *k, uint32_t x, uint32_t y,
+                                             uint32_t z, uint32_t w5) {
+  return synk_pair(x, y, k->k[2], k->k[3]) + synk_pair(z, w5, k->k[4], k->k[5]);
+}
+static inline int synk_ctz64(uint64_t v) {
+#if defined(__GNUC__)
+  return __builtin_ctzll(v);
+#else
+  int n = 0;
+  while (!(v & 1)) { v >>= 1; n++; }
+  return n;
+#endif
+}
+
+/* World finalization of the chunk-sum total. */
+SYNK_HIDDEN uint64_t synk_finalize_world(const synk_world *w, uint64_t sum);
+
+/* ---- kernel table -------------------------------------------------------- */
+
+typedef struct synk_kernels {
+  const char *name;
+  /* Wrapping sum of h(e) over live ids in [first, first + count);
+   * first + count <= cap. */
+  uint64_t (*hash_range)(const synk_world *w, uint32_t first, uint32_t count);
+  /* out[i] = h(stored entity ids[i]) for i < n; ids < cap (need not be alive). */
+  void (*hash_ids)(const synk_world *w, const uint32_t *ids, size_t n, uint64_t *out);
+  /* Apply coalesced motions: ids strictly increasing, all alive; the delta of
+   * id is (ax[id], ay[id], az[id]). Adds each entity's (new - old) hash to its
+   * chunk sum and returns the wrapping total of those differences. */
+  uint64_t (*motion_apply)(synk_world *w, const uint32_t *ids, size_t n);
+} synk_kernels;
+
+/* CPU feature bits (arch/x86/cpu.c, and the fixed flags of other targets). */
+enum {
+  SYNK_CPU_SSE2 = 1u << 0,
+  SYNK_CPU_SSE41 = 1u << 1,
+  SYNK_CPU_AVX = 1u << 2,
+  SYNK_CPU_AVX2 = 1u << 3,
+  SYNK_CPU_BMI2 = 1u << 4,
+  SYNK_CPU_AVX512F = 1u << 5,
+  SYNK_CPU_AVX512BW = 1u << 6,
+  SYNK_CPU_AVX512DQ = 1u << 7,
+  SYNK_CPU_AVX512VL = 1u << 8,
+  SYNK_CPU_NEON = 1u << 9,
+  SYNK_CPU_SIMD128 = 1u << 10
+};
+SYNK_HIDDEN uint32_t synk_cpu_detect(void);
+/* Names of the bits of synk_cpu_detect(), for `synk info`. */
+SYNK_HIDDEN size_t synk_cpu_flag_names(uint32_t flags, const char **names, size_t cap);
+
+/* The active table (selected at first use). */
+SYNK_HIDDEN const synk_kernels *synk_kernels_active(void);
+/* A full table for backend `name` (scalar reference first, then the ladder up
+ * to that backend), for cross-checks. Returns SYNK_E_ISA when the backend is
+ * unknown or not runnable here. */
+SYNK_HIDDEN synk_status synk_kernels_for(const char *name, synk_kernels *out);
+
+/* Scalar reference kernels. */
+SYNK_HIDDEN void synk_kernels_init_scalar(synk_kernels *k);
+SYNK_HIDDEN uint64_t synk_hash_range_scalar(const synk_world *w, uint32_t first, uint32_t count);
+SYNK_HIDDEN void synk_hash_ids_scalar(const synk_world *w, const uint32_t *ids, size_t n, uint64_t *out);
+SYNK_HIDDEN uint64_t synk_motion_apply_scalar(synk_world *w, const uint32_t *ids, size_t n);
+
+/* Per-ISA rungs (present when built). */
+SYNK_HIDDEN void synk_kernels_init_avx2(synk_kernels *k);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
