@@ -37,7 +37,7 @@ SYNK_INLINE V T_mul64x32(V h, V c) {
 
 typedef struct {
   V k[SYNK_HASH_WORDS];
-  V s0, m1, m2;
+  V s0, m1, m2, hi;
 } SYNK_TMPL(tkeys);
 
 SYNK_INLINE void T_keys(SYNK_TMPL(tkeys) *t, const synk_keys *k) {
@@ -45,12 +45,13 @@ SYNK_INLINE void T_keys(SYNK_TMPL(tkeys) *t, const synk_keys *k) {
   t->s0 = V_SET64(k->s0);
   t->m1 = V_SET64(SYNK_FIN_M1);
   t->m2 = V_SET64(SYNK_FIN_M2);
+  t->hi = V_SET64(0xFFFFFFFF00000000u);
 }
 
 SYNK_INLINE V T_fin(const SYNK_TMPL(tkeys) *t, V h) {
   h = V_XOR(h, V_SRL64(h, 32));
-  h = T_mul64x32(h, t->m1);
-  h = V_XOR(h, V_SRL64(h, 29));
+  h = V_ADD64(V_MUL32(h, t->m1), V_AND(h, t->hi)); /* lo*M1 + (hi << 32) */
+  h = V_XOR(h, V_SRL64(h, 32));
   h = T_mul64x32(h, t->m2);
   return V_XOR(h, V_SRL64(h, 32));
 }
@@ -98,23 +99,24 @@ static uint64_t SYNK_TMPL(synk_hash_range)(const synk_world *w, uint32_t first, 
   T_keys(&t, &w->keys);
   V acc = V_ZERO();
   uint32_t id = first, end = first + count;
-  /* head: up to W alignment, so blocks never straddle an alive word */
   uint64_t sum = 0;
-  if (id % W) {
-    uint32_t head = W - id % W;
+  /* head and tail that do not fill a 64-id alive word: scalar reference */
+  if (id & 63) {
+    uint32_t head = 64 - (id & 63);
     if (head > count) head = count;
     sum += synk_hash_range_scalar(w, id, head);
     id += head;
   }
-  while (id + W <= end) {
+  for (; id + 64 <= end; id += 64) {
     uint64_t word = w->alive[id >> 6];
-    if (!word && (id & 63) == 0 && id + 64 <= end) { /* 64 dead ids */
-      id += 64;
-      continue;
+    if (word == ~UINT64_C(0)) { /* all alive: no masks */
+      for (uint32_t b = 0; b < 64; b += W) acc = V_ADD64(acc, T_hash_block(w, &t, 1, id + b, NULL));
+    } else {
+      for (uint32_t b = 0; word; b += W, word >>= W) {
+        uint32_t bits = (uint32_t)word & ((1u << W) - 1);
+        if (bits) acc = V_ADD64(acc, V_AND(T_hash_block(w, &t, 1, id + b, NULL), V_MASK(bits)));
+      }
     }
-    uint32_t bits = (uint32_t)(word >> (id & 63)) & ((1u << W) - 1);
-    if (bits) acc = V_ADD64(acc, V_AND(T_hash_block(w, &t, 1, id, NULL), V_MASK(bits)));
-    id += W;
   }
   sum += V_HSUM(acc);
   if (id < end) sum += synk_hash_range_scalar(w, id, end - id);
@@ -132,7 +134,8 @@ static void SYNK_TMPL(synk_hash_ids)(const synk_world *w, const uint32_t *ids, s
 
 /* Move W entities by their coalesced deltas; returns new - old hash per lane. */
 SYNK_INLINE V T_motion_block(synk_world *w, const SYNK_TMPL(tkeys) *t, int contig,
-                             uint32_t id0, const uint32_t *ids) {
+                             uint32_t id0, const uint32_t *ids, const int32_t *dx,
+                             const int32_t *dy, const int32_t *dz) {
   V idv = contig ? V_IOTA(id0) : V_LOAD32(ids);
   V stat = T_static(w, t, idv, contig, id0, ids);
   V w5 = T_word5(w, contig, id0, ids);
@@ -140,9 +143,9 @@ SYNK_INLINE V T_motion_block(synk_world *w, const SYNK_TMPL(tkeys) *t, int conti
   V z = T_ld(w->z, contig, id0, ids);
   V before = T_fin(t, V_ADD64(stat, T_moving(t, x, y, z, w5)));
   /* wrapping add in 32-bit lanes: the upper halves stay 0 */
-  x = V_ADD32(x, T_ld(w->ax, contig, id0, ids));
-  y = V_ADD32(y, T_ld(w->ay, contig, id0, ids));
-  z = V_ADD32(z, T_ld(w->az, contig, id0, ids));
+  x = V_ADD32(x, V_LOAD32(dx));
+  y = V_ADD32(y, V_LOAD32(dy));
+  z = V_ADD32(z, V_LOAD32(dz));
   V after = T_fin(t, V_ADD64(stat, T_moving(t, x, y, z, w5)));
   if (contig) { /* a run of ids: straight stores */
     V_STORE32(w->x + id0, x);
@@ -162,7 +165,8 @@ SYNK_INLINE V T_motion_block(synk_world *w, const SYNK_TMPL(tkeys) *t, int conti
   return V_SUB64(after, before);
 }
 
-static uint64_t SYNK_TMPL(synk_motion_apply)(synk_world *w, const uint32_t *ids, size_t n) {
+static uint64_t SYNK_TMPL(synk_motion_apply)(synk_world *w, const uint32_t *ids, const int32_t *dx,
+                                             const int32_t *dy, const int32_t *dz, size_t n) {
   SYNK_TMPL(tkeys) t;
   T_keys(&t, &w->keys);
   V total = V_ZERO();
@@ -171,7 +175,8 @@ static uint64_t SYNK_TMPL(synk_motion_apply)(synk_world *w, const uint32_t *ids,
     const uint32_t *ib = ids + i;
     uint32_t id0 = ib[0];
     int contig = ib[W - 1] - id0 == W - 1;
-    V d = contig ? T_motion_block(w, &t, 1, id0, ib) : T_motion_block(w, &t, 0, id0, ib);
+    V d = contig ? T_motion_block(w, &t, 1, id0, ib, dx + i, dy + i, dz + i)
+                 : T_motion_block(w, &t, 0, id0, ib, dx + i, dy + i, dz + i);
     total = V_ADD64(total, d);
     if (id0 / SYNK_CHUNK_IDS == ib[W - 1] / SYNK_CHUNK_IDS) {
       w->chunk[id0 / SYNK_CHUNK_IDS] += V_HSUM(d);
@@ -182,6 +187,6 @@ static uint64_t SYNK_TMPL(synk_motion_apply)(synk_world *w, const uint32_t *ids,
     }
   }
   uint64_t sum = V_HSUM(total);
-  if (i < n) sum += synk_motion_apply_scalar(w, ids + i, n - i);
+  if (i < n) sum += synk_motion_apply_scalar(w, ids + i, dx + i, dy + i, dz + i, n - i);
   return sum;
 }

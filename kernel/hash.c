@@ -89,14 +89,15 @@ void synk_hash_ids_scalar(const synk_world *w, const uint32_t *ids, size_t n, ui
   for (size_t i = 0; i < n; i++) out[i] = synk_hash_entity_ref(w, ids[i]);
 }
 
-uint64_t synk_motion_apply_scalar(synk_world *w, const uint32_t *ids, size_t n) {
+uint64_t synk_motion_apply_scalar(synk_world *w, const uint32_t *ids, const int32_t *dx,
+                                  const int32_t *dy, const int32_t *dz, size_t n) {
   uint64_t total = 0;
   for (size_t i = 0; i < n; i++) {
     uint32_t id = ids[i];
     uint64_t before = synk_hash_entity_ref(w, id);
-    w->x[id] = synk_wrap_add(w->x[id], w->ax[id]);
-    w->y[id] = synk_wrap_add(w->y[id], w->ay[id]);
-    w->z[id] = synk_wrap_add(w->z[id], w->az[id]);
+    w->x[id] = synk_wrap_add(w->x[id], dx[i]);
+    w->y[id] = synk_wrap_add(w->y[id], dy[i]);
+    w->z[id] = synk_wrap_add(w->z[id], dz[i]);
     uint64_t diff = synk_hash_entity_ref(w, id) - before;
     w->chunk[id / SYNK_CHUNK_IDS] += diff;
     total += diff;

@@ -47,7 +47,6 @@ struct synk_world {
   uint32_t num_props;
   uint32_t nchunks;      /* ceil(cap / SYNK_CHUNK_IDS) */
   uint32_t nwords;       /* ceil(cap / 64): alive / touched bitmap words */
-  uint32_t id_bits;      /* bits needed for cap-1 (radix passes) */
   uint64_t seed;
   uint64_t frame;
   size_t count;
@@ -62,10 +61,13 @@ struct synk_world {
   uint64_t *chunk;       /* per-chunk wrapping sums of h(e) */
 
   /* batch-motion scratch, sized once at creation (never allocated later) */
-  int32_t *ax, *ay, *az; /* coalesced deltas, indexed by id, valid while touched */
+  uint32_t *acc;         /* 4 words per id, [unused, dx, dy, dz]: a batch's coalesced
+                            deltas; one cache line access per motion, one base pointer */
   uint64_t *touched;     /* bitmap: id seen in the current batch (all 0 between calls) */
-  uint32_t *list;        /* distinct ids of the batch */
-  uint32_t *tmp;         /* radix sort buffer */
+  uint64_t *touched_sum; /* bitmap: touched word w is nonzero (all 0 between calls) */
+  uint32_t nsum;         /* words of touched_sum */
+  uint32_t *sorted;      /* the batch's distinct ids, increasing */
+  int32_t *dx, *dy, *dz; /* their coalesced deltas, by position */
 
   void *block;           /* the single allocation holding all of the above */
 };
@@ -97,8 +99,8 @@ static inline uint64_t synk_mul64x32(uint64_t h, uint32_t c) {
 }
 static inline uint64_t synk_fin(uint64_t h) {
   h ^= h >> 32;
-  h = synk_mul64x32(h, SYNK_FIN_M1);
-  h ^= h >> 29;
+  h = (h & 0xFFFFFFFFu) * SYNK_FIN_M1 + (h & 0xFFFFFFFF00000000u); /* lo*M1 + hi<<32 */
+  h ^= h >> 32;
   h = synk_mul64x32(h, SYNK_FIN_M2);
   h ^= h >> 32;
   return h;
@@ -152,10 +154,11 @@ typedef struct synk_kernels {
   uint64_t (*hash_range)(const synk_world *w, uint32_t first, uint32_t count);
   /* out[i] = h(stored entity ids[i]) for i < n; ids < cap (need not be alive). */
   void (*hash_ids)(const synk_world *w, const uint32_t *ids, size_t n, uint64_t *out);
-  /* Apply coalesced motions: ids strictly increasing, all alive; the delta of
-   * id is (ax[id], ay[id], az[id]). Adds each entity's (new - old) hash to its
-   * chunk sum and returns the wrapping total of those differences. */
-  uint64_t (*motion_apply)(synk_world *w, const uint32_t *ids, size_t n);
+  /* Apply coalesced motions: ids strictly increasing, all alive; entity
+   * ids[i] moves by (dx[i], dy[i], dz[i]). Adds each entity's (new - old)
+   * hash to its chunk sum and returns the wrapping total of those differences. */
+  uint64_t (*motion_apply)(synk_world *w, const uint32_t *ids, const int32_t *dx,
+                           const int32_t *dy, const int32_t *dz, size_t n);
 } synk_kernels;
 
 /* CPU feature bits (arch/x86/cpu.c, and the fixed flags of other targets). */
@@ -187,10 +190,14 @@ SYNK_HIDDEN synk_status synk_kernels_for(const char *name, synk_kernels *out);
 SYNK_HIDDEN void synk_kernels_init_scalar(synk_kernels *k);
 SYNK_HIDDEN uint64_t synk_hash_range_scalar(const synk_world *w, uint32_t first, uint32_t count);
 SYNK_HIDDEN void synk_hash_ids_scalar(const synk_world *w, const uint32_t *ids, size_t n, uint64_t *out);
-SYNK_HIDDEN uint64_t synk_motion_apply_scalar(synk_world *w, const uint32_t *ids, size_t n);
+SYNK_HIDDEN uint64_t synk_motion_apply_scalar(synk_world *w, const uint32_t *ids, const int32_t *dx,
+                                              const int32_t *dy, const int32_t *dz, size_t n);
 
-/* Per-ISA rungs (present when built). */
+/* Per-ISA rungs (present when built; SYNK_HAVE_<ISA> says which). */
 SYNK_HIDDEN void synk_kernels_init_avx2(synk_kernels *k);
+SYNK_HIDDEN void synk_kernels_init_avx512(synk_kernels *k);
+SYNK_HIDDEN void synk_kernels_init_neon(synk_kernels *k);
+SYNK_HIDDEN void synk_kernels_init_wasm(synk_kernels *k);
 
 #ifdef __cplusplus
 }

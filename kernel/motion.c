@@ -1,9 +1,14 @@
 /*
  * Batch motion: validate -> coalesce -> order by id -> apply through the
  * kernel table. The result is defined as exactly that of synk_move on each
- * motion in order; since motions only add to positions (commutative, wrapping)
- * and the hash is a sum over entities, coalescing per entity and applying in
- * id order gives the same state and the same hash.
+ * motion in order; since motions only add to positions (commutative, wrapping
+ * mod 2^32) and the hash is a sum over entities, coalescing per entity and
+ * applying in id order gives the same state and the same hash.
+ *
+ * Small batches are sorted in registers. Larger ones coalesce into a dense
+ * per-id accumulator and take their order from a two-level "touched" bitmap:
+ * the ids come out sorted without a comparison sort, in
+ * O(n + distinct + span/4096).
  */
 #include "internal.h"
 
@@ -13,106 +18,82 @@ static inline int32_t as_i32(uint32_t v) {
   return r;
 }
 
-/* Batches with at most this many distinct ids are ordered by insertion sort;
- * chosen with bench case motion/batch peer-7x13 (100 distinct ids per batch
- * take the bitmap path, smaller ones are cheaper sorted in registers). */
-#define SMALL_SORT 32
+/* Batches of at most this many motions skip the bitmaps: insertion sort of a
+ * local copy is cheaper (bench case motion/batch with 32-motion batches). */
+#define SMALL_BATCH 32
 
-static void insertion_sort(uint32_t *a, size_t n) {
-  for (size_t i = 1; i < n; i++) {
-    uint32_t v = a[i];
+static synk_status validate_one(const synk_world *w, uint32_t id) {
+  if (SYNK_UNLIKELY(id >= w->cap)) return SYNK_E_RANGE;
+  if (SYNK_UNLIKELY(!synk_alive(w, id))) return SYNK_E_DEAD;
+  return SYNK_OK;
+}
+
+static synk_status apply_small(synk_world *w, const synk_motion *m, size_t n, size_t *bad_index) {
+  synk_motion s[SMALL_BATCH];
+  for (size_t i = 0; i < n; i++) {
+    synk_status st = validate_one(w, m[i].id);
+    if (st != SYNK_OK) {
+      if (bad_index) *bad_index = i;
+      return st;
+    }
+    /* insertion sort by id; equal ids keep their order (sums commute anyway) */
     size_t j = i;
-    while (j > 0 && a[j - 1] > v) {
-      a[j] = a[j - 1];
+    while (j > 0 && s[j - 1].id > m[i].id) {
+      s[j] = s[j - 1];
       j--;
     }
-    a[j] = v;
+    s[j] = m[i];
   }
-}
-
-/* LSD radix sort of distinct ids, 8 bits a pass; passes where every id has
- * the same digit are skipped. Returns the buffer holding the result. */
-static uint32_t *radix_sort(uint32_t *a, uint32_t *b, size_t n, uint32_t bits) {
-  uint32_t passes = (bits + 7) / 8;
-  size_t hist[4][256];
-  memset(hist, 0, sizeof hist);
+  uint32_t *ids = w->sorted;
+  size_t k = 0;
   for (size_t i = 0; i < n; i++) {
-    uint32_t v = a[i];
-    for (uint32_t p = 0; p < passes; p++) hist[p][(v >> (8 * p)) & 255]++;
-  }
-  for (uint32_t p = 0; p < passes; p++) {
-    size_t *h = hist[p];
-    if (h[(a[0] >> (8 * p)) & 255] == n) continue; /* all in one bucket */
-    size_t sum = 0;
-    for (int d = 0; d < 256; d++) {
-      size_t c = h[d];
-      h[d] = sum;
-      sum += c;
+    if (k && ids[k - 1] == s[i].id) {
+      w->dx[k - 1] = synk_wrap_add(w->dx[k - 1], s[i].dx);
+      w->dy[k - 1] = synk_wrap_add(w->dy[k - 1], s[i].dy);
+      w->dz[k - 1] = synk_wrap_add(w->dz[k - 1], s[i].dz);
+    } else {
+      ids[k] = s[i].id;
+      w->dx[k] = s[i].dx;
+      w->dy[k] = s[i].dy;
+      w->dz[k] = s[i].dz;
+      k++;
     }
-    for (size_t i = 0; i < n; i++) {
-      uint32_t v = a[i];
-      b[h[(v >> (8 * p)) & 255]++] = v;
-    }
-    uint32_t *t = a;
-    a = b;
-    b = t;
   }
-  return a;
+  w->sum += synk_kernels_active()->motion_apply(w, ids, w->dx, w->dy, w->dz, k);
+  return SYNK_OK;
 }
 
-/* Put the k distinct ids in increasing order and clear their touched bits.
- * [lo, hi] bounds them. Returns the array holding the sorted ids. */
-static const uint32_t *order_ids(synk_world *w, size_t k, uint32_t lo, uint32_t hi) {
-  uint64_t *touched = w->touched;
-  uint32_t *list = w->list;
-  size_t wlo = lo >> 6, whi = hi >> 6;
-  if (k > SMALL_SORT && whi - wlo + 1 <= 4 * k) {
-    /* dense: the touched bitmap already holds the order */
-    uint32_t *out = w->tmp;
-    size_t o = 0;
-    for (size_t wi = wlo; wi <= whi; wi++) {
-      uint64_t bits = touched[wi];
-      if (!bits) continue;
-      touched[wi] = 0;
-      uint32_t base = (uint32_t)(wi << 6);
-      while (bits) {
-        out[o++] = base + (uint32_t)synk_ctz64(bits);
-        bits &= bits - 1;
-      }
-    }
-    return out;
+/* Clear the touched bits that motions m[0..n) set (all their ids are valid). */
+static void clear_touched(synk_world *w, const synk_motion *m, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    w->touched[m[i].id >> 6] = 0;
+    w->touched_sum[m[i].id >> 12] = 0;
   }
-  for (size_t i = 0; i < k; i++) touched[list[i] >> 6] = 0;
-  if (k <= SMALL_SORT) {
-    insertion_sort(list, k);
-    return list;
-  }
-  return radix_sort(list, w->tmp, k, w->id_bits);
 }
 
 synk_status synk_apply_motions(synk_world *w, const synk_motion *m, size_t n, size_t *bad_index) {
   if (!w || (!m && n)) return SYNK_E_ARG;
   if (n == 0) return SYNK_OK;
+  if (n <= SMALL_BATCH) return apply_small(w, m, n, bad_index);
+
   const uint32_t cap = w->cap;
   const uint64_t *alive = w->alive;
-  uint64_t *touched = w->touched;
-  int32_t *ax = w->ax, *ay = w->ay, *az = w->az;
-  uint32_t *list = w->list;
-  size_t k = 0, i = 0;
-  uint32_t lo = UINT32_MAX, hi = 0;
-  synk_status st = SYNK_OK;
+  uint64_t *touched = w->touched, *tsum = w->touched_sum;
+  uint32_t *acc = w->acc;
+  uint32_t slo = UINT32_MAX, shi = 0; /* range of touched_sum words in use */
+  size_t i = 0;
 
-  /* validate + coalesce in one pass; consecutive repeats of one id are summed
-   * in registers first */
+  /* pass 1: validate + coalesce; consecutive repeats of one id are summed in
+   * registers first (the "1000 motions on one entity" case) */
   while (i < n) {
     uint32_t id = m[i].id;
-    if (SYNK_UNLIKELY(id >= cap)) {
-      st = SYNK_E_RANGE;
-      break;
-    }
-    if (SYNK_UNLIKELY(!((alive[id >> 6] >> (id & 63)) & 1))) {
-      st = SYNK_E_DEAD;
-      break;
+    synk_status st = SYNK_OK;
+    if (SYNK_UNLIKELY(id >= cap)) st = SYNK_E_RANGE;
+    else if (SYNK_UNLIKELY(!((alive[id >> 6] >> (id & 63)) & 1))) st = SYNK_E_DEAD;
+    if (SYNK_UNLIKELY(st != SYNK_OK)) {
+      clear_touched(w, m, i);
+      if (bad_index) *bad_index = i;
+      return st;
     }
     uint32_t sx = (uint32_t)m[i].dx, sy = (uint32_t)m[i].dy, sz = (uint32_t)m[i].dz;
     size_t j = i + 1;
@@ -122,29 +103,54 @@ synk_status synk_apply_motions(synk_world *w, const synk_motion *m, size_t n, si
       sz += (uint32_t)m[j].dz;
       j++;
     }
+    uint32_t *a = acc + (size_t)id * 4;
     uint64_t bit = UINT64_C(1) << (id & 63);
-    if (!(touched[id >> 6] & bit)) {
-      touched[id >> 6] |= bit;
-      list[k++] = id;
-      ax[id] = as_i32(sx);
-      ay[id] = as_i32(sy);
-      az[id] = as_i32(sz);
-      lo = id < lo ? id : lo;
-      hi = id > hi ? id : hi;
+    uint64_t word = touched[id >> 6];
+    if (!(word & bit)) {
+      if (!word) { /* first id of this 64-id word: mark it in the summary */
+        uint32_t sw = id >> 12;
+        tsum[sw] |= UINT64_C(1) << ((id >> 6) & 63);
+        slo = sw < slo ? sw : slo;
+        shi = sw > shi ? sw : shi;
+      }
+      touched[id >> 6] = word | bit;
+      a[1] = sx;
+      a[2] = sy;
+      a[3] = sz;
     } else {
-      ax[id] = as_i32((uint32_t)ax[id] + sx);
-      ay[id] = as_i32((uint32_t)ay[id] + sy);
-      az[id] = as_i32((uint32_t)az[id] + sz);
+      a[1] += sx;
+      a[2] += sy;
+      a[3] += sz;
     }
     i = j;
   }
-  if (st != SYNK_OK) {
-    for (size_t q = 0; q < k; q++) touched[list[q] >> 6] = 0;
-    if (bad_index) *bad_index = i;
-    return st;
+
+  /* pass 2: the bitmaps give the distinct ids in increasing order; gather
+   * their deltas by position and leave the bitmaps zero */
+  uint32_t *ids = w->sorted;
+  int32_t *dx = w->dx, *dy = w->dy, *dz = w->dz;
+  size_t k = 0;
+  for (uint32_t sw = slo; sw <= shi; sw++) {
+    uint64_t sbits = tsum[sw];
+    tsum[sw] = 0;
+    while (sbits) {
+      uint32_t wi = (sw << 6) + (uint32_t)synk_ctz64(sbits);
+      sbits &= sbits - 1;
+      uint64_t bits = touched[wi];
+      touched[wi] = 0;
+      while (bits) {
+        uint32_t id = (wi << 6) + (uint32_t)synk_ctz64(bits);
+        bits &= bits - 1;
+        const uint32_t *a = acc + (size_t)id * 4;
+        ids[k] = id;
+        dx[k] = as_i32(a[1]);
+        dy[k] = as_i32(a[2]);
+        dz[k] = as_i32(a[3]);
+        k++;
+      }
+    }
   }
 
-  const uint32_t *ids = order_ids(w, k, lo, hi);
-  w->sum += synk_kernels_active()->motion_apply(w, ids, k);
+  w->sum += synk_kernels_active()->motion_apply(w, ids, dx, dy, dz, k);
   return SYNK_OK;
 }

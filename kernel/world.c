@@ -40,12 +40,13 @@ static uint64_t layout(synk_world *w, unsigned char *base) {
   for (uint32_t p = 0; p < w->num_props; p++) PLACE(props[p], int32_t *, n32);
   PLACE(alive, uint64_t *, nbits);
   PLACE(chunk, uint64_t *, (uint64_t)w->nchunks * 8);
-  PLACE(ax, int32_t *, n32);
-  PLACE(ay, int32_t *, n32);
-  PLACE(az, int32_t *, n32);
+  PLACE(acc, uint32_t *, n32 * 4);
   PLACE(touched, uint64_t *, nbits);
-  PLACE(list, uint32_t *, n32);
-  PLACE(tmp, uint32_t *, n32);
+  PLACE(touched_sum, uint64_t *, (uint64_t)w->nsum * 8);
+  PLACE(sorted, uint32_t *, n32);
+  PLACE(dx, int32_t *, n32);
+  PLACE(dy, int32_t *, n32);
+  PLACE(dz, int32_t *, n32);
 #undef PLACE
   return off;
 }
@@ -70,8 +71,7 @@ synk_status synk_world_create(const synk_config *cfg, synk_world **out) {
   w->num_props = cfg->num_props;
   w->nchunks = (uint32_t)(((uint64_t)w->cap + SYNK_CHUNK_IDS - 1) / SYNK_CHUNK_IDS);
   w->nwords = (uint32_t)(((uint64_t)w->cap + 63) / 64);
-  w->id_bits = 0;
-  while (w->id_bits < 32 && ((uint64_t)(w->cap - 1) >> w->id_bits) != 0) w->id_bits++;
+  w->nsum = (w->nwords + 63) / 64;
   w->seed = cfg->seed;
   synk_keys_init(&w->keys, cfg->seed);
 

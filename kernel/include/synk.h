@@ -103,8 +103,9 @@ typedef struct synk_motion {
 } synk_motion;
 
 /* Create an empty world (frame 0, no entities).
- * Memory: all storage and all scratch are allocated here, once, about
- * (36 + 4*num_props) bytes per id plus 8 bytes per SYNK_CHUNK_IDS ids; no later
+ * Memory: all storage and all scratch are allocated here, once: about
+ * (48 + 4*num_props) bytes per id (16 + 4*num_props of state, 32 of
+ * batch-motion scratch) plus 8 bytes per SYNK_CHUNK_IDS ids; no later
  * call allocates.
  * Errors: SYNK_E_ARG (cfg or out NULL, max_entities 0 or above the limit,
  * num_props above SYNK_MAX_PROPS, allocator given without alloc/free),
