@@ -179,11 +179,11 @@ static uint64_t SYNK_TMPL(synk_motion_apply)(synk_world *w, const uint32_t *ids,
                  : T_motion_block(w, &t, 0, id0, ib, dx + i, dy + i, dz + i);
     total = V_ADD64(total, d);
     if (id0 / SYNK_CHUNK_IDS == ib[W - 1] / SYNK_CHUNK_IDS) {
-      w->chunk[id0 / SYNK_CHUNK_IDS] += V_HSUM(d);
+      synk_chunk_add(w, id0 / SYNK_CHUNK_IDS, V_HSUM(d));
     } else {
       uint64_t dl[W];
       V_STORE64(dl, d);
-      for (int l = 0; l < W; l++) w->chunk[ib[l] / SYNK_CHUNK_IDS] += dl[l];
+      for (int l = 0; l < W; l++) synk_chunk_add(w, ib[l] / SYNK_CHUNK_IDS, dl[l]);
     }
   }
   uint64_t sum = V_HSUM(total);

@@ -99,7 +99,7 @@ uint64_t synk_motion_apply_scalar(synk_world *w, const uint32_t *ids, const int3
     w->y[id] = synk_wrap_add(w->y[id], dy[i]);
     w->z[id] = synk_wrap_add(w->z[id], dz[i]);
     uint64_t diff = synk_hash_entity_ref(w, id) - before;
-    w->chunk[id / SYNK_CHUNK_IDS] += diff;
+    synk_chunk_add(w, id / SYNK_CHUNK_IDS, diff);
     total += diff;
   }
   return total;

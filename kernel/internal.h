@@ -59,6 +59,8 @@ struct synk_world {
   int32_t *props[SYNK_MAX_PROPS];
   uint64_t *alive;
   uint64_t *chunk;       /* per-chunk wrapping sums of h(e) */
+  uint64_t *dirty;       /* bit per chunk: some entity of it changed since the bit was
+                            last cleared (rollback saves copy only dirty chunks) */
 
   /* batch-motion scratch, sized once at creation (never allocated later) */
   uint32_t *acc;         /* 4 words per id, [unused, dx, dy, dz]: a batch's coalesced
@@ -71,6 +73,13 @@ struct synk_world {
 
   void *block;           /* the single allocation holding all of the above */
 };
+
+/* Every change of an entity's stored state goes through here: the chunk sum
+ * and the chunk's dirty bit. (The world total `sum` is the caller's.) */
+static inline void synk_chunk_add(synk_world *w, uint32_t chunk, uint64_t delta) {
+  w->chunk[chunk] += delta;
+  w->dirty[chunk >> 6] |= UINT64_C(1) << (chunk & 63);
+}
 
 static inline int synk_alive(const synk_world *w, uint32_t id) {
   return (int)((w->alive[id >> 6] >> (id & 63)) & 1u);

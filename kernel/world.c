@@ -40,6 +40,7 @@ static uint64_t layout(synk_world *w, unsigned char *base) {
   for (uint32_t p = 0; p < w->num_props; p++) PLACE(props[p], int32_t *, n32);
   PLACE(alive, uint64_t *, nbits);
   PLACE(chunk, uint64_t *, (uint64_t)w->nchunks * 8);
+  PLACE(dirty, uint64_t *, ((uint64_t)w->nchunks + 63) / 64 * 8);
   PLACE(acc, uint32_t *, n32 * 4);
   PLACE(touched, uint64_t *, nbits);
   PLACE(touched_sum, uint64_t *, (uint64_t)w->nsum * 8);
@@ -104,7 +105,7 @@ void synk_world_destroy(synk_world *w) {
 /* ---- hash bookkeeping ---------------------------------------------------- */
 
 static inline void chunk_add(synk_world *w, uint32_t id, uint64_t delta) {
-  w->chunk[id / SYNK_CHUNK_IDS] += delta;
+  synk_chunk_add(w, id / SYNK_CHUNK_IDS, delta);
   w->sum += delta;
 }
 
