@@ -72,12 +72,16 @@ static synk_status apply_small(synk_world *w, const synk_motion *m, size_t n, si
   return SYNK_OK;
 }
 
-/* Clear the touched bits that motions m[0..n) set (all their ids are valid). */
-static void clear_touched(synk_world *w, const synk_motion *m, size_t n) {
-  for (size_t i = 0; i < n; i++) {
-    w->touched[m[i].id >> 6] = 0;
-    w->touched_sum[m[i].id >> 12] = 0;
+/* Abandon a batch at motion i: clear the touched bits that motions m[0..i)
+ * set (all their ids are valid) and report i. Nothing else was written. */
+static synk_status fail(synk_world *w, const synk_motion *m, size_t i, synk_status st,
+                        size_t *bad_index) {
+  for (size_t q = 0; q < i; q++) {
+    w->touched[m[q].id >> 6] = 0;
+    w->touched_sum[m[q].id >> 12] = 0;
   }
+  if (bad_index) *bad_index = i;
+  return st;
 }
 
 synk_status synk_apply_motions(synk_world *w, const synk_motion *m, size_t n, size_t *bad_index) {
@@ -92,22 +96,17 @@ synk_status synk_apply_motions(synk_world *w, const synk_motion *m, size_t n, si
   uint32_t slo = UINT32_MAX, shi = 0; /* range of touched_sum words in use */
   size_t i = 0;
 
-  /* pass 1: validate + coalesce; consecutive repeats of one id are summed in
-   * registers first (the "1000 motions on one entity" case) */
+  /* pass 1: validate + coalesce. An id already touched in this batch was
+   * found alive at its first motion, so only first touches read the alive
+   * bitmap. Consecutive repeats of one id are summed in registers first (the
+   * "1000 motions on one entity" case). */
   while (i < n) {
     uint32_t id = m[i].id;
-    synk_status st = SYNK_OK;
     if (i + PREFETCH_AHEAD < n) { /* random ids: start the accumulator's cache miss early */
       uint32_t pid = m[i + PREFETCH_AHEAD].id;
       if (pid < cap) SYNK_PREFETCH(acc + (size_t)pid * 4);
     }
-    if (SYNK_UNLIKELY(id >= cap)) st = SYNK_E_RANGE;
-    else if (SYNK_UNLIKELY(!((alive[id >> 6] >> (id & 63)) & 1))) st = SYNK_E_DEAD;
-    if (SYNK_UNLIKELY(st != SYNK_OK)) {
-      clear_touched(w, m, i);
-      if (bad_index) *bad_index = i;
-      return st;
-    }
+    if (SYNK_UNLIKELY(id >= cap)) return fail(w, m, i, SYNK_E_RANGE, bad_index);
     uint32_t sx = (uint32_t)m[i].dx, sy = (uint32_t)m[i].dy, sz = (uint32_t)m[i].dz;
     size_t j = i + 1;
     while (j < n && m[j].id == id) {
@@ -119,7 +118,12 @@ synk_status synk_apply_motions(synk_world *w, const synk_motion *m, size_t n, si
     uint32_t *a = acc + (size_t)id * 4;
     uint64_t bit = UINT64_C(1) << (id & 63);
     uint64_t word = touched[id >> 6];
-    if (!(word & bit)) {
+    if (SYNK_LIKELY(word & bit)) {
+      a[1] += sx;
+      a[2] += sy;
+      a[3] += sz;
+    } else {
+      if (SYNK_UNLIKELY(!(alive[id >> 6] & bit))) return fail(w, m, i, SYNK_E_DEAD, bad_index);
       if (!word) { /* first id of this 64-id word: mark it in the summary */
         uint32_t sw = id >> 12;
         tsum[sw] |= UINT64_C(1) << ((id >> 6) & 63);
@@ -130,10 +134,6 @@ synk_status synk_apply_motions(synk_world *w, const synk_motion *m, size_t n, si
       a[1] = sx;
       a[2] = sy;
       a[3] = sz;
-    } else {
-      a[1] += sx;
-      a[2] += sy;
-      a[3] += sz;
     }
     i = j;
   }
