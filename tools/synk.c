@@ -1,0 +1,268 @@
+/*
+ * synk: the command-line tool.
+ *
+ *   synk info                    version, CPU features, backends, active backend
+ *   synk verify [--isa=NAME]...  golden scenarios x backends, hashes vs golden
+ *   synk sim [options]           deterministic simulation (tools/cmd_sim.c)
+ *   synk version                 library version
+ *   synk help [COMMAND]          usage
+ *
+ * Adding a subcommand: write `int NAME(int argc, char **argv)` (argv[0] is
+ * the command name; return the exit status), here or in its own file
+ * (tools/cmd_NAME.c, like `sim`), and add a row to `commands` below.
+ * Exit statuses: 0 success, 1 a check failed, 2 usage error.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "golden.h"
+#include "internal.h"
+#include "scenarios.h"
+#include "synk.h"
+#if defined(SYNK_CLI_HAVE_SIM)
+#include "cmd_sim.h"
+#endif
+
+typedef struct command {
+  const char *name;
+  int (*run)(int argc, char **argv);
+  const char *summary; /* one line, for `synk help` */
+  const char *usage;   /* full help, for `synk help NAME` and `synk NAME --help` */
+} command;
+
+static int cmd_info(int argc, char **argv);
+static int cmd_verify(int argc, char **argv);
+static int cmd_version(int argc, char **argv);
+static int cmd_help(int argc, char **argv);
+
+static const command commands[] = {
+    {"info", cmd_info, "version, CPU features, backends and the active backend",
+     "usage: synk info\n"
+     "Prints the library version, the CPU features detected, the backends that can\n"
+     "run here (native or SIMDe-emulated) and the active backend (SYNK_ISA selects it).\n"},
+    {"verify", cmd_verify, "run the golden scenarios on every backend and compare hashes",
+     "usage: synk verify [--isa=NAME]...\n"
+     "Runs every golden scenario on every runnable backend (or only the ones named\n"
+     "with --isa) and prints a table of final hashes next to the golden value.\n"
+     "  !  the hash differs from the golden value\n"
+     "  ?  the scenario's own checks failed (a status, a state, a chunk sum, or\n"
+     "     synk_hash != synk_rehash); the error follows on stderr\n"
+     "Exits 0 when everything matches, 1 otherwise, 2 on a usage error.\n"},
+#if defined(SYNK_CLI_HAVE_SIM)
+    {"sim", synk_cli_sim, "deterministic simulation from a seed; prints the final hash", synk_cli_sim_usage},
+#endif
+    {"version", cmd_version, "print the library version", "usage: synk version\n"},
+    {"help", cmd_help, "show this help, or a command's help", "usage: synk help [COMMAND]\n"},
+};
+#define NCOMMANDS (sizeof commands / sizeof commands[0])
+
+static void usage(FILE *f) {
+  fprintf(f, "usage: synk <command> [options]\n\ncommands:\n");
+  for (size_t i = 0; i < NCOMMANDS; i++) fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].summary);
+  fprintf(f, "\nRun 'synk help <command>' or 'synk <command> --help' for details.\n");
+}
+
+static const command *find_command(const char *name) {
+  for (size_t i = 0; i < NCOMMANDS; i++)
+    if (strcmp(commands[i].name, name) == 0) return &commands[i];
+  return NULL;
+}
+
+static int is_help(const char *a) { return strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0; }
+
+/* ---- help / version ------------------------------------------------------ */
+
+static int cmd_help(int argc, char **argv) {
+  if (argc < 2) {
+    usage(stdout);
+    return 0;
+  }
+  const command *c = find_command(argv[1]);
+  if (!c) {
+    fprintf(stderr, "synk: unknown command '%s'\n", argv[1]);
+    usage(stderr);
+    return 2;
+  }
+  fputs(c->usage, stdout);
+  return 0;
+}
+
+static int cmd_version(int argc, char **argv) {
+  (void)argv;
+  if (argc > 1) {
+    fputs(find_command("version")->usage, stderr);
+    return 2;
+  }
+  printf("synk %s\n", synk_version());
+  return 0;
+}
+
+/* ---- info ---------------------------------------------------------------- */
+
+#define MAX_ISAS 16
+
+static int cmd_info(int argc, char **argv) {
+  (void)argv;
+  if (argc > 1) {
+    fputs(find_command("info")->usage, stderr);
+    return 2;
+  }
+  printf("synk %s\n", synk_version());
+
+  const char *flags[32];
+  size_t nf = synk_cpu_flag_names(synk_cpu_detect(), flags, 32);
+  printf("cpu features:");
+  if (nf == 0) printf(" (none detected)");
+  for (size_t i = 0; i < nf && i < 32; i++) printf(" %s", flags[i]);
+  printf("\n");
+
+  const char *isas[MAX_ISAS];
+  size_t ni = synk_isa_list(isas, MAX_ISAS);
+  if (ni > MAX_ISAS) ni = MAX_ISAS;
+  printf("backends (best first):\n");
+  for (size_t i = 0; i < ni; i++) {
+    int emu = synk_isa_emulated(isas[i]);
+    printf("  %-8s %s\n", isas[i],
+           emu == 1 ? "emulated (SIMDe; a correctness check, never a performance claim)"
+                    : emu == 0 ? "native" : "unknown");
+  }
+  const char *env = getenv("SYNK_ISA");
+  printf("active backend: %s", synk_isa());
+  if (env) printf(" (SYNK_ISA=%s)", env);
+  printf("\n");
+  return 0;
+}
+
+/* ---- verify -------------------------------------------------------------- */
+
+static const synk_golden *golden_find(const char *name) {
+  for (size_t i = 0; i < SYNK_GOLDEN_COUNT; i++)
+    if (strcmp(synk_golden_vectors[i].name, name) == 0) return &synk_golden_vectors[i];
+  return NULL;
+}
+
+static int cmd_verify(int argc, char **argv) {
+  const char *isas[MAX_ISAS];
+  size_t ni = 0;
+  for (int a = 1; a < argc; a++) {
+    if (is_help(argv[a])) {
+      fputs(find_command("verify")->usage, stdout);
+      return 0;
+    }
+    if (strncmp(argv[a], "--isa=", 6) == 0) {
+      const char *name = argv[a] + 6;
+      if (synk_isa_emulated(name) < 0) {
+        const char *all[MAX_ISAS];
+        size_t n = synk_isa_list(all, MAX_ISAS);
+        fprintf(stderr, "synk verify: backend '%s' is unknown or cannot run here; runnable:", name);
+        for (size_t i = 0; i < n && i < MAX_ISAS; i++) fprintf(stderr, " %s", all[i]);
+        fprintf(stderr, "\n");
+        return 2;
+      }
+      if (ni < MAX_ISAS) isas[ni++] = name;
+      continue;
+    }
+    fprintf(stderr, "synk verify: unknown option '%s'\n", argv[a]);
+    fputs(find_command("verify")->usage, stderr);
+    return 2;
+  }
+  if (ni == 0) {
+    ni = synk_isa_list(isas, MAX_ISAS);
+    if (ni > MAX_ISAS) ni = MAX_ISAS;
+  }
+
+  /* verify switches backends; restore the one that was active */
+  char active[32];
+  snprintf(active, sizeof active, "%s", synk_isa());
+
+  size_t ns = synk_scenario_count();
+  unsigned mismatches = 0, failures = 0, scalar_mismatches = 0;
+  printf("%-14s %-18s", "scenario", "golden");
+  for (size_t j = 0; j < ni; j++) {
+    char head[32];
+    snprintf(head, sizeof head, "%s%s", isas[j], synk_isa_emulated(isas[j]) == 1 ? " (emu)" : "");
+    printf(" %-18s", head);
+  }
+  printf("\n");
+  for (size_t i = 0; i < ns; i++) {
+    const char *name = synk_scenario_name(i);
+    const synk_golden *g = golden_find(name);
+    printf("%-14s ", name);
+    if (g) printf("%016" PRIx64 "  ", g->hash);
+    else printf("%-18s", "(none)");
+    fflush(stdout);
+    char errors[MAX_ISAS][160];
+    for (size_t j = 0; j < ni; j++) {
+      errors[j][0] = '\0';
+      uint64_t h = 0;
+      int rc = -1;
+      if (synk_use_isa(isas[j]) == SYNK_OK) rc = synk_scenario_run(i, &h);
+      else snprintf(errors[j], sizeof errors[j], "cannot select backend %s", isas[j]);
+      int differs = !g || h != g->hash;
+      if (rc != 0) {
+        failures++;
+        if (rc > 0) snprintf(errors[j], sizeof errors[j], "%s", synk_scenario_error());
+      }
+      if (differs) {
+        mismatches++;
+        if (strcmp(isas[j], "scalar") == 0) scalar_mismatches++;
+      }
+      printf(" %016" PRIx64 "%c%c", h, differs ? '!' : ' ', rc != 0 ? '?' : ' ');
+      fflush(stdout);
+    }
+    printf("\n");
+    fflush(stdout);
+    for (size_t j = 0; j < ni; j++)
+      if (errors[j][0]) fprintf(stderr, "  %s on %s: %s\n", name, isas[j], errors[j]);
+    fflush(stderr);
+  }
+  /* a golden entry whose scenario vanished is a mismatch too */
+  for (size_t k = 0; k < SYNK_GOLDEN_COUNT; k++)
+    if (synk_scenario_find(synk_golden_vectors[k].name) == (size_t)-1) {
+      printf("%-14s %016" PRIx64 "   no such scenario!\n", synk_golden_vectors[k].name, synk_golden_vectors[k].hash);
+      mismatches++;
+      scalar_mismatches++;
+    }
+  (void)synk_use_isa(active);
+
+  if (mismatches || failures) {
+    printf("verify: FAILED: %u hash(es) differ from the golden value (!), %u run(s) failed their own checks (?)\n"
+           "        over %zu scenarios x %zu backends\n",
+           mismatches, failures, ns, ni);
+    if (failures)
+      printf("A failed check (?) means an API contract broke (a status, atomicity, chunk sums,\n"
+             "synk_hash != synk_rehash) on that backend: a library bug.\n");
+    if (scalar_mismatches)
+      printf("The scalar reference itself differs (or a scenario has no golden value): the hash\n"
+             "definition or a scenario changed. Regression, or a deliberate format change that\n"
+             "needs regenerated golden vectors (tests/golden/README.md).\n");
+    else if (mismatches)
+      printf("Only SIMD backends differ: they disagree with the scalar reference, a bug in\n"
+             "arch/. Do not regenerate; find the input with tests/checkasm --isa=NAME.\n");
+    return 1;
+  }
+  printf("verify: ok: %zu scenarios x %zu backends match the golden vectors\n", ns, ni);
+  return 0;
+}
+
+/* ---- main ---------------------------------------------------------------- */
+
+int main(int argc, char **argv) {
+  if (argc < 2 || is_help(argv[1])) {
+    usage(stdout);
+    return 0;
+  }
+  const command *c = find_command(argv[1]);
+  if (!c) {
+    fprintf(stderr, "synk: unknown command '%s'\n\n", argv[1]);
+    usage(stderr);
+    return 2;
+  }
+  if (argc > 2 && is_help(argv[2]) && c->run != cmd_help) {
+    fputs(c->usage, stdout);
+    return 0;
+  }
+  return c->run(argc - 1, argv + 1);
+}
