@@ -100,26 +100,29 @@ static uint64_t SYNK_TMPL(synk_hash_range)(const synk_world *w, uint32_t first, 
   V acc = V_ZERO();
   uint32_t id = first, end = first + count;
   uint64_t sum = 0;
-  /* head and tail that do not fill a 64-id alive word: scalar reference */
+  /* a head that does not start a 64-id alive word: scalar reference */
   if (id & 63) {
     uint32_t head = 64 - (id & 63);
     if (head > count) head = count;
     sum += synk_hash_range_scalar(w, id, head);
     id += head;
   }
-  for (; id + 64 <= end; id += 64) {
+  for (; id < end; id += 64) {
     uint64_t word = w->alive[id >> 6];
+    uint32_t span = end - id < 64 ? end - id : 64;
+    if (span < 64) word &= (UINT64_C(1) << span) - 1;
     if (word == ~UINT64_C(0)) { /* all alive: no masks */
       for (uint32_t b = 0; b < 64; b += W) acc = V_ADD64(acc, T_hash_block(w, &t, 1, id + b, NULL));
-    } else {
-      for (uint32_t b = 0; word; b += W, word >>= W) {
-        uint32_t bits = (uint32_t)word & ((1u << W) - 1);
-        if (bits) acc = V_ADD64(acc, V_AND(T_hash_block(w, &t, 1, id + b, NULL), V_MASK(bits)));
-      }
+      continue;
     }
+    uint32_t b = 0;
+    for (; word && b + W <= span; b += W, word >>= W) {
+      uint32_t bits = (uint32_t)word & ((1u << W) - 1);
+      if (bits) acc = V_ADD64(acc, V_AND(T_hash_block(w, &t, 1, id + b, NULL), V_MASK(bits)));
+    }
+    if (word) sum += synk_hash_range_scalar(w, id + b, span - b); /* < W ids at the very end */
   }
   sum += V_HSUM(acc);
-  if (id < end) sum += synk_hash_range_scalar(w, id, end - id);
   return sum;
 }
 

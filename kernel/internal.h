@@ -72,6 +72,8 @@ struct synk_world {
   int32_t *dx, *dy, *dz; /* their coalesced deltas, by position */
 
   void *block;           /* the single allocation holding all of the above */
+  void *rings;           /* kernel/rollback.c: head of the rings attached to this world,
+                            which collect `dirty` (NULL: none; zeroed at creation) */
 };
 
 /* Every change of an entity's stored state goes through here: the chunk sum
@@ -102,10 +104,13 @@ SYNK_HIDDEN void synk_keys_init(synk_keys *k, uint64_t seed);
 SYNK_HIDDEN uint64_t synk_hash_words_ref(const synk_keys *k, const uint32_t *words, uint32_t nw);
 /* h(e) of the entity stored at id (alive or not: it hashes what is stored). */
 SYNK_HIDDEN uint64_t synk_hash_entity_ref(const synk_world *w, uint32_t id);
-/* The entity finalizer, 64x32 multiplies only. */
+/* h * c mod 2^64 for a 32-bit c. SIMD backends compute it as
+ * lo32(h)*c + ((hi32(h)*c) << 32), two 32x32->64 multiplies; the result is
+ * the same number, so scalar code may use one 64-bit multiply. */
 static inline uint64_t synk_mul64x32(uint64_t h, uint32_t c) {
-  return (h & 0xFFFFFFFFu) * c + (((h >> 32) * c) << 32);
+  return h * (uint64_t)c;
 }
+/* The entity finalizer (docs/hash.md). */
 static inline uint64_t synk_fin(uint64_t h) {
   h ^= h >> 32;
   h = (h & 0xFFFFFFFFu) * SYNK_FIN_M1 + (h & 0xFFFFFFFF00000000u); /* lo*M1 + hi<<32 */
@@ -114,10 +119,12 @@ static inline uint64_t synk_fin(uint64_t h) {
   h ^= h >> 32;
   return h;
 }
-/* One pair term: X = a + ka, Y = b + kb (mod 2^32); X*Y + (Y<<32 | X). */
+/* One pair term: X = a + ka, Y = b + kb (mod 2^32); X*Y + (Y<<32 | X).
+ * Computed as X*(Y+1) + (Y<<32), the same number mod 2^64 with one fewer
+ * operation (the SIMD template uses the defining form). */
 static inline uint64_t synk_pair(uint32_t a, uint32_t b, uint32_t ka, uint32_t kb) {
   uint32_t X = a + ka, Y = b + kb;
-  return (uint64_t)X * Y + (((uint64_t)Y << 32) | X);
+  return (uint64_t)X * ((uint64_t)Y + 1) + ((uint64_t)Y << 32);
 }
 /* The part of h(e)'s accumulator that motion does not change: s0 plus every
  * pair except (x, y) and (z, word5). Used to hash old and new positions with
@@ -168,6 +175,20 @@ typedef struct synk_kernels {
    * hash to its chunk sum and returns the wrapping total of those differences. */
   uint64_t (*motion_apply)(synk_world *w, const uint32_t *ids, const int32_t *dx,
                            const int32_t *dy, const int32_t *dz, size_t n);
+
+  /* ---- sync layer (kernel/codec*.c, arch/codec_tmpl.h) ---- */
+  /* Unpack one full 256-value column block of bit width b (0..32) from the
+   * vertical 8-lane layout at src (32*b bytes, little-endian words) into
+   * out[0..256) (docs/wire-format.md). */
+  void (*unpack256)(const uint8_t *src, uint32_t b, uint32_t *out);
+  /* Finish a decoded motion run in place: ids[i] = base + i + (gap[0] + ...
+   * + gap[i]) (mod 2^32; ids holds the gaps on entry) and each delta column
+   * zigzag-decoded, z -> (z >> 1) ^ -(z & 1). */
+  void (*run_finish)(uint32_t *ids, uint32_t *zx, uint32_t *zy, uint32_t *zz, size_t n, uint32_t base);
+  /* For each 64-id word i in [w0, w0 + nw) (ids < cap only): out[i - w0] has
+   * bit b set when id 64*i + b differs between a and b (alive bit, kind, x,
+   * y, z or a property). a and b share max_entities and num_props. */
+  void (*diff_words)(const synk_world *a, const synk_world *b, uint32_t w0, uint32_t nw, uint64_t *out);
 } synk_kernels;
 
 /* CPU feature bits (arch/x86/cpu.c, and the fixed flags of other targets). */
@@ -201,6 +222,20 @@ SYNK_HIDDEN uint64_t synk_hash_range_scalar(const synk_world *w, uint32_t first,
 SYNK_HIDDEN void synk_hash_ids_scalar(const synk_world *w, const uint32_t *ids, size_t n, uint64_t *out);
 SYNK_HIDDEN uint64_t synk_motion_apply_scalar(synk_world *w, const uint32_t *ids, const int32_t *dx,
                                               const int32_t *dy, const int32_t *dz, size_t n);
+
+/* Scalar references of the sync-layer kernels (kernel/codec_kernels.c), and
+ * the per-ISA rungs of that family (arch/<family>/codec_<isa>.c), each called
+ * by the backend's row in kernel/dispatch.c after its main rung. */
+SYNK_HIDDEN void synk_codec_init_scalar(synk_kernels *k);
+SYNK_HIDDEN void synk_unpack256_scalar(const uint8_t *src, uint32_t b, uint32_t *out);
+SYNK_HIDDEN void synk_run_finish_scalar(uint32_t *ids, uint32_t *zx, uint32_t *zy, uint32_t *zz, size_t n,
+                                        uint32_t base);
+SYNK_HIDDEN void synk_diff_words_scalar(const synk_world *a, const synk_world *b, uint32_t w0, uint32_t nw,
+                                        uint64_t *out);
+SYNK_HIDDEN void synk_codec_init_avx2(synk_kernels *k);
+SYNK_HIDDEN void synk_codec_init_avx512(synk_kernels *k);
+SYNK_HIDDEN void synk_codec_init_neon(synk_kernels *k);
+SYNK_HIDDEN void synk_codec_init_wasm(synk_kernels *k);
 
 /* Per-ISA rungs (present when built; SYNK_HAVE_<ISA> says which). */
 SYNK_HIDDEN void synk_kernels_init_avx2(synk_kernels *k);
