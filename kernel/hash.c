@@ -31,8 +31,7 @@ uint64_t synk_hash_words_ref(const synk_keys *k, const uint32_t *words, uint32_t
   return synk_fin(acc);
 }
 
-/* Gather the hash words of the entity stored at id; returns the even count. */
-static uint32_t entity_words(const synk_world *w, uint32_t id, uint32_t *words) {
+uint32_t synk_entity_words(const synk_world *w, uint32_t id, uint32_t *words) {
   uint32_t n = 0;
   words[n++] = id;
   words[n++] = w->kind[id];
@@ -46,7 +45,7 @@ static uint32_t entity_words(const synk_world *w, uint32_t id, uint32_t *words) 
 
 uint64_t synk_hash_entity_ref(const synk_world *w, uint32_t id) {
   uint32_t words[SYNK_HASH_WORDS];
-  uint32_t n = entity_words(w, id, words);
+  uint32_t n = synk_entity_words(w, id, words);
   return synk_hash_words_ref(&w->keys, words, n);
 }
 

@@ -102,6 +102,9 @@ SYNK_HIDDEN void synk_keys_init(synk_keys *k, uint64_t seed);
 /* h(e) of one entity from its words w[0..nw) (nw even: id, kind, x, y, z,
  * props..., zero pad). */
 SYNK_HIDDEN uint64_t synk_hash_words_ref(const synk_keys *k, const uint32_t *words, uint32_t nw);
+/* The hash words of the entity stored at id (docs/hash.md order, zero pad
+ * included) into words[SYNK_HASH_WORDS]; returns their (even) count. */
+SYNK_HIDDEN uint32_t synk_entity_words(const synk_world *w, uint32_t id, uint32_t *words);
 /* h(e) of the entity stored at id (alive or not: it hashes what is stored). */
 SYNK_HIDDEN uint64_t synk_hash_entity_ref(const synk_world *w, uint32_t id);
 /* h * c mod 2^64 for a 32-bit c. SIMD backends compute it as
@@ -179,12 +182,13 @@ typedef struct synk_kernels {
   /* ---- sync layer (kernel/codec*.c, arch/codec_tmpl.h) ---- */
   /* Unpack one full 256-value column block of bit width b (0..32) from the
    * vertical 8-lane layout at src (32*b bytes, little-endian words) into
-   * out[0..256) (docs/wire-format.md). */
-  void (*unpack256)(const uint8_t *src, uint32_t b, uint32_t *out);
-  /* Finish a decoded motion run in place: ids[i] = base + i + (gap[0] + ...
-   * + gap[i]) (mod 2^32; ids holds the gaps on entry) and each delta column
-   * zigzag-decoded, z -> (z >> 1) ^ -(z & 1). */
-  void (*run_finish)(uint32_t *ids, uint32_t *zx, uint32_t *zy, uint32_t *zz, size_t n, uint32_t base);
+   * out[0..256) (docs/wire-format.md); with zz != 0 each value v is stored
+   * zigzag-decoded, (v >> 1) ^ -(v & 1). Returns the OR of the raw values
+   * (the decoder's canonical-width check). */
+  uint32_t (*unpack256)(const uint8_t *src, uint32_t b, int zz, uint32_t *out);
+  /* Finish a decoded motion run's ids in place: ids[i] = base + i + (gap[0]
+   * + ... + gap[i]) (mod 2^32; ids holds the gaps on entry). */
+  void (*run_finish)(uint32_t *ids, size_t n, uint32_t base);
   /* For each 64-id word i in [w0, w0 + nw) (ids < cap only): out[i - w0] has
    * bit b set when id 64*i + b differs between a and b (alive bit, kind, x,
    * y, z or a property). a and b share max_entities and num_props. */
@@ -227,9 +231,8 @@ SYNK_HIDDEN uint64_t synk_motion_apply_scalar(synk_world *w, const uint32_t *ids
  * the per-ISA rungs of that family (arch/<family>/codec_<isa>.c), each called
  * by the backend's row in kernel/dispatch.c after its main rung. */
 SYNK_HIDDEN void synk_codec_init_scalar(synk_kernels *k);
-SYNK_HIDDEN void synk_unpack256_scalar(const uint8_t *src, uint32_t b, uint32_t *out);
-SYNK_HIDDEN void synk_run_finish_scalar(uint32_t *ids, uint32_t *zx, uint32_t *zy, uint32_t *zz, size_t n,
-                                        uint32_t base);
+SYNK_HIDDEN uint32_t synk_unpack256_scalar(const uint8_t *src, uint32_t b, int zz, uint32_t *out);
+SYNK_HIDDEN void synk_run_finish_scalar(uint32_t *ids, size_t n, uint32_t base);
 SYNK_HIDDEN void synk_diff_words_scalar(const synk_world *a, const synk_world *b, uint32_t w0, uint32_t nw,
                                         uint64_t *out);
 SYNK_HIDDEN void synk_codec_init_avx2(synk_kernels *k);

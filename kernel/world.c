@@ -248,6 +248,9 @@ const char *synk_status_str(synk_status s) {
     case SYNK_E_DEAD: return "SYNK_E_DEAD";
     case SYNK_E_NOMEM: return "SYNK_E_NOMEM";
     case SYNK_E_ISA: return "SYNK_E_ISA";
+    case SYNK_E_FORMAT: return "SYNK_E_FORMAT";
+    case SYNK_E_MISMATCH: return "SYNK_E_MISMATCH";
+    case SYNK_E_SPACE: return "SYNK_E_SPACE";
   }
   return "SYNK_E_UNKNOWN";
 }

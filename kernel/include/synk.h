@@ -54,7 +54,10 @@ typedef enum synk_status {
   SYNK_E_EXISTS,   /* spawn of an id that is already alive */
   SYNK_E_DEAD,     /* despawn/move/set_prop/get of an id that is not alive */
   SYNK_E_NOMEM,    /* the allocator returned NULL */
-  SYNK_E_ISA       /* unknown ISA name, or an ISA this machine cannot run */
+  SYNK_E_ISA,      /* unknown ISA name, or an ISA this machine cannot run */
+  SYNK_E_FORMAT,   /* malformed bytes: bad magic/version, truncated, out-of-bound length or value */
+  SYNK_E_MISMATCH, /* well-formed bytes that do not fit: hash, config, base world or frame differ */
+  SYNK_E_SPACE     /* the caller's output buffer is too small (the size needed is reported) */
   /* later versions append codes; existing values never change */
 } synk_status;
 
@@ -209,6 +212,200 @@ typedef struct synk_view {
 
 /* The view of w (all fields zero for NULL). O(1). */
 SYNK_API synk_view synk_get_view(const synk_world *w);
+
+/* ------------------------------------------------------------------------ */
+/* Sync layer: event streams, snapshots, deltas, history and rollback        */
+/* ------------------------------------------------------------------------ */
+/* Byte formats are specified in docs/wire-format.md: versioned, little-endian
+ * whatever the host, every length bounded. Decoders treat their input as
+ * hostile: they never read outside [buf, buf + len), never allocate (except
+ * synk_snapshot_load, which creates a world of the size the snapshot
+ * carries), and every failing call leaves the world exactly as it was. */
+
+typedef enum synk_event_type {
+  SYNK_EV_SPAWN = 1,   /* id, arg = kind, a/b/c = x/y/z */
+  SYNK_EV_DESPAWN = 2, /* id */
+  SYNK_EV_MOTION = 3,  /* id, a/b/c = dx/dy/dz */
+  SYNK_EV_PROP = 4,    /* id, arg = slot, a = value */
+  SYNK_EV_TICK = 5     /* arg = number of ticks (>= 1) */
+} synk_event_type;
+
+/* One event, as the decoder returns it and the encoder takes it. Fields a
+ * type does not use are 0 in decoded events and ignored by the encoder. */
+typedef struct synk_event {
+  uint32_t type; /* synk_event_type */
+  uint32_t id;
+  uint32_t arg;
+  int32_t a, b, c;
+} synk_event;
+
+/* Where a stream call stopped or failed. */
+typedef struct synk_stream_info {
+  size_t events;     /* events decoded or applied by this call */
+  size_t bytes;      /* on success: the offset just past the last record used */
+  size_t bad_event;  /* on error: index of the failing event, counted from the
+                        first event of this call (a motion run counts one
+                        event per motion) */
+  size_t bad_offset; /* on error: byte offset of the record holding it */
+} synk_stream_info;
+
+/* Worst-case encoded size of n events (header included), for sizing a
+ * buffer without a query pass. O(1). */
+SYNK_API size_t synk_stream_bound(size_t n);
+
+/* Sort and coalesce, in place, every maximal run of consecutive motion events
+ * of ev[0..*n): motions of one run are ordered by id and motions of one id
+ * summed (wrapping). Applying the result gives exactly the state and hash the
+ * input gives (motions commute); the encoder turns such runs into compact
+ * column blocks. *n becomes the new count. Other events keep their order.
+ * Errors: SYNK_E_ARG (NULL with *n > 0). Cost: O(m log m) per run of m
+ * motions (heapsort, in place, no allocation). */
+SYNK_API synk_status synk_events_coalesce(synk_event *ev, size_t *n);
+
+/* Encode ev[0..n) as an event stream into buf[0..cap). Each maximal run of at
+ * least 8 consecutive motions with strictly increasing ids becomes one motion
+ * run (column blocks, about 1 byte per motion for small deltas); every other
+ * event is a small record (a motion with |d| < 64 and id < 2^21: 8 bytes with
+ * the stream header). *len receives the stream's size. buf NULL (cap 0) is a
+ * size query: nothing is written, *len is set, SYNK_OK.
+ * Errors: SYNK_E_ARG (len NULL, ev NULL with n > 0, unknown type, slot >= 16,
+ * tick count 0), SYNK_E_SPACE (cap too small: *len is the size needed,
+ * buf's contents are unspecified). Cost: O(n). */
+SYNK_API synk_status synk_stream_encode(const synk_event *ev, size_t n, void *buf, size_t cap,
+                                        size_t *len);
+
+/* Decode a whole stream into out[0..cap) (a motion run yields one motion event
+ * per motion). *n_out receives the number of events; out NULL (cap 0) is a
+ * count query. info (may be NULL) tells where decoding stopped or failed.
+ * Errors: SYNK_E_ARG (buf NULL with len > 0, n_out NULL), SYNK_E_FORMAT
+ * (malformed: info->bad_offset is the record), SYNK_E_SPACE (cap too small;
+ * *n_out is the count needed). The count is at most 64 * len.
+ * Cost: O(len + events); SIMD column decoding. */
+SYNK_API synk_status synk_stream_decode(const void *buf, size_t len, synk_event *out, size_t cap,
+                                        size_t *n_out, synk_stream_info *info);
+
+/* Decode and apply stream records to w, atomically: either every record from
+ * *pos up to the stopping point is applied, in order, exactly as the
+ * corresponding synk_spawn / synk_despawn / synk_move / synk_set_prop /
+ * synk_tick calls would, or nothing is. pos NULL or *pos == 0 starts at the
+ * stream header; otherwise *pos must be an offset a previous call returned.
+ * With max_ticks > 0 the call stops after the tick record that brings the
+ * ticks it applied to max_ticks (per-tick replay); 0 applies to the end. On
+ * success *pos (if not NULL) is the offset where it stopped (len at the end).
+ * Errors: SYNK_E_ARG (w NULL, buf NULL with len > 0, *pos > len),
+ * SYNK_E_FORMAT (malformed), SYNK_E_RANGE / SYNK_E_EXISTS / SYNK_E_DEAD (an
+ * event that the direct call would refuse); info->bad_event and
+ * info->bad_offset locate the first failing event.
+ * Memory: motion runs decode into the world's batch scratch; nothing is
+ * allocated. Cost: O(len + events): one validation pass (a motion run is
+ * decoded once and applied through the batch-motion kernel) and one apply
+ * pass. */
+SYNK_API synk_status synk_stream_apply(synk_world *w, const void *buf, size_t len, size_t *pos,
+                                       uint64_t max_ticks, synk_stream_info *info);
+
+/* Apply decoded events ev[0..n) to w, atomically, exactly as the direct
+ * calls would in order (synk_spawn, synk_despawn, synk_move, synk_set_prop,
+ * `arg` calls of synk_tick). If any event would fail, nothing is applied and
+ * *bad_index (when not NULL) names the first failing event.
+ * Errors: SYNK_E_ARG (w NULL, ev NULL with n > 0, an unknown type or a tick
+ * count of 0), SYNK_E_RANGE, SYNK_E_EXISTS, SYNK_E_DEAD. Cost: O(n), one
+ * validation pass and one apply pass (one synk_move per motion: batches of
+ * motions are faster as a stream, which carries them sorted and coalesced);
+ * no allocation. */
+SYNK_API synk_status synk_events_apply(synk_world *w, const synk_event *ev, size_t n, size_t *bad_index);
+
+/* Exact size of w's snapshot: 52 + 8*ceil(max_entities/64)
+ * + count*4*(4 + num_props) bytes; 0 for NULL. O(1). */
+SYNK_API size_t synk_snapshot_size(const synk_world *w);
+
+/* Write w (config, frame, count, every live entity and the world hash) into
+ * buf[0..cap); *len receives synk_snapshot_size(w). Bit-exact: loading it
+ * gives a world with the same state and hash.
+ * Errors: SYNK_E_ARG (w or len NULL, buf NULL with cap > 0), SYNK_E_SPACE
+ * (cap too small; *len is the size needed). Cost: O(max_entities/64 + count)
+ * with word-at-a-time copies. */
+SYNK_API synk_status synk_snapshot_save(const synk_world *w, void *buf, size_t cap, size_t *len);
+
+/* Create a new world from a snapshot (allocator as in synk_config, NULL for
+ * malloc/free). The world hash is recomputed and must equal the one carried.
+ * Errors: SYNK_E_ARG (buf or out NULL, or allocator without alloc/free),
+ * SYNK_E_FORMAT (malformed, wrong length, bits beyond max_entities, count not
+ * the number of live ids), SYNK_E_MISMATCH (the recomputed hash differs),
+ * SYNK_E_NOMEM. On error *out is NULL and nothing stays allocated.
+ * Memory: the world's, about (48 + 4*num_props)*max_entities bytes, at most
+ * ~900 bytes per snapshot byte (the alive bitmap is max_entities/8 bytes).
+ * Cost: O(max_entities) (creation) + a SIMD rehash of the live entities. */
+SYNK_API synk_status synk_snapshot_load(const void *buf, size_t len, const synk_allocator *allocator,
+                                        synk_world **out);
+
+/* Encode what changed from `base` to `target` (two worlds of the same config):
+ * despawned ids, spawned entities, and for entities alive in both the
+ * position change (as packed wrapping deltas), kind and property changes,
+ * with the base and target frames and hashes. The differing ids are found by
+ * the SIMD diff kernel. buf NULL (cap 0) is a size query.
+ * Errors: SYNK_E_ARG (NULL base/target/len), SYNK_E_MISMATCH (configs
+ * differ: max_entities, num_props or seed), SYNK_E_SPACE (*len is the size
+ * needed). Cost: O(max_entities) compare (memory bound) + O(changes). */
+SYNK_API synk_status synk_delta_encode(const synk_world *base, const synk_world *target, void *buf,
+                                       size_t cap, size_t *len);
+
+/* Apply a delta to w, which must be its base: same config, frame and hash
+ * (else SYNK_E_MISMATCH, w unchanged). The result is verified before
+ * anything is written: the target hash computed from w and the delta must
+ * equal the carried one (else SYNK_E_MISMATCH). On success w equals the
+ * target exactly (state, frame, count, hash).
+ * Errors: SYNK_E_ARG (w NULL, buf NULL with len > 0), SYNK_E_FORMAT
+ * (malformed), SYNK_E_MISMATCH. Cost: O(len + changes) with one scalar
+ * entity hash per changed entity twice; no allocation. */
+SYNK_API synk_status synk_delta_apply(synk_world *w, const void *buf, size_t len);
+
+/* A ring of saved frames of one world: rollback (save every frame, restore
+ * any of the last `slots` saved frames) and catch-up history ("what changed
+ * since frame F"). A save copies only the 256-id chunks changed since the
+ * previous save (the world's per-chunk dirty bits); a restore copies back
+ * only the chunks changed since the frame restored. The dirty bits are
+ * collected into every ring attached to the world, so several rings (e.g. a
+ * short rollback ring and a long history ring) on one world each see every
+ * change. Destroy rings before their world. */
+typedef struct synk_ring synk_ring;
+
+/* Attach a ring of `slots` saved frames (1..65536) to w. Memory: slots + 2
+ * copies of the state, about (16 + 4*num_props)*max_entities bytes each
+ * (room for every frame to change every chunk), from w's allocator, once.
+ * Cost: one copy of the world. Errors: SYNK_E_ARG, SYNK_E_NOMEM. */
+SYNK_API synk_status synk_ring_create(synk_world *w, uint32_t slots, synk_ring **out);
+
+/* Detach and free a ring. NULL is accepted. */
+SYNK_API void synk_ring_destroy(synk_ring *r);
+
+/* Save the world at its current frame F. Saved frames >= F are replaced
+ * (re-simulation after a rollback saves them again); when the ring is full
+ * the oldest frame is dropped. Errors: SYNK_E_ARG. Cost: O(rings*chunks/64)
+ * to collect the dirty bits, a copy of each chunk changed since the previous
+ * save, and at most as many copies for the frame dropped (its chunks that no
+ * later frame covers). */
+SYNK_API synk_status synk_ring_save(synk_ring *r);
+
+/* 1 if frame F is saved in the ring, else 0. O(1). */
+SYNK_API int synk_ring_has(const synk_ring *r, uint64_t frame);
+
+/* Restore the world to saved frame F exactly (state, frame, count, chunk sums,
+ * hash). Saved frames after F are dropped: the timeline restarts at F.
+ * Errors: SYNK_E_ARG, SYNK_E_RANGE (F not in the ring; world unchanged).
+ * Cost: a copy of each chunk changed since F was saved (from the newest
+ * image at or before F: O(slots) bit tests per chunk to find it). */
+SYNK_API synk_status synk_ring_restore(synk_ring *r, uint64_t frame);
+
+/* Catch-up for a peer at frame F: if F is saved in the ring, a delta from F
+ * to the world's current state (synk_delta_apply format; the diff only visits
+ * chunks changed since F); otherwise a full snapshot of the world
+ * (synk_snapshot_load format). *is_snapshot (may be NULL) says which. buf
+ * NULL (cap 0) is a size query (it does the work of the call).
+ * Errors: SYNK_E_ARG, SYNK_E_SPACE (*len is the size needed).
+ * Cost: delta: frame F rebuilt in the ring's scratch for the chunks changed
+ * since F, their diff and encoding; snapshot: as synk_snapshot_save. */
+SYNK_API synk_status synk_ring_since(synk_ring *r, uint64_t frame, void *buf, size_t cap, size_t *len,
+                                     int *is_snapshot);
 
 /* ------------------------------------------------------------------------ */
 /* Backends                                                                  */

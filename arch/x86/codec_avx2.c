@@ -1,0 +1,30 @@
+/*
+ * AVX2 sync-layer kernels (compiled with -mavx2 for this file only): column
+ * unpacking and run finishing on 8 x u32 ymm vectors, the diff 8 ids per
+ * compare. Written against SIMDe's prefixed names: on x86-64 they lower to
+ * the native instructions.
+ */
+#include "../../kernel/internal.h"
+
+#include <simde/x86/avx2.h>
+
+#include "codec_c8_avx2.h"
+
+#define D simde__m256i
+#define DW 8
+#define D_LOAD(p) simde_mm256_loadu_si256((const simde__m256i *)(const void *)(p))
+#define DM simde__m256i
+/* vpcmpeqd: all ones where equal */
+#define D_EQ(a, b) simde_mm256_cmpeq_epi32(a, b)
+#define D_MAND(a, b) simde_mm256_and_si256(a, b)
+/* vmovmskps: the sign bit of each lane */
+#define D_BITS(m) ((uint32_t)simde_mm256_movemask_ps(simde_mm256_castsi256_ps(m)))
+
+#define SYNK_TMPL(name) name##_avx2
+#include "../codec_tmpl.h"
+
+void synk_codec_init_avx2(synk_kernels *k) {
+  k->unpack256 = synk_unpack256_avx2;
+  k->run_finish = synk_run_finish_avx2;
+  k->diff_words = synk_diff_words_avx2;
+}

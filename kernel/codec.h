@@ -1,0 +1,247 @@
+/*
+ * Sync layer internals shared by kernel/codec_*.c, snapshot.c, delta.c,
+ * rollback.c, history.c and the sync tests: little-endian byte access,
+ * LEB128 varints, a bounded output buffer, and the packed column codec
+ * (docs/wire-format.md, "Packed columns").
+ *
+ * All byte access goes through explicit little-endian assembly (or memcpy on
+ * little-endian hosts), never through casts of unaligned pointers.
+ */
+#ifndef SYNK_CODEC_H
+#define SYNK_CODEC_H
+
+#include "internal.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__BYTE_ORDER__) && defined(__ORDER_LITTLE_ENDIAN__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#  define SYNK_LE_HOST 1
+#else
+#  define SYNK_LE_HOST 0
+#endif
+
+/* Values per column block (docs/wire-format.md). */
+#define SYNK_COL_BLOCK 256u
+
+/* Stream header byte: format family 0xC, version 1. */
+#define SYNK_STREAM_HEADER 0xC1u
+/* Record types: the top 3 bits of a record's tag byte. */
+enum {
+  SYNK_REC_SPAWN = 1,
+  SYNK_REC_DESPAWN = 2,
+  SYNK_REC_MOTION = 3,
+  SYNK_REC_PROP = 4,
+  SYNK_REC_TICK = 5,
+  SYNK_REC_RUN = 6
+};
+
+static inline uint32_t synk_ld32(const uint8_t *p) {
+  return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
+}
+static inline uint64_t synk_ld64(const uint8_t *p) {
+  return (uint64_t)synk_ld32(p) | ((uint64_t)synk_ld32(p + 4) << 32);
+}
+static inline void synk_st32(uint8_t *p, uint32_t v) {
+  p[0] = (uint8_t)v;
+  p[1] = (uint8_t)(v >> 8);
+  p[2] = (uint8_t)(v >> 16);
+  p[3] = (uint8_t)(v >> 24);
+}
+static inline void synk_st64(uint8_t *p, uint64_t v) {
+  synk_st32(p, (uint32_t)v);
+  synk_st32(p + 4, (uint32_t)(v >> 32));
+}
+static inline uint32_t synk_zz_enc(uint32_t v) { return (v << 1) ^ (0u - (v >> 31)); }
+static inline uint32_t synk_zz_dec(uint32_t z) { return (z >> 1) ^ (0u - (z & 1u)); }
+static inline uint32_t synk_u32_of(int32_t v) { return (uint32_t)v; }
+static inline int32_t synk_i32_of(uint32_t v) {
+  int32_t r;
+  memcpy(&r, &v, sizeof r);
+  return r;
+}
+
+/* Bounded output: bytes past `cap` (or every byte when p is NULL) are
+ * counted but not written, so one pass both encodes and sizes. */
+typedef struct synk_wbuf {
+  uint8_t *p;
+  size_t cap, len;
+} synk_wbuf;
+
+static inline void synk_wb_put(synk_wbuf *b, const void *src, size_t n) {
+  if (b->p && n <= b->cap && b->len <= b->cap - n) memcpy(b->p + b->len, src, n);
+  b->len += n;
+}
+static inline void synk_wb_u8(synk_wbuf *b, uint32_t v) {
+  uint8_t c = (uint8_t)v;
+  synk_wb_put(b, &c, 1);
+}
+static inline void synk_wb_le32(synk_wbuf *b, uint32_t v) {
+  uint8_t t[4];
+  synk_st32(t, v);
+  synk_wb_put(b, t, 4);
+}
+static inline void synk_wb_le64(synk_wbuf *b, uint64_t v) {
+  uint8_t t[8];
+  synk_st64(t, v);
+  synk_wb_put(b, t, 8);
+}
+static inline size_t synk_varint_len(uint32_t v) {
+  size_t n = 1;
+  while (v >= 0x80) {
+    v >>= 7;
+    n++;
+  }
+  return n;
+}
+static inline void synk_wb_varint(synk_wbuf *b, uint32_t v) {
+  uint8_t t[5];
+  size_t n = 0;
+  while (v >= 0x80) {
+    t[n++] = (uint8_t)(v | 0x80);
+    v >>= 7;
+  }
+  t[n++] = (uint8_t)v;
+  synk_wb_put(b, t, n);
+}
+
+/* Read a canonical LEB128 u32 (at most 5 bytes, no redundant zero byte,
+ * no bits beyond 32). Returns 0 on success, -1 when malformed or truncated. */
+static inline int synk_rd_varint(const uint8_t **pp, const uint8_t *end, uint32_t *out) {
+  const uint8_t *p = *pp;
+  uint32_t v = 0;
+  for (unsigned i = 0; i < 5; i++) {
+    if (p >= end) return -1;
+    uint32_t c = *p++;
+    if (i == 4 && c > 0x0F) return -1;
+    v |= (c & 0x7F) << (7 * i);
+    if (!(c & 0x80)) {
+      if (i > 0 && c == 0) return -1; /* non-canonical */
+      *out = v;
+      *pp = p;
+      return 0;
+    }
+  }
+  return -1;
+}
+
+/* ---- packed columns ------------------------------------------------------ */
+
+/* Encode one block of m (1..256) values: m == 256 uses the vertical 8-lane
+ * layout, a shorter (last) block the horizontal one. Width and exceptions
+ * are chosen to minimize the block's size. */
+SYNK_HIDDEN void synk_col_put_block(synk_wbuf *b, const uint32_t *v, uint32_t m);
+/* Encode a whole column of n values (blocks of 256, the last shorter). */
+SYNK_HIDDEN void synk_col_put(synk_wbuf *b, const uint32_t *v, size_t n);
+
+/* Decode (out != NULL) or validate and skip (out NULL) one block of m values
+ * at *pp. Returns SYNK_OK or SYNK_E_FORMAT; advances *pp on success. Skipping
+ * checks the structure only; decoding also checks the canonical width. With
+ * zz != 0 the values are stored zigzag-decoded. When bound is not NULL, adds
+ * an upper bound of the block's (raw) sum to it (from the width and the
+ * exceptions, without decoding). */
+SYNK_HIDDEN synk_status synk_col_block(const synk_kernels *k, const uint8_t **pp, const uint8_t *end,
+                                       uint32_t m, uint32_t *out, int zz, uint64_t *bound);
+/* Decode (out != NULL) or validate and skip (out NULL) a column of n values;
+ * zz and bound as for synk_col_block. */
+SYNK_HIDDEN synk_status synk_col_get(const synk_kernels *k, const uint8_t **pp, const uint8_t *end,
+                                     size_t n, uint32_t *out, int zz, uint64_t *bound);
+
+/* Streaming column reader (for sections decoded entity by entity). The
+ * column's structure must have been validated (synk_col_get with out NULL)
+ * first; checks that need the values (canonical widths) set `bad`. */
+typedef struct synk_col_reader {
+  const synk_kernels *k;
+  const uint8_t *p, *end;
+  size_t left;   /* values not yet decoded into buf */
+  uint32_t i, m; /* next index in buf, values in buf */
+  int bad;        /* a block failed to decode (values read as 0) */
+  uint32_t buf[SYNK_COL_BLOCK];
+} synk_col_reader;
+
+static inline void synk_col_reader_init(synk_col_reader *r, const synk_kernels *k, const uint8_t *p,
+                                        const uint8_t *end, size_t n) {
+  r->k = k;
+  r->p = p;
+  r->end = end;
+  r->left = n;
+  r->i = r->m = 0;
+  r->bad = 0;
+}
+/* Next value (0 past the end). */
+static inline uint32_t synk_col_next(synk_col_reader *r) {
+  if (r->i == r->m) {
+    if (!r->left) return 0;
+    uint32_t m = r->left < SYNK_COL_BLOCK ? (uint32_t)r->left : SYNK_COL_BLOCK;
+    if (synk_col_block(r->k, &r->p, r->end, m, r->buf, 0, NULL) != SYNK_OK) { /* e.g. a non-canonical width */
+      r->left = 0;
+      r->bad = 1;
+      return 0;
+    }
+    r->left -= m;
+    r->m = m;
+    r->i = 0;
+  }
+  return r->buf[r->i++];
+}
+
+/* Encoder for a column built value by value. */
+typedef struct synk_col_writer {
+  synk_wbuf *out;
+  uint32_t m;
+  uint32_t buf[SYNK_COL_BLOCK];
+} synk_col_writer;
+static inline void synk_colw_init(synk_col_writer *c, synk_wbuf *out) {
+  c->out = out;
+  c->m = 0;
+}
+static inline void synk_colw_push(synk_col_writer *c, uint32_t v) {
+  c->buf[c->m++] = v;
+  if (c->m == SYNK_COL_BLOCK) {
+    synk_col_put_block(c->out, c->buf, c->m);
+    c->m = 0;
+  }
+}
+static inline void synk_colw_end(synk_col_writer *c) {
+  if (c->m) synk_col_put_block(c->out, c->buf, c->m);
+  c->m = 0;
+}
+
+/* ---- shadow worlds (saved frames) --------------------------------------- */
+
+/* Bytes of state per id: kind, x, y, z and the properties. */
+static inline size_t synk_state_bytes_per_id(const synk_world *w) { return 4u * (4u + w->num_props); }
+
+/* The world hash a world would have with the given sum, frame and count. */
+SYNK_HIDDEN uint64_t synk_hash_with(const synk_world *w, uint64_t sum, uint64_t frame, uint64_t count);
+
+/* Delta encoding restricted to the chunks set in `chunks` (NULL: all). */
+SYNK_HIDDEN synk_status synk_delta_encode_chunks(const synk_world *base, const synk_world *target,
+                                                 const uint64_t *chunks, void *buf, size_t cap, size_t *len);
+
+/* Walk the records of a stream (for `synk stat`): fn gets each record's
+ * type (SYNK_REC_*), size in bytes, number of events and index of its first
+ * event. Returns SYNK_E_FORMAT at the first malformed record (structure
+ * only; values are checked by decoding). */
+typedef void (*synk_record_fn)(void *ctx, uint32_t type, size_t bytes, size_t events, size_t first_event);
+SYNK_HIDDEN synk_status synk_stream_records(const void *buf, size_t len, synk_record_fn fn, void *ctx);
+
+/* Decode the motions of a stream (runs in bulk, lone motion records too;
+ * other records are skipped) into SoA arrays of capacity cap; *n receives
+ * the count. The decode-only path of the benchmarks and tests.
+ * SYNK_E_SPACE when cap is too small, SYNK_E_FORMAT when malformed. */
+SYNK_HIDDEN synk_status synk_stream_decode_motions(const void *buf, size_t len, uint32_t *ids, int32_t *dx,
+                                                   int32_t *dy, int32_t *dz, size_t cap, size_t *n);
+
+/* kernel/rollback.c, for kernel/history.c: the shadow world saved for frame
+ * F and its stale-chunk bitmap (after collecting the dirty bits), or NULL
+ * when F is not in the ring; *world is the ring's world. */
+SYNK_HIDDEN const synk_world *synk_ring_frame(synk_ring *r, uint64_t frame, const uint64_t **stale,
+                                              synk_world **world);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,52 @@
+/*
+ * Scalar references of the sync-layer kernels (the specification the SIMD
+ * versions in arch/codec_tmpl.h must match bit for bit; tests/test_sync_checkasm
+ * cross-checks them).
+ */
+#include "codec.h"
+
+uint32_t synk_unpack256_scalar(const uint8_t *src, uint32_t b, int zz, uint32_t *out) {
+  if (b == 0) {
+    memset(out, 0, SYNK_COL_BLOCK * 4);
+    return 0;
+  }
+  uint32_t any = 0;
+  const uint32_t mask = b == 32 ? 0xFFFFFFFFu : (1u << b) - 1;
+  for (uint32_t i = 0; i < SYNK_COL_BLOCK; i++) {
+    uint32_t lane = i & 7, bit = (i >> 3) * b, j = bit >> 5, s = bit & 31;
+    uint32_t v = synk_ld32(src + 4 * (j * 8 + lane)) >> s;
+    if (s + b > 32) v |= synk_ld32(src + 4 * ((j + 1) * 8 + lane)) << (32 - s);
+    v &= mask;
+    any |= v;
+    out[i] = zz ? synk_zz_dec(v) : v;
+  }
+  return any;
+}
+
+void synk_run_finish_scalar(uint32_t *ids, size_t n, uint32_t base) {
+  uint32_t cur = base - 1;
+  for (size_t i = 0; i < n; i++) {
+    cur += ids[i] + 1;
+    ids[i] = cur;
+  }
+}
+
+void synk_diff_words_scalar(const synk_world *a, const synk_world *b, uint32_t w0, uint32_t nw, uint64_t *out) {
+  for (uint32_t i = 0; i < nw; i++) {
+    uint32_t wi = w0 + i;
+    uint64_t bits = a->alive[wi] ^ b->alive[wi];
+    uint32_t first = wi * 64, end = first + 64 > a->cap ? a->cap : first + 64;
+    for (uint32_t id = first; id < end; id++) {
+      int d = a->kind[id] != b->kind[id] || a->x[id] != b->x[id] || a->y[id] != b->y[id] || a->z[id] != b->z[id];
+      for (uint32_t p = 0; p < a->num_props && !d; p++) d = a->props[p][id] != b->props[p][id];
+      if (d) bits |= UINT64_C(1) << (id - first);
+    }
+    out[i] = bits;
+  }
+}
+
+void synk_codec_init_scalar(synk_kernels *k) {
+  k->unpack256 = synk_unpack256_scalar;
+  k->run_finish = synk_run_finish_scalar;
+  k->diff_words = synk_diff_words_scalar;
+}

@@ -1,0 +1,667 @@
+/*
+ * Event streams (docs/wire-format.md, "Event streams"): encoder, decoder,
+ * and the atomic decode-and-apply path.
+ *
+ * A stream is one header byte and records. A record starts with a tag byte:
+ * type in bits 5-7, a parameter in bits 0-4. Spawn/despawn/prop/motion/tick
+ * records are a few varints; a motion run carries n sorted, coalesced motions
+ * as four packed columns (id gaps, zigzag dx, dy, dz) that the kernel table
+ * decodes in bulk straight into the batch-motion kernel's input arrays.
+ */
+#include "codec.h"
+
+#define RUN_MIN 8 /* shortest strictly increasing motion run worth a run record */
+
+typedef struct rec {
+  uint32_t type;
+  uint32_t id, arg;
+  int32_t a, b, c;
+  uint32_t n, base;            /* run: motions, first id */
+  uint64_t gapsum;             /* run: upper bound of the sum of the id gaps */
+  int decoded;                 /* run: decoded into the destination columns */
+  const uint8_t *col[4], *end; /* run: the four columns, end of the record */
+  size_t size;                 /* bytes of the record */
+} rec;
+
+static int rd_zz(const uint8_t **p, const uint8_t *end, int32_t *out) {
+  uint32_t v;
+  if (synk_rd_varint(p, end, &v) || v == 0) return -1; /* present fields are nonzero */
+  *out = synk_i32_of(synk_zz_dec(v));
+  return 0;
+}
+
+/* Where parse_rec decodes a run: four columns of capacity cap (NULL: runs
+ * are only validated and skipped). */
+typedef struct run_dst {
+  uint32_t *col[4];
+  size_t cap;
+} run_dst;
+
+static synk_status run_finish_checked(const synk_kernels *k, const rec *r, uint32_t *ids);
+
+/* Parse the record at buf[off] (off < len); a run's columns are validated,
+ * and decoded into dst when given and large enough (one walk of the bytes). */
+static synk_status parse_rec_into(const synk_kernels *k, const uint8_t *buf, size_t len, size_t off, rec *r,
+                                  const run_dst *dst) {
+  const uint8_t *p = buf + off, *end = buf + len;
+  uint32_t tag = *p++, param = tag & 31;
+  r->type = tag >> 5;
+  r->id = r->arg = 0;
+  r->a = r->b = r->c = 0;
+  switch (r->type) {
+    case SYNK_REC_SPAWN:
+      if (param & ~15u || synk_rd_varint(&p, end, &r->id)) return SYNK_E_FORMAT;
+      if (param & 8) {
+        if (synk_rd_varint(&p, end, &r->arg) || r->arg == 0) return SYNK_E_FORMAT;
+      }
+      if (((param & 1) && rd_zz(&p, end, &r->a)) || ((param & 2) && rd_zz(&p, end, &r->b)) ||
+          ((param & 4) && rd_zz(&p, end, &r->c)))
+        return SYNK_E_FORMAT;
+      break;
+    case SYNK_REC_DESPAWN:
+      if (param || synk_rd_varint(&p, end, &r->id)) return SYNK_E_FORMAT;
+      break;
+    case SYNK_REC_MOTION:
+      if (param & ~7u || synk_rd_varint(&p, end, &r->id)) return SYNK_E_FORMAT;
+      if (((param & 1) && rd_zz(&p, end, &r->a)) || ((param & 2) && rd_zz(&p, end, &r->b)) ||
+          ((param & 4) && rd_zz(&p, end, &r->c)))
+        return SYNK_E_FORMAT;
+      break;
+    case SYNK_REC_PROP: {
+      uint32_t v;
+      if (param >= SYNK_MAX_PROPS || synk_rd_varint(&p, end, &r->id) || synk_rd_varint(&p, end, &v))
+        return SYNK_E_FORMAT;
+      r->arg = param;
+      r->a = synk_i32_of(synk_zz_dec(v));
+      break;
+    }
+    case SYNK_REC_TICK:
+      if (param) {
+        r->arg = param;
+      } else if (synk_rd_varint(&p, end, &r->arg) || r->arg < 32) {
+        return SYNK_E_FORMAT;
+      }
+      break;
+    case SYNK_REC_RUN:
+      r->gapsum = 0;
+      if (param || synk_rd_varint(&p, end, &r->n) || r->n == 0 || synk_rd_varint(&p, end, &r->base))
+        return SYNK_E_FORMAT;
+      r->decoded = dst && r->n <= dst->cap;
+      for (int c = 0; c < 4; c++) {
+        r->col[c] = p;
+        if (synk_col_get(k, &p, end, r->n, r->decoded ? dst->col[c] : NULL, c != 0, c ? NULL : &r->gapsum))
+          return SYNK_E_FORMAT;
+      }
+      r->end = p;
+      if (r->decoded && run_finish_checked(k, r, dst->col[0])) return SYNK_E_FORMAT;
+      break;
+    default:
+      return SYNK_E_FORMAT;
+  }
+  r->size = (size_t)(p - (buf + off));
+  return SYNK_OK;
+}
+
+static synk_status parse_rec(const synk_kernels *k, const uint8_t *buf, size_t len, size_t off, rec *r) {
+  return parse_rec_into(k, buf, len, off, r, NULL);
+}
+
+static size_t rec_events(const rec *r) { return r->type == SYNK_REC_RUN ? r->n : 1; }
+
+/* ---- decoding a run ---------------------------------------------------------- */
+
+/* The ids of a run whose gap column is decoded into ids: refuse a run whose
+ * ids would pass 2^32 - 1, then the prefix-sum kernel. */
+static synk_status run_finish_checked(const synk_kernels *k, const rec *r, uint32_t *ids) {
+  if ((uint64_t)r->base + r->n - 1 + r->gapsum > UINT32_MAX) { /* the bound allows an overflow: sum exactly */
+    uint64_t s = 0;
+    for (uint32_t i = 0; i < r->n; i++) s += ids[i];
+    if ((uint64_t)r->base + r->n - 1 + s > UINT32_MAX) return SYNK_E_FORMAT;
+  }
+  k->run_finish(ids, r->n, r->base);
+  return SYNK_OK;
+}
+
+/* Decode a whole (parsed) run into ids/dx/dy/dz (n entries each): columns
+ * (zigzag fused for the deltas), patches, then the finishing kernel. */
+static synk_status run_decode_soa(const synk_kernels *k, const rec *r, uint32_t *ids, uint32_t *dx, uint32_t *dy,
+                                  uint32_t *dz) {
+  uint32_t *out[4] = {ids, dx, dy, dz};
+  for (int c = 0; c < 4; c++) {
+    const uint8_t *p = r->col[c];
+    if (synk_col_get(k, &p, r->end, r->n, out[c], c != 0, NULL)) return SYNK_E_FORMAT;
+  }
+  return run_finish_checked(k, r, ids);
+}
+
+/* Block-wise decode of a run (bounded stack, for the event-array decoder and
+ * for runs longer than the world's scratch). For each block of m motions,
+ * calls emit(ctx, first index, ids, dx, dy, dz, m); a nonzero return stops. */
+typedef int (*run_emit_fn)(void *ctx, size_t first, const uint32_t *ids, const uint32_t *dx, const uint32_t *dy,
+                           const uint32_t *dz, uint32_t m);
+static synk_status run_decode_blocks(const synk_kernels *k, const rec *r, run_emit_fn emit, void *ctx) {
+  uint32_t v[4][SYNK_COL_BLOCK];
+  const uint8_t *p[4] = {r->col[0], r->col[1], r->col[2], r->col[3]};
+  uint64_t base = r->base;
+  for (size_t i = 0; i < r->n; i += SYNK_COL_BLOCK) {
+    uint32_t m = r->n - i < SYNK_COL_BLOCK ? (uint32_t)(r->n - i) : SYNK_COL_BLOCK;
+    for (int c = 0; c < 4; c++)
+      if (synk_col_block(k, &p[c], r->end, m, v[c], c != 0, NULL)) return SYNK_E_FORMAT;
+    uint64_t s = m;
+    for (uint32_t j = 0; j < m; j++) s += v[0][j];
+    if (base + s - 1 > UINT32_MAX) return SYNK_E_FORMAT;
+    k->run_finish(v[0], m, (uint32_t)base);
+    base += s;
+    if (emit(ctx, i, v[0], v[1], v[2], v[3], m)) break;
+  }
+  return SYNK_OK;
+}
+
+/* ---- decode to events ------------------------------------------------------- */
+
+typedef struct dec_ctx {
+  synk_event *out;
+  size_t cap, at;
+} dec_ctx;
+
+static int emit_events(void *ctx, size_t first, const uint32_t *ids, const uint32_t *dx, const uint32_t *dy,
+                       const uint32_t *dz, uint32_t m) {
+  dec_ctx *d = (dec_ctx *)ctx;
+  for (uint32_t j = 0; j < m; j++) {
+    size_t at = d->at + first + j;
+    if (!d->out || at >= d->cap) continue;
+    synk_event *e = &d->out[at];
+    e->type = SYNK_EV_MOTION;
+    e->id = ids[j];
+    e->arg = 0;
+    e->a = synk_i32_of(dx[j]);
+    e->b = synk_i32_of(dy[j]);
+    e->c = synk_i32_of(dz[j]);
+  }
+  return 0;
+}
+
+static const uint32_t rec_to_ev[7] = {0, SYNK_EV_SPAWN, SYNK_EV_DESPAWN, SYNK_EV_MOTION, SYNK_EV_PROP, SYNK_EV_TICK, 0};
+
+synk_status synk_stream_decode(const void *buf, size_t len, synk_event *out, size_t cap, size_t *n_out,
+                               synk_stream_info *info) {
+  synk_stream_info tmp;
+  if (!info) info = &tmp;
+  memset(info, 0, sizeof *info);
+  if ((!buf && len) || !n_out) return SYNK_E_ARG;
+  *n_out = 0;
+  if (!out) cap = 0;
+  const uint8_t *b = (const uint8_t *)buf;
+  if (len < 1 || b[0] != SYNK_STREAM_HEADER) return SYNK_E_FORMAT;
+  const synk_kernels *k = synk_kernels_active();
+  size_t off = 1, nev = 0;
+  while (off < len) {
+    rec r;
+    synk_status st = parse_rec(k, b, len, off, &r);
+    if (st == SYNK_OK && r.type == SYNK_REC_RUN) {
+      dec_ctx d = {out, cap, nev};
+      st = run_decode_blocks(k, &r, emit_events, &d);
+    } else if (st == SYNK_OK && nev < cap) {
+      synk_event *e = &out[nev];
+      e->type = rec_to_ev[r.type];
+      e->id = r.id;
+      e->arg = r.arg;
+      e->a = r.a;
+      e->b = r.b;
+      e->c = r.c;
+    }
+    if (st) {
+      info->bad_event = nev;
+      info->bad_offset = off;
+      info->events = nev;
+      return st;
+    }
+    nev += rec_events(&r);
+    off += r.size;
+  }
+  *n_out = nev;
+  info->events = nev;
+  info->bytes = len;
+  return out && nev > cap ? SYNK_E_SPACE : SYNK_OK;
+}
+
+/* ---- encode ------------------------------------------------------------------ */
+
+size_t synk_stream_bound(size_t n) {
+  /* worst record: spawn, 1 + 5 + 5 + 3*5 = 26 bytes; a run motion costs at
+   * most 16 bytes plus 4 block headers per 256 and an 11-byte run header */
+  if (n > (SIZE_MAX - 64) / 26) return SIZE_MAX;
+  return 1 + 26 * n + 32;
+}
+
+static void put_rec(synk_wbuf *wb, const synk_event *e) {
+  uint32_t pa = e->a != 0, pb = e->b != 0, pc = e->c != 0;
+  switch (e->type) {
+    case SYNK_EV_SPAWN:
+      synk_wb_u8(wb, (SYNK_REC_SPAWN << 5) | pa | pb << 1 | pc << 2 | (uint32_t)(e->arg != 0) << 3);
+      synk_wb_varint(wb, e->id);
+      if (e->arg) synk_wb_varint(wb, e->arg);
+      break;
+    case SYNK_EV_DESPAWN:
+      synk_wb_u8(wb, SYNK_REC_DESPAWN << 5);
+      synk_wb_varint(wb, e->id);
+      return;
+    case SYNK_EV_MOTION:
+      synk_wb_u8(wb, (SYNK_REC_MOTION << 5) | pa | pb << 1 | pc << 2);
+      synk_wb_varint(wb, e->id);
+      break;
+    case SYNK_EV_PROP:
+      synk_wb_u8(wb, (SYNK_REC_PROP << 5) | e->arg);
+      synk_wb_varint(wb, e->id);
+      synk_wb_varint(wb, synk_zz_enc(synk_u32_of(e->a)));
+      return;
+    default: /* tick */
+      if (e->arg < 32) {
+        synk_wb_u8(wb, (SYNK_REC_TICK << 5) | e->arg);
+      } else {
+        synk_wb_u8(wb, SYNK_REC_TICK << 5);
+        synk_wb_varint(wb, e->arg);
+      }
+      return;
+  }
+  if (pa) synk_wb_varint(wb, synk_zz_enc(synk_u32_of(e->a)));
+  if (pb) synk_wb_varint(wb, synk_zz_enc(synk_u32_of(e->b)));
+  if (pc) synk_wb_varint(wb, synk_zz_enc(synk_u32_of(e->c)));
+}
+
+static void put_run(synk_wbuf *wb, const synk_event *e, size_t n) {
+  synk_col_writer cw;
+  synk_wb_u8(wb, SYNK_REC_RUN << 5);
+  synk_wb_varint(wb, (uint32_t)n);
+  synk_wb_varint(wb, e[0].id);
+  synk_colw_init(&cw, wb);
+  for (size_t i = 0; i < n; i++) synk_colw_push(&cw, i ? e[i].id - e[i - 1].id - 1 : 0);
+  synk_colw_end(&cw);
+  for (size_t i = 0; i < n; i++) synk_colw_push(&cw, synk_zz_enc(synk_u32_of(e[i].a)));
+  synk_colw_end(&cw);
+  for (size_t i = 0; i < n; i++) synk_colw_push(&cw, synk_zz_enc(synk_u32_of(e[i].b)));
+  synk_colw_end(&cw);
+  for (size_t i = 0; i < n; i++) synk_colw_push(&cw, synk_zz_enc(synk_u32_of(e[i].c)));
+  synk_colw_end(&cw);
+}
+
+synk_status synk_stream_encode(const synk_event *ev, size_t n, void *buf, size_t cap, size_t *len) {
+  if (!len || (!ev && n)) return SYNK_E_ARG;
+  *len = 0;
+  for (size_t i = 0; i < n; i++) {
+    uint32_t t = ev[i].type;
+    if (t < SYNK_EV_SPAWN || t > SYNK_EV_TICK) return SYNK_E_ARG;
+    if (t == SYNK_EV_PROP && ev[i].arg >= SYNK_MAX_PROPS) return SYNK_E_ARG;
+    if (t == SYNK_EV_TICK && ev[i].arg == 0) return SYNK_E_ARG;
+  }
+  synk_wbuf wb = {(uint8_t *)buf, buf ? cap : 0, 0};
+  synk_wb_u8(&wb, SYNK_STREAM_HEADER);
+  size_t i = 0;
+  while (i < n) {
+    if (ev[i].type == SYNK_EV_MOTION) {
+      size_t j = i + 1;
+      while (j < n && ev[j].type == SYNK_EV_MOTION && ev[j].id > ev[j - 1].id && j - i < UINT32_MAX) j++;
+      if (j - i >= RUN_MIN) {
+        put_run(&wb, ev + i, j - i);
+        i = j;
+        continue;
+      }
+    }
+    put_rec(&wb, &ev[i]);
+    i++;
+  }
+  *len = wb.len;
+  return buf && wb.len <= cap ? SYNK_OK : buf ? SYNK_E_SPACE : SYNK_OK;
+}
+
+/* ---- coalesce ---------------------------------------------------------------- */
+
+static void sift(synk_event *e, size_t i, size_t n) {
+  for (;;) {
+    size_t c = 2 * i + 1;
+    if (c >= n) return;
+    if (c + 1 < n && e[c + 1].id > e[c].id) c++;
+    if (e[c].id <= e[i].id) return;
+    synk_event t = e[i];
+    e[i] = e[c];
+    e[c] = t;
+    i = c;
+  }
+}
+
+static size_t sort_coalesce(synk_event *e, size_t n) {
+  int sorted = 1;
+  for (size_t i = 1; i < n && sorted; i++) sorted = e[i].id > e[i - 1].id;
+  if (sorted) return n;
+  for (size_t i = n / 2; i-- > 0;) sift(e, i, n); /* heapsort: in place, O(n log n) */
+  for (size_t end = n; end > 1; end--) {
+    synk_event t = e[0];
+    e[0] = e[end - 1];
+    e[end - 1] = t;
+    sift(e, 0, end - 1);
+  }
+  size_t k = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (k && e[k - 1].id == e[i].id) {
+      e[k - 1].a = synk_wrap_add(e[k - 1].a, e[i].a);
+      e[k - 1].b = synk_wrap_add(e[k - 1].b, e[i].b);
+      e[k - 1].c = synk_wrap_add(e[k - 1].c, e[i].c);
+    } else {
+      e[k++] = e[i];
+    }
+  }
+  return k;
+}
+
+synk_status synk_events_coalesce(synk_event *ev, size_t *n) {
+  if (!n || (!ev && *n)) return SYNK_E_ARG;
+  size_t out = 0, i = 0, total = *n;
+  while (i < total) {
+    if (ev[i].type != SYNK_EV_MOTION) {
+      ev[out++] = ev[i++];
+      continue;
+    }
+    size_t j = i;
+    while (j < total && ev[j].type == SYNK_EV_MOTION) j++;
+    size_t m = sort_coalesce(ev + i, j - i);
+    memmove(ev + out, ev + i, m * sizeof *ev);
+    out += m;
+    i = j;
+  }
+  *n = out;
+  return SYNK_OK;
+}
+
+/* ---- apply ------------------------------------------------------------------- */
+
+/* Liveness during validation: alive XOR the ids toggled by earlier spawns and
+ * despawns of this call (kept in the batch scratch `touched`, all zero
+ * between calls). */
+static inline int alive_now(const synk_world *w, uint32_t id) {
+  return (int)(((w->alive[id >> 6] ^ w->touched[id >> 6]) >> (id & 63)) & 1);
+}
+
+/* Index of the first motion of a decoded run that fails, with its status, or
+ * n when all are valid. */
+static size_t run_check(const synk_world *w, const uint32_t *ids, size_t n, synk_status *st) {
+  size_t lim = n;
+  if (ids[n - 1] >= w->cap) { /* ids increase: find the first out of range */
+    size_t lo = 0, hi = n - 1;
+    while (lo < hi) {
+      size_t mid = lo + (hi - lo) / 2;
+      if (ids[mid] >= w->cap) hi = mid;
+      else lo = mid + 1;
+    }
+    lim = lo;
+  }
+  size_t i = 0;
+  const uint64_t *alive = w->alive, *tog = w->touched;
+  while (i < lim) {
+    /* 8 consecutive ids inside one 64-id word: one mask test */
+    if (i + 8 <= lim && ids[i + 7] - ids[i] == 7 && (ids[i] >> 6) == (ids[i + 7] >> 6)) {
+      uint32_t a = ids[i];
+      if ((((alive[a >> 6] ^ tog[a >> 6]) >> (a & 63)) & 0xFF) == 0xFF) {
+        i += 8;
+        continue;
+      }
+    }
+    uint32_t wi = ids[i] >> 6;
+    uint64_t live = w->alive[wi] ^ w->touched[wi], need = 0;
+    size_t j = i;
+    while (j < lim && (ids[j] >> 6) == wi) need |= UINT64_C(1) << (ids[j++] & 63);
+    if (need & ~live) {
+      while (alive_now(w, ids[i])) i++;
+      *st = SYNK_E_DEAD;
+      return i;
+    }
+    i = j;
+  }
+  if (lim < n) *st = SYNK_E_RANGE;
+  return lim;
+}
+
+typedef struct bad_ctx {
+  const synk_world *w;
+  size_t bad;
+  synk_status st;
+} bad_ctx;
+static int find_bad(void *ctx, size_t first, const uint32_t *ids, const uint32_t *dx, const uint32_t *dy,
+                    const uint32_t *dz, uint32_t m) {
+  (void)dx, (void)dy, (void)dz;
+  bad_ctx *c = (bad_ctx *)ctx;
+  for (uint32_t j = 0; j < m; j++) {
+    c->st = ids[j] >= c->w->cap ? SYNK_E_RANGE : alive_now(c->w, ids[j]) ? SYNK_OK : SYNK_E_DEAD;
+    if (c->st) {
+      c->bad = first + j;
+      return 1;
+    }
+  }
+  return 0;
+}
+
+static synk_status validate_rec(synk_world *w, const synk_kernels *k, const rec *r, const uint8_t **scratch_run,
+                                size_t *bad) {
+  uint32_t id = r->id;
+  *bad = 0;
+  switch (r->type) {
+    case SYNK_REC_SPAWN:
+    case SYNK_REC_DESPAWN:
+      if (id >= w->cap) return SYNK_E_RANGE;
+      if (alive_now(w, id) != (r->type == SYNK_REC_DESPAWN)) return r->type == SYNK_REC_SPAWN ? SYNK_E_EXISTS : SYNK_E_DEAD;
+      w->touched[id >> 6] ^= UINT64_C(1) << (id & 63);
+      return SYNK_OK;
+    case SYNK_REC_MOTION:
+    case SYNK_REC_PROP:
+      if (id >= w->cap || (r->type == SYNK_REC_PROP && r->arg >= w->num_props)) return SYNK_E_RANGE;
+      return alive_now(w, id) ? SYNK_OK : SYNK_E_DEAD;
+    case SYNK_REC_RUN: {
+      if (r->n > w->cap) { /* more motions than ids, so one is out of range: find the first bad */
+        bad_ctx c = {w, 0, SYNK_E_RANGE};
+        synk_status st = run_decode_blocks(k, r, find_bad, &c);
+        if (st) return st;
+        *bad = c.bad;
+        return c.st ? c.st : SYNK_E_RANGE;
+      }
+      if (!r->decoded) return SYNK_E_FORMAT; /* unreachable: n <= cap decodes while parsing */
+      *scratch_run = r->col[0];
+      synk_status st = SYNK_OK;
+      *bad = run_check(w, w->sorted, r->n, &st);
+      return st;
+    }
+    default: /* tick */
+      return SYNK_OK;
+  }
+}
+
+static void clear_toggles(synk_world *w, const synk_kernels *k, const uint8_t *b, size_t len, size_t from,
+                          size_t to) {
+  size_t o = from;
+  while (o < to) {
+    rec r;
+    if (parse_rec(k, b, len, o, &r)) return;
+    if ((r.type == SYNK_REC_SPAWN || r.type == SYNK_REC_DESPAWN) && r.id < w->cap) w->touched[r.id >> 6] = 0;
+    o += r.size;
+  }
+}
+
+synk_status synk_stream_apply(synk_world *w, const void *buf, size_t len, size_t *pos, uint64_t max_ticks,
+                              synk_stream_info *info) {
+  synk_stream_info tmp;
+  if (!info) info = &tmp;
+  memset(info, 0, sizeof *info);
+  if (!w || (!buf && len)) return SYNK_E_ARG;
+  size_t start = pos ? *pos : 0;
+  if (start > len) return SYNK_E_ARG;
+  const uint8_t *b = (const uint8_t *)buf;
+  const synk_kernels *k = synk_kernels_active();
+  if (start == 0) {
+    if (len < 1 || b[0] != SYNK_STREAM_HEADER) return SYNK_E_FORMAT;
+    start = 1;
+  }
+
+  /* pass 1: validate everything against the world as it would be */
+  const uint8_t *scratch_run = NULL; /* the run whose decoded columns are in the scratch */
+  size_t o = start, nev = 0;
+  uint64_t ticks = 0;
+  synk_status st = SYNK_OK;
+  const run_dst dst = {{w->sorted, (uint32_t *)w->dx, (uint32_t *)w->dy, (uint32_t *)w->dz}, w->cap};
+  rec last_run; /* the run decoded last (its columns are in the scratch) */
+  size_t last_off = SIZE_MAX;
+  while (o < len) {
+    rec r;
+    size_t bad = 0;
+    scratch_run = NULL;
+    st = parse_rec_into(k, b, len, o, &r, &dst);
+    if (st == SYNK_OK) st = validate_rec(w, k, &r, &scratch_run, &bad);
+    if (scratch_run) {
+      last_run = r;
+      last_off = o;
+    }
+    if (st) {
+      clear_toggles(w, k, b, len, start, o);
+      info->bad_event = nev + bad;
+      info->bad_offset = o;
+      return st;
+    }
+    nev += rec_events(&r);
+    o += r.size;
+    if (r.type == SYNK_REC_TICK) {
+      ticks += r.arg;
+      if (max_ticks && ticks >= max_ticks) break;
+    }
+  }
+  const size_t stop = o;
+
+  /* pass 2: apply (nothing can fail any more) */
+  o = start;
+  while (o < stop) {
+    rec r;
+    if (o == last_off) {
+      r = last_run; /* still decoded in the scratch: no second walk */
+    } else {
+      (void)parse_rec_into(k, b, len, o, &r, &dst);
+      if (r.type == SYNK_REC_RUN) last_off = SIZE_MAX; /* the scratch now holds this run */
+    }
+    switch (r.type) {
+      case SYNK_REC_SPAWN:
+        w->touched[r.id >> 6] = 0;
+        (void)synk_spawn(w, r.id, r.arg, r.a, r.b, r.c);
+        break;
+      case SYNK_REC_DESPAWN:
+        w->touched[r.id >> 6] = 0;
+        (void)synk_despawn(w, r.id);
+        break;
+      case SYNK_REC_MOTION:
+        (void)synk_move(w, r.id, r.a, r.b, r.c);
+        break;
+      case SYNK_REC_PROP:
+        (void)synk_set_prop(w, r.id, r.arg, r.a);
+        break;
+      case SYNK_REC_TICK:
+        w->frame += r.arg;
+        break;
+      default: /* run: decoded into the scratch by the parse above, or still there */
+        w->sum += k->motion_apply(w, w->sorted, w->dx, w->dy, w->dz, r.n);
+        break;
+    }
+    o += r.size;
+  }
+  info->events = nev;
+  info->bytes = stop;
+  if (pos) *pos = stop;
+  return SYNK_OK;
+}
+
+synk_status synk_stream_records(const void *buf, size_t len, synk_record_fn fn, void *ctx) {
+  const uint8_t *b = (const uint8_t *)buf;
+  if (!b || len < 1 || b[0] != SYNK_STREAM_HEADER) return SYNK_E_FORMAT;
+  const synk_kernels *k = synk_kernels_active();
+  size_t off = 1, nev = 0;
+  while (off < len) {
+    rec r;
+    if (parse_rec(k, b, len, off, &r)) return SYNK_E_FORMAT;
+    fn(ctx, r.type, r.size, rec_events(&r), nev);
+    nev += rec_events(&r);
+    off += r.size;
+  }
+  return SYNK_OK;
+}
+
+synk_status synk_stream_decode_motions(const void *buf, size_t len, uint32_t *ids, int32_t *dx, int32_t *dy,
+                                       int32_t *dz, size_t cap, size_t *n) {
+  const uint8_t *b = (const uint8_t *)buf;
+  *n = 0;
+  if (!b || len < 1 || b[0] != SYNK_STREAM_HEADER) return SYNK_E_FORMAT;
+  const synk_kernels *k = synk_kernels_active();
+  size_t off = 1, at = 0;
+  while (off < len) {
+    rec r;
+    if (parse_rec(k, b, len, off, &r)) return SYNK_E_FORMAT;
+    if (r.type == SYNK_REC_RUN) {
+      if (r.n > cap - at) return SYNK_E_SPACE;
+      if (run_decode_soa(k, &r, ids + at, (uint32_t *)dx + at, (uint32_t *)dy + at, (uint32_t *)dz + at))
+        return SYNK_E_FORMAT;
+      at += r.n;
+    } else if (r.type == SYNK_REC_MOTION) {
+      if (at == cap) return SYNK_E_SPACE;
+      ids[at] = r.id;
+      dx[at] = r.a;
+      dy[at] = r.b;
+      dz[at] = r.c;
+      at++;
+    }
+    off += r.size;
+  }
+  *n = at;
+  return SYNK_OK;
+}
+
+/* ---- apply decoded events ------------------------------------------------------ */
+
+synk_status synk_events_apply(synk_world *w, const synk_event *ev, size_t n, size_t *bad_index) {
+  if (!w || (!ev && n)) return SYNK_E_ARG;
+  synk_status st = SYNK_OK;
+  size_t i = 0;
+  for (; i < n && st == SYNK_OK; i++) { /* validate against the world as it would be */
+    const synk_event *e = &ev[i];
+    uint32_t id = e->id;
+    switch (e->type) {
+      case SYNK_EV_SPAWN:
+      case SYNK_EV_DESPAWN:
+        if (id >= w->cap) st = SYNK_E_RANGE;
+        else if (alive_now(w, id) != (e->type == SYNK_EV_DESPAWN))
+          st = e->type == SYNK_EV_SPAWN ? SYNK_E_EXISTS : SYNK_E_DEAD;
+        else w->touched[id >> 6] ^= UINT64_C(1) << (id & 63);
+        break;
+      case SYNK_EV_MOTION:
+      case SYNK_EV_PROP:
+        if (id >= w->cap || (e->type == SYNK_EV_PROP && e->arg >= w->num_props)) st = SYNK_E_RANGE;
+        else if (!alive_now(w, id)) st = SYNK_E_DEAD;
+        break;
+      case SYNK_EV_TICK:
+        if (e->arg == 0) st = SYNK_E_ARG;
+        break;
+      default:
+        st = SYNK_E_ARG;
+    }
+  }
+  const size_t stop = i;
+  for (size_t j = 0; j < stop; j++) /* the toggles go, the scratch is clean again */
+    if ((ev[j].type == SYNK_EV_SPAWN || ev[j].type == SYNK_EV_DESPAWN) && ev[j].id < w->cap)
+      w->touched[ev[j].id >> 6] = 0;
+  if (st) {
+    if (bad_index) *bad_index = stop - 1;
+    return st;
+  }
+  for (i = 0; i < n; i++) {
+    const synk_event *e = &ev[i];
+    switch (e->type) {
+      case SYNK_EV_SPAWN: (void)synk_spawn(w, e->id, e->arg, e->a, e->b, e->c); break;
+      case SYNK_EV_DESPAWN: (void)synk_despawn(w, e->id); break;
+      case SYNK_EV_MOTION: (void)synk_move(w, e->id, e->a, e->b, e->c); break;
+      case SYNK_EV_PROP: (void)synk_set_prop(w, e->id, e->arg, e->a); break;
+      default: w->frame += e->arg; break;
+    }
+  }
+  return SYNK_OK;
+}
