@@ -20,7 +20,11 @@ uint32_t synk_cpu_detect(void) {
 #if defined(__ARM_NEON) || defined(__aarch64__)
   f |= SYNK_CPU_NEON;
 #endif
-#if defined(__wasm_simd128__)
+#if defined(__wasm_simd128__) || (defined(__wasm__) && defined(SYNK_HAVE_WASM))
+  /* WebAssembly has no feature query: a module holding SIMD128 code (the
+   * wasm backend, built with -msimd128 for its own file only) validates and
+   * instantiates only on an engine that implements SIMD128, so once we run,
+   * it is there. */
   f |= SYNK_CPU_SIMD128;
 #endif
   return f;
@@ -54,12 +58,103 @@ typedef struct backend {
   void (*init)(synk_kernels *k);
 } backend;
 
-static const backend backends[] = {
-    {"scalar", 0, 0, -1, synk_kernels_init_scalar},
+/* Row indices, so that a rung can name its parent whatever else is built. */
+enum {
+  B_SCALAR,
 #if defined(SYNK_HAVE_AVX2)
-    {"avx2", SYNK_CPU_AVX2 | SYNK_CPU_BMI2, 0, 0, synk_kernels_init_avx2},
+  B_AVX2,
+#endif
+#if defined(SYNK_HAVE_AVX512)
+  B_AVX512,
+#endif
+#if defined(SYNK_HAVE_NEON)
+  B_NEON,
+#endif
+#if defined(SYNK_HAVE_WASM)
+  B_WASM,
+#endif
+  B_COUNT
+};
+
+/* A backend is native where SIMDe lowers its file to the real instructions:
+ * NEON on AArch64, SIMD128 on wasm32. Anywhere else its file is SIMDe's
+ * emulation: runnable everywhere (required 0), forced by name only. */
+#if defined(SYNK_SIMDE_NO_NATIVE)
+/* arch/ built with SIMDE_NO_NATIVE (the cross-check of SIMDe's portable
+ * fallbacks): no SIMD backend runs native instructions, so every one is
+ * emulated and automatic selection falls back to scalar. Each keeps its CPU
+ * requirements, since its file is still compiled with its ISA flags. */
+#  define ALL_EMULATED 1
+#else
+#  define ALL_EMULATED 0
+#endif
+#if defined(__aarch64__)
+#  define NEON_EMULATED ALL_EMULATED
+#  define NEON_REQUIRED SYNK_CPU_NEON
+#else
+#  define NEON_EMULATED 1
+#  define NEON_REQUIRED 0u
+#endif
+#if defined(__wasm__)
+#  define WASM_EMULATED ALL_EMULATED
+#  define WASM_REQUIRED SYNK_CPU_SIMD128
+#else
+#  define WASM_EMULATED 1
+#  define WASM_REQUIRED 0u
+#endif
+
+/* Each row's init fills the ISA's main rung, then its rung of the sync-layer
+ * kernels (kernel/codec_kernels.c, arch/<family>/codec_<isa>.c). */
+static void init_scalar(synk_kernels *k) {
+  synk_kernels_init_scalar(k);
+  synk_codec_init_scalar(k);
+}
+#if defined(SYNK_HAVE_AVX2)
+static void init_avx2(synk_kernels *k) {
+  synk_kernels_init_avx2(k);
+  synk_codec_init_avx2(k);
+}
+#endif
+#if defined(SYNK_HAVE_AVX512)
+static void init_avx512(synk_kernels *k) {
+  synk_kernels_init_avx512(k);
+  synk_codec_init_avx512(k);
+}
+#endif
+#if defined(SYNK_HAVE_NEON)
+static void init_neon(synk_kernels *k) {
+  synk_kernels_init_neon(k);
+  synk_codec_init_neon(k);
+}
+#endif
+#if defined(SYNK_HAVE_WASM)
+static void init_wasm(synk_kernels *k) {
+  synk_kernels_init_wasm(k);
+  synk_codec_init_wasm(k);
+}
+#endif
+
+/* A rung's `required` includes its parent's: the ladder fills the parent's
+ * kernels first. */
+static const backend backends[] = {
+    {"scalar", 0, 0, -1, init_scalar},
+#if defined(SYNK_HAVE_AVX2)
+    {"avx2", SYNK_CPU_AVX2 | SYNK_CPU_BMI2, ALL_EMULATED, B_SCALAR, init_avx2},
+#endif
+#if defined(SYNK_HAVE_AVX512)
+    /* the subsets arch/x86/avx512.c uses: F everywhere, DQ for vpmovm2q, and
+     * the avx2 rung's AVX2 (vpgatherdd ymm) + BMI2 */
+    {"avx512", SYNK_CPU_AVX2 | SYNK_CPU_BMI2 | SYNK_CPU_AVX512F | SYNK_CPU_AVX512DQ, ALL_EMULATED, B_AVX2,
+     init_avx512},
+#endif
+#if defined(SYNK_HAVE_NEON)
+    {"neon", NEON_REQUIRED, NEON_EMULATED, B_SCALAR, init_neon},
+#endif
+#if defined(SYNK_HAVE_WASM)
+    {"wasm", WASM_REQUIRED, WASM_EMULATED, B_SCALAR, init_wasm},
 #endif
 };
+_Static_assert(sizeof backends / sizeof backends[0] == B_COUNT, "backend rows and indices disagree");
 #define NBACKENDS (sizeof backends / sizeof backends[0])
 
 static uint32_t cpu_flags(void) {
