@@ -4,6 +4,7 @@
  *   synk info                    version, CPU features, backends, active backend
  *   synk verify [--isa=NAME]...  golden scenarios x backends, hashes vs golden
  *   synk sim [options]           deterministic simulation (tools/cmd_sim.c)
+ *   synk gen|replay|stat ...     event streams (tools/cmd_sync.c)
  *   synk version                 library version
  *   synk help [COMMAND]          usage
  *
@@ -21,9 +22,8 @@
 #include "internal.h"
 #include "scenarios.h"
 #include "synk.h"
-#if defined(SYNK_CLI_HAVE_SIM)
 #include "cmd_sim.h"
-#endif
+#include "cmd_sync.h"
 
 typedef struct command {
   const char *name;
@@ -50,9 +50,11 @@ static const command commands[] = {
      "  ?  the scenario's own checks failed (a status, a state, a chunk sum, or\n"
      "     synk_hash != synk_rehash); the error follows on stderr\n"
      "Exits 0 when everything matches, 1 otherwise, 2 on a usage error.\n"},
-#if defined(SYNK_CLI_HAVE_SIM)
     {"sim", synk_cli_sim, "deterministic simulation from a seed; prints the final hash", synk_cli_sim_usage},
-#endif
+    {"gen", synk_cli_gen, "write a synthetic event stream (crowd, peer, churn, props)", synk_cli_gen_usage},
+    {"replay", synk_cli_replay, "apply a stream, print the final hash (--per-tick, --isa, --all-isas)",
+     synk_cli_replay_usage},
+    {"stat", synk_cli_stat, "bytes per event kind and per motion of a stream", synk_cli_stat_usage},
     {"version", cmd_version, "print the library version", "usage: synk version\n"},
     {"help", cmd_help, "show this help, or a command's help", "usage: synk help [COMMAND]\n"},
 };

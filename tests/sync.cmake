@@ -1,0 +1,26 @@
+# Sync-layer tests: event codec, snapshots, deltas, rollback/history, and the
+# cross-check of the sync kernels on every runnable backend. Included by
+# tests/CMakeLists.txt (which defines synk_test).
+synk_test(test_codec SOURCES test_codec.c)
+synk_test(test_snapshot SOURCES test_snapshot.c)
+synk_test(test_delta SOURCES test_delta.c)
+synk_test(test_rollback SOURCES test_rollback.c)
+synk_test(test_sync_checkasm SOURCES test_sync_checkasm.c ARGS --seed=1)
+add_test(NAME test_sync_checkasm_seed2 COMMAND test_sync_checkasm --seed=0x5EED5)
+set_tests_properties(test_codec test_snapshot test_delta test_rollback PROPERTIES TIMEOUT 600)
+
+# The sync CLI commands through a stand-alone driver (tools/cmd_sync.c is also
+# linked into the `synk` tool): generate each scenario small, replay it on
+# every backend (all must reach one hash), and its statistics.
+add_executable(test_sync_cli test_sync_cli.c ${PROJECT_SOURCE_DIR}/tools/cmd_sync.c)
+target_link_libraries(test_sync_cli PRIVATE synk_internal)
+target_include_directories(test_sync_cli PRIVATE ${PROJECT_SOURCE_DIR}/tools)
+target_compile_options(test_sync_cli PRIVATE ${SYNK_WARNINGS})
+foreach(sc crowd peer churn props)
+  set(trace ${CMAKE_CURRENT_BINARY_DIR}/sync_${sc}.trace)
+  add_test(NAME sync_gen_${sc} COMMAND test_sync_cli gen ${sc} --entities 2000 --ticks 12 -o ${trace})
+  add_test(NAME sync_stat_${sc} COMMAND test_sync_cli stat ${trace})
+  set_tests_properties(sync_stat_${sc} PROPERTIES DEPENDS sync_gen_${sc})
+  add_test(NAME sync_replay_${sc} COMMAND test_sync_cli replay ${trace} --all-isas)
+  set_tests_properties(sync_replay_${sc} PROPERTIES DEPENDS sync_gen_${sc})
+endforeach()

@@ -1,0 +1,452 @@
+/*
+ * Event streams: round trips of every event kind and edge value, compact lone
+ * events, stream apply == direct API calls (every backend), atomicity and
+ * error locations, hostile inputs (truncated, bit-flipped, oversized), and
+ * golden bytes of the format (a change of the format shows here).
+ */
+#include "test_sync_util.h"
+
+/* tests/test_codec.c golden: regenerate by running the test and copying the
+ * printed bytes (only for a deliberate, documented format change). */
+#define GOLDEN_STREAM "c12b0703c8010365070201810709a1c0090a4000050304571320640802aaaa02004007a028"
+
+static const synk_event edge_events[] = {
+    {SYNK_EV_SPAWN, 0, 0, 0, 0, 0},
+    {SYNK_EV_SPAWN, 1023, 0xFFFFFFFFu, INT32_MIN, INT32_MAX, -1},
+    {SYNK_EV_SPAWN, 5, 7, 1, -1, 0},
+    {SYNK_EV_MOTION, 5, 0, 0, 0, 0},
+    {SYNK_EV_MOTION, 1023, 0, INT32_MIN, INT32_MAX, 1},
+    {SYNK_EV_MOTION, 5, 0, -63, 63, 0},
+    {SYNK_EV_PROP, 5, 0, INT32_MIN, 0, 0},
+    {SYNK_EV_PROP, 5, 2, INT32_MAX, 0, 0},
+    {SYNK_EV_PROP, 0, 1, 0, 0, 0},
+    {SYNK_EV_TICK, 0, 1, 0, 0, 0},
+    {SYNK_EV_TICK, 0, 31, 0, 0, 0},
+    {SYNK_EV_TICK, 0, 32, 0, 0, 0},
+    {SYNK_EV_TICK, 0, 0xFFFFFFFFu, 0, 0, 0},
+    {SYNK_EV_DESPAWN, 1023, 0, 0, 0, 0},
+    {SYNK_EV_DESPAWN, 0, 0, 0, 0, 0},
+};
+#define NEDGE (sizeof edge_events / sizeof edge_events[0])
+
+static int ev_eq(const synk_event *a, const synk_event *b) {
+  return a->type == b->type && a->id == b->id && a->arg == b->arg && a->a == b->a && a->b == b->b && a->c == b->c;
+}
+
+static unsigned char *encode(const synk_event *ev, size_t n, size_t *len) {
+  CHECK_ST(synk_stream_encode(ev, n, NULL, 0, len), SYNK_OK);
+  unsigned char *buf = (unsigned char *)malloc(*len + 1);
+  size_t l2 = 0;
+  CHECK_ST(synk_stream_encode(ev, n, buf, *len, &l2), SYNK_OK);
+  CHECK(l2 == *len);
+  if (*len > 1) CHECK_ST(synk_stream_encode(ev, n, buf, *len - 1, &l2), SYNK_E_SPACE);
+  return buf;
+}
+
+static void roundtrip(const synk_event *ev, size_t n) {
+  size_t len = 0, m = 0;
+  unsigned char *buf = encode(ev, n, &len);
+  CHECK(len <= synk_stream_bound(n));
+  CHECK_ST(synk_stream_decode(buf, len, NULL, 0, &m, NULL), SYNK_OK);
+  CHECK(m == n);
+  synk_event *out = (synk_event *)calloc(n + 1, sizeof *out);
+  if (n) CHECK_ST(synk_stream_decode(buf, len, out, n - 1, &m, NULL), SYNK_E_SPACE);
+  CHECK_ST(synk_stream_decode(buf, len, out, n + 1, &m, NULL), SYNK_OK);
+  int same = m == n;
+  for (size_t i = 0; i < n && same; i++) same = ev_eq(&ev[i], &out[i]);
+  CHECK(same);
+  free(out);
+  free(buf);
+}
+
+static void test_edges(void) {
+  roundtrip(edge_events, NEDGE);
+  for (size_t i = 0; i < NEDGE; i++) roundtrip(&edge_events[i], 1);
+  roundtrip(NULL, 0);
+  /* a lone small motion: 8 bytes with the header */
+  synk_event m = {SYNK_EV_MOTION, (1u << 21) - 1, 0, -63, 63, 1};
+  size_t len = 0;
+  CHECK_ST(synk_stream_encode(&m, 1, NULL, 0, &len), SYNK_OK);
+  CHECK(len <= 8);
+  m.id = 100;
+  m.c = 0;
+  CHECK_ST(synk_stream_encode(&m, 1, NULL, 0, &len), SYNK_OK);
+  CHECK(len <= 6);
+  /* invalid events */
+  synk_event bad = {SYNK_EV_PROP, 1, 16, 0, 0, 0};
+  CHECK_ST(synk_stream_encode(&bad, 1, NULL, 0, &len), SYNK_E_ARG);
+  bad.type = SYNK_EV_TICK;
+  bad.arg = 0;
+  CHECK_ST(synk_stream_encode(&bad, 1, NULL, 0, &len), SYNK_E_ARG);
+  bad.type = 9;
+  CHECK_ST(synk_stream_encode(&bad, 1, NULL, 0, &len), SYNK_E_ARG);
+}
+
+/* Runs: strictly increasing motions, with deltas from small to extreme (so
+ * blocks take every width and exceptions), lengths around block edges. */
+static void test_runs(t_rng *r) {
+  static const size_t lens[] = {8, 9, 255, 256, 257, 511, 512, 1000, 3000};
+  for (size_t li = 0; li < sizeof lens / sizeof lens[0]; li++) {
+    for (int mode = 0; mode < 4; mode++) {
+      size_t n = lens[li];
+      synk_event *ev = (synk_event *)calloc(n, sizeof *ev);
+      uint32_t id = mode == 3 ? 0xFFFFFFFFu - (uint32_t)n * 3 : t_below(r, 100);
+      for (size_t i = 0; i < n; i++) {
+        ev[i].type = SYNK_EV_MOTION;
+        ev[i].id = id;
+        id += 1 + (mode == 0 ? 0 : mode == 1 ? t_below(r, 3) : t_below(r, 50) ? 0 : t_below(r, 1u << 20));
+        if (mode == 3) id = ev[i].id + 1 + t_below(r, 2);
+        uint32_t big = t_below(r, 40) == 0;
+        ev[i].a = big ? t_i32(r) : (int32_t)t_below(r, 7) - 3;
+        ev[i].b = mode == 2 ? t_i32(r) : (int32_t)t_below(r, 7) - 3;
+        ev[i].c = (int32_t)t_below(r, 3) - 1;
+      }
+      roundtrip(ev, n);
+      free(ev);
+    }
+  }
+}
+
+/* ---- apply ---------------------------------------------------------------- */
+
+/* Random valid events for a world of cap ids, tracked with a shadow alive set. */
+static size_t gen_events(t_rng *r, uint32_t cap, uint32_t np, unsigned char *alive, synk_event *ev, size_t n) {
+  size_t k = 0;
+  while (k < n) {
+    uint32_t op = t_below(r, 100);
+    if (op < 5) {
+      ev[k++] = (synk_event){SYNK_EV_TICK, 0, 1 + t_below(r, 40), 0, 0, 0};
+      continue;
+    }
+    uint32_t id = t_below(r, cap);
+    if (!alive[id]) {
+      ev[k++] = (synk_event){SYNK_EV_SPAWN, id, t_below(r, 3), t_i32(r) >> (int)t_below(r, 32), (int32_t)t_below(r, 9), 0};
+      alive[id] = 1;
+    } else if (op < 10) {
+      ev[k++] = (synk_event){SYNK_EV_DESPAWN, id, 0, 0, 0, 0};
+      alive[id] = 0;
+    } else if (op < 20 && np) {
+      ev[k++] = (synk_event){SYNK_EV_PROP, id, t_below(r, np), t_i32(r) >> (int)t_below(r, 32), 0, 0};
+    } else if (op < 40) {
+      ev[k++] = (synk_event){SYNK_EV_MOTION, id, 0, (int32_t)t_below(r, 7) - 3, t_i32(r) >> 28, 0};
+    } else { /* a run of motions, some repeated: coalesce makes it a run record */
+      uint32_t m = 1 + t_below(r, 300), start = t_below(r, cap);
+      for (uint32_t j = 0; j < m && k < n; j++) {
+        uint32_t q = (start + j * (1 + t_below(r, 3))) % cap;
+        if (!alive[q]) continue;
+        ev[k++] = (synk_event){SYNK_EV_MOTION, q, 0, (int32_t)t_below(r, 7) - 3, (int32_t)t_below(r, 7) - 3,
+                               t_below(r, 30) ? 0 : t_i32(r)};
+      }
+    }
+  }
+  return k;
+}
+
+static void apply_direct(synk_world *w, const synk_event *ev, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    const synk_event *e = &ev[i];
+    synk_status st = SYNK_OK;
+    switch (e->type) {
+      case SYNK_EV_SPAWN: st = synk_spawn(w, e->id, e->arg, e->a, e->b, e->c); break;
+      case SYNK_EV_DESPAWN: st = synk_despawn(w, e->id); break;
+      case SYNK_EV_MOTION: st = synk_move(w, e->id, e->a, e->b, e->c); break;
+      case SYNK_EV_PROP: st = synk_set_prop(w, e->id, e->arg, e->a); break;
+      default:
+        for (uint32_t t = 0; t < e->arg; t++) synk_tick(w);
+    }
+    if (st) {
+      CHECK_ST(st, SYNK_OK);
+      return;
+    }
+  }
+}
+
+static synk_world *new_world(uint32_t cap, uint32_t np) {
+  synk_config cfg = {cap, np, 0x5EED, NULL};
+  synk_world *w = NULL;
+  CHECK_ST(synk_world_create(&cfg, &w), SYNK_OK);
+  return w;
+}
+
+static void test_apply_equiv(t_rng *r, const char *isa) {
+  CHECK_ST(synk_use_isa(isa), SYNK_OK);
+  for (int round = 0; round < 6; round++) {
+    uint32_t cap = round < 3 ? 300 : 5000, np = (uint32_t)round % 4;
+    unsigned char *alive = (unsigned char *)calloc(cap, 1);
+    size_t n = 2000;
+    synk_event *ev = (synk_event *)calloc(n, sizeof *ev);
+    n = gen_events(r, cap, np, alive, ev, n);
+    synk_world *a = new_world(cap, np), *b = new_world(cap, np);
+    apply_direct(a, ev, n);
+    size_t m = n;
+    CHECK_ST(synk_events_coalesce(ev, &m), SYNK_OK);
+    size_t len = 0;
+    unsigned char *buf = encode(ev, m, &len);
+    synk_stream_info info;
+    size_t pos = 0;
+    CHECK_ST(synk_stream_apply(b, buf, len, &pos, 0, &info), SYNK_OK);
+    CHECK(pos == len && info.events == m);
+    CHECK(ts_equal(a, b));
+    CHECK_EQ_U64(synk_hash(b), synk_rehash(b));
+    /* the decoded events applied as events: the same world */
+    synk_world *d = new_world(cap, np);
+    size_t nd = 0;
+    synk_event *dec = (synk_event *)calloc(m + 1, sizeof *dec);
+    CHECK_ST(synk_stream_decode(buf, len, dec, m, &nd, NULL), SYNK_OK);
+    size_t badi = 0;
+    CHECK_ST(synk_events_apply(d, dec, nd, &badi), SYNK_OK);
+    CHECK(ts_equal(a, d));
+    if (nd > 2) { /* an invalid event at the end: nothing applied */
+      synk_world *e = new_world(cap, np);
+      dec[nd - 1] = (synk_event){SYNK_EV_MOTION, cap, 0, 1, 1, 1};
+      CHECK_ST(synk_events_apply(e, dec, nd, &badi), SYNK_E_RANGE);
+      CHECK(badi == nd - 1 && synk_count(e) == 0 && synk_frame(e) == 0);
+      dec[nd - 1] = (synk_event){SYNK_EV_TICK, 0, 0, 0, 0, 0};
+      CHECK_ST(synk_events_apply(e, dec, nd, &badi), SYNK_E_ARG);
+      CHECK_EQ_U64(synk_hash(e), synk_rehash(e));
+      dec[nd - 1] = (synk_event){SYNK_EV_TICK, 0, 1, 0, 0, 0}; /* the scratch is clean: applies */
+      CHECK_ST(synk_events_apply(e, dec, nd, &badi), SYNK_OK);
+      synk_world_destroy(e);
+    }
+    free(dec);
+    synk_world_destroy(d);
+    /* per-tick replay reaches the same world */
+    synk_world *c = new_world(cap, np);
+    pos = 0;
+    size_t steps = 0;
+    while (pos < len && steps < m + 2) {
+      CHECK_ST(synk_stream_apply(c, buf, len, &pos, 1, NULL), SYNK_OK);
+      steps++;
+    }
+    CHECK(ts_equal(a, c));
+    synk_world_destroy(a);
+    synk_world_destroy(b);
+    synk_world_destroy(c);
+    free(buf);
+    free(ev);
+    free(alive);
+  }
+}
+
+/* An invalid event at a random place: the right status, index and offset,
+ * and the world (and its scratch) unchanged. */
+static void test_atomic(t_rng *r) {
+  for (int round = 0; round < 40; round++) {
+    uint32_t cap = 500, np = 2;
+    unsigned char *alive = (unsigned char *)calloc(cap, 1);
+    size_t n = 400;
+    synk_event *ev = (synk_event *)calloc(n + 1, sizeof *ev);
+    synk_world *w = new_world(cap, np);
+    /* a populated base */
+    size_t n0 = gen_events(r, cap, np, alive, ev, 200);
+    apply_direct(w, ev, n0);
+    n = gen_events(r, cap, np, alive, ev, n);
+    synk_events_coalesce(ev, &n);
+    size_t at = t_below(r, (uint32_t)n + 1);
+    memmove(ev + at + 1, ev + at, (n - at) * sizeof *ev);
+    n++;
+    synk_status want;
+    uint32_t kind = t_below(r, 5);
+    uint32_t dead = 0;
+    while (dead < cap && alive[dead]) dead++;
+    /* alive[] reflects the end of the stream, so pick failures that hold
+     * whatever happens before `at`: out-of-range ids and slots */
+    switch (kind) {
+      case 0: ev[at] = (synk_event){SYNK_EV_MOTION, cap + t_below(r, 5), 0, 1, 0, 0}; want = SYNK_E_RANGE; break;
+      case 1: ev[at] = (synk_event){SYNK_EV_SPAWN, cap, 0, 0, 0, 0}; want = SYNK_E_RANGE; break;
+      case 2: ev[at] = (synk_event){SYNK_EV_PROP, 0, 3, 0, 0, 0}; want = SYNK_E_RANGE; break;
+      case 3: ev[at] = (synk_event){SYNK_EV_DESPAWN, 0xFFFFFFFFu, 0, 0, 0, 0}; want = SYNK_E_RANGE; break;
+      default: { /* a run whose 10th motion is out of range */
+        synk_event *run = (synk_event *)calloc(n + 20, sizeof *run);
+        memcpy(run, ev, at * sizeof *ev);
+        uint32_t id0 = cap - 9;
+        for (uint32_t j = 0; j < 12; j++) run[at + j] = (synk_event){SYNK_EV_MOTION, id0 + j, 0, 1, 1, 1};
+        memcpy(run + at + 12, ev + at + 1, (n - at - 1) * sizeof *ev);
+        free(ev);
+        ev = run;
+        n += 11;
+        want = SYNK_E_RANGE;
+        break;
+      }
+    }
+    size_t len = 0;
+    unsigned char *buf = encode(ev, n, &len);
+    uint64_t h = synk_hash(w), f = synk_frame(w);
+    size_t c = synk_count(w);
+    synk_stream_info info;
+    synk_status st = synk_stream_apply(w, buf, len, NULL, 0, &info);
+    /* the first failing event may come before `at` only if the run's ids
+     * below cap are dead; accept DEAD there */
+    if (kind == 4 && st == SYNK_E_DEAD) want = SYNK_E_DEAD;
+    CHECK_ST(st, want);
+    if (kind != 4) CHECK(info.bad_event == at);
+    else if (st == SYNK_E_RANGE) CHECK(info.bad_event == at + 9);
+    CHECK(info.bad_offset < len);
+    CHECK_EQ_U64(synk_hash(w), h);
+    CHECK(synk_frame(w) == f && synk_count(w) == c);
+    CHECK_EQ_U64(synk_hash(w), synk_rehash(w));
+    /* the scratch is clean: a prefix that is valid applies */
+    synk_world *v = ts_clone(w);
+    CHECK(v != NULL);
+    size_t pre = 0;
+    unsigned char *pbuf = encode(ev, at, &pre);
+    CHECK_ST(synk_stream_apply(w, pbuf, pre, NULL, 0, NULL), SYNK_OK);
+    apply_direct(v, ev, at);
+    CHECK(ts_equal(w, v));
+    (void)dead;
+    free(pbuf);
+    synk_world_destroy(v);
+    synk_world_destroy(w);
+    free(buf);
+    free(ev);
+    free(alive);
+  }
+  /* exists / dead */
+  synk_world *w = new_world(64, 0);
+  synk_event e2[3] = {{SYNK_EV_SPAWN, 3, 0, 0, 0, 0}, {SYNK_EV_SPAWN, 4, 0, 0, 0, 0}, {SYNK_EV_SPAWN, 3, 0, 0, 0, 0}};
+  size_t len = 0;
+  unsigned char *buf = encode(e2, 3, &len);
+  synk_stream_info info;
+  CHECK_ST(synk_stream_apply(w, buf, len, NULL, 0, &info), SYNK_E_EXISTS);
+  CHECK(info.bad_event == 2 && synk_count(w) == 0);
+  free(buf);
+  e2[2] = (synk_event){SYNK_EV_DESPAWN, 5, 0, 0, 0, 0};
+  buf = encode(e2, 3, &len);
+  CHECK_ST(synk_stream_apply(w, buf, len, NULL, 0, &info), SYNK_E_DEAD);
+  CHECK(info.bad_event == 2 && synk_count(w) == 0);
+  /* reordered records: the motion before the spawn it needs */
+  synk_event ro[2] = {{SYNK_EV_SPAWN, 9, 1, 0, 0, 0}, {SYNK_EV_MOTION, 9, 0, 1, 2, 3}};
+  free(buf);
+  buf = encode(ro, 2, &len);
+  CHECK_ST(synk_stream_apply(w, buf, len, NULL, 0, &info), SYNK_OK);
+  size_t l1 = 0, l2 = 0;
+  unsigned char *b1 = encode(ro, 1, &l1), *b2 = encode(ro + 1, 1, &l2);
+  unsigned char sw[64];
+  sw[0] = 0xC1;
+  memcpy(sw + 1, b2 + 1, l2 - 1);
+  memcpy(sw + l2, b1 + 1, l1 - 1);
+  CHECK_ST(synk_despawn(w, 9), SYNK_OK);
+  uint64_t h0 = synk_hash(w);
+  CHECK_ST(synk_stream_apply(w, sw, len, NULL, 0, &info), SYNK_E_DEAD);
+  CHECK(info.bad_event == 0 && info.bad_offset == 1);
+  CHECK_EQ_U64(synk_hash(w), h0);
+  free(b1);
+  free(b2);
+  e2[2] = (synk_event){SYNK_EV_DESPAWN, 4, 0, 0, 0, 0};
+  free(buf);
+  buf = encode(e2, 3, &len);
+  CHECK_ST(synk_stream_apply(w, buf, len, NULL, 0, &info), SYNK_OK);
+  CHECK(synk_count(w) == 1);
+  free(buf);
+  synk_world_destroy(w);
+}
+
+/* Hostile bytes: every truncation, random bit flips and garbage; nothing may
+ * crash, an error leaves the world unchanged, success keeps hash == rehash. */
+static void test_hostile(t_rng *r) {
+  uint32_t cap = 400, np = 3;
+  unsigned char *alive = (unsigned char *)calloc(cap, 1);
+  size_t n = 600;
+  synk_event *ev = (synk_event *)calloc(n, sizeof *ev);
+  n = gen_events(r, cap, np, alive, ev, n);
+  synk_events_coalesce(ev, &n);
+  size_t len = 0;
+  unsigned char *buf = encode(ev, n, &len);
+  synk_world *w = new_world(cap, np);
+  synk_event *out = (synk_event *)calloc(64 * len + 1, sizeof *out);
+  for (size_t cut = 0; cut < len; cut++) { /* truncated */
+    size_t m = 0;
+    synk_status st = synk_stream_decode(buf, cut, out, 64 * len, &m, NULL);
+    CHECK(st == SYNK_OK || st == SYNK_E_FORMAT);
+    CHECK(cut > 0 || st == SYNK_E_FORMAT);
+    uint64_t h = synk_hash(w);
+    st = synk_stream_apply(w, buf, cut, NULL, 0, NULL);
+    if (st) CHECK_EQ_U64(synk_hash(w), h);
+    synk_world_destroy(w);
+    w = new_world(cap, np);
+  }
+  unsigned char *mut = (unsigned char *)malloc(len + 64);
+  for (int i = 0; i < 3000; i++) { /* bit flips, byte garbage, appended junk */
+    memcpy(mut, buf, len);
+    size_t ml = len;
+    uint32_t kind = t_below(r, 3);
+    if (kind == 0) mut[t_below(r, (uint32_t)len)] ^= (unsigned char)(1u << t_below(r, 8));
+    else if (kind == 1) mut[t_below(r, (uint32_t)len)] = (unsigned char)t_next(r);
+    else {
+      uint32_t extra = 1 + t_below(r, 60);
+      for (uint32_t j = 0; j < extra; j++) mut[len + j] = (unsigned char)t_next(r);
+      ml += extra;
+    }
+    size_t m = 0;
+    synk_status st = synk_stream_decode(mut, ml, out, 64 * len, &m, NULL);
+    CHECK(st == SYNK_OK || st == SYNK_E_FORMAT);
+    CHECK(m <= 64 * ml);
+    synk_world *base = new_world(cap, np);
+    synk_world *ref = new_world(cap, np);
+    uint64_t h = synk_hash(base);
+    st = synk_stream_apply(base, mut, ml, NULL, 0, NULL);
+    if (st) {
+      CHECK_EQ_U64(synk_hash(base), h);
+      CHECK(ts_equal(base, ref));
+    } else {
+      CHECK_EQ_U64(synk_hash(base), synk_rehash(base));
+    }
+    synk_world_destroy(base);
+    synk_world_destroy(ref);
+  }
+  /* a bad header, an empty buffer, a huge claimed run */
+  size_t m = 0;
+  unsigned char hdr[] = {0xC2};
+  CHECK_ST(synk_stream_decode(hdr, 1, NULL, 0, &m, NULL), SYNK_E_FORMAT);
+  CHECK_ST(synk_stream_decode(hdr, 0, NULL, 0, &m, NULL), SYNK_E_FORMAT);
+  unsigned char huge[] = {0xC1, 0xC0, 0xFF, 0xFF, 0xFF, 0xFF, 0x0F, 0x00, 0x00};
+  CHECK_ST(synk_stream_decode(huge, sizeof huge, NULL, 0, &m, NULL), SYNK_E_FORMAT);
+  CHECK_ST(synk_stream_apply(w, huge, sizeof huge, NULL, 0, NULL), SYNK_E_FORMAT);
+  size_t pos = 5;
+  CHECK_ST(synk_stream_apply(w, huge, 3, &pos, 0, NULL), SYNK_E_ARG);
+  CHECK_ST(synk_stream_apply(NULL, huge, 3, NULL, 0, NULL), SYNK_E_ARG);
+  free(mut);
+  free(out);
+  free(buf);
+  free(ev);
+  free(alive);
+  synk_world_destroy(w);
+}
+
+/* Golden bytes: a fixed stream (lone events and a motion run) encodes to
+ * exactly these bytes. A deliberate format change updates them and
+ * docs/wire-format.md together. */
+static void test_golden(void) {
+  synk_event ev[16];
+  size_t n = 0;
+  ev[n++] = (synk_event){SYNK_EV_SPAWN, 7, 3, 100, -2, 0};
+  ev[n++] = (synk_event){SYNK_EV_MOTION, 7, 0, 1, 0, -1};
+  ev[n++] = (synk_event){SYNK_EV_PROP, 7, 1, -5, 0, 0};
+  ev[n++] = (synk_event){SYNK_EV_TICK, 0, 1, 0, 0, 0};
+  for (uint32_t i = 0; i < 9; i++) ev[n++] = (synk_event){SYNK_EV_MOTION, 10 + i + (i > 4 ? 3 : 0), 0, (int32_t)i - 4, 1, 0};
+  ev[n++] = (synk_event){SYNK_EV_DESPAWN, 7, 0, 0, 0, 0};
+  ev[n++] = (synk_event){SYNK_EV_TICK, 0, 40, 0, 0, 0};
+  size_t len = 0;
+  unsigned char *buf = encode(ev, n, &len);
+  char hex[256];
+  ts_hex(buf, len < 100 ? len : 100, hex);
+  printf("golden stream (%zu bytes): %s\n", len, hex);
+  CHECK(strcmp(hex, GOLDEN_STREAM) == 0);
+  free(buf);
+}
+
+int main(int argc, char **argv) {
+  uint64_t seed = t_seed_arg(argc, argv, 0xC0DEC);
+  t_rng r;
+  t_seed(&r, seed);
+  test_edges();
+  test_runs(&r);
+  test_golden();
+  const char *isas[16];
+  size_t ni = synk_isa_list(isas, 16);
+  for (size_t i = 0; i < ni && i < 16; i++) test_apply_equiv(&r, isas[i]);
+  synk_use_isa("auto");
+  test_atomic(&r);
+  test_hostile(&r);
+  return t_done("test_codec");
+}

@@ -1,0 +1,225 @@
+/*
+ * `synk sim`: a deterministic simulation from a seed, for whole-process
+ * benchmarks (hyperfine, bench/run.sh) and for cross-ISA determinism checks:
+ * every backend must print the same hash for the same options.
+ *
+ * The world starts with ~90% of its ids alive (churn then settles it near
+ * half). Each tick: a crowd batch
+ * (10% of the live entities pushed by small deltas in clustered runs of ids,
+ * through synk_apply_motions), a few spawns and despawns, property writes and
+ * single synk_move calls, then synk_tick. Every --verify-every ticks and at the
+ * end, synk_rehash must equal synk_hash. All randomness comes from the
+ * benchmark suite's fixed PRNG (bench/bench_rng.h), never from the library.
+ */
+#include "cmd_sim.h"
+
+#include "../bench/bench_rng.h"
+#include "synk.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+typedef struct sim_opts {
+  uint64_t seed;
+  uint64_t ticks;
+  uint32_t entities;
+  uint32_t props;
+  uint64_t verify_every;
+  const char *isa;
+  int verbose;
+} sim_opts;
+
+const char synk_cli_sim_usage[] =
+    "usage: synk sim [--seed N] [--ticks N] [--entities N] [--props N] [--isa NAME]\n"
+    "                [--verify-every N] [-v]\n"
+    "Runs a deterministic scenario and prints the final world hash (16 hex digits).\n"
+    "Every backend prints the same hash for the same options.\n"
+    "  --seed N          scenario seed (default 1)\n"
+    "  --ticks N         ticks to simulate (default 1000)\n"
+    "  --entities N      world capacity, about half of it alive (default 100000)\n"
+    "  --props N         property slots, 0..16 (default 4)\n"
+    "  --isa NAME        kernel backend (default: SYNK_ISA or the best native one)\n"
+    "  --verify-every N  check synk_rehash == synk_hash every N ticks (default 100; 0: end only)\n"
+    "  -v                a summary on stderr\n"
+    "Exits 0 on success, 1 when a check failed, 2 on a usage error.\n";
+
+static void sim_usage(FILE *f) { fputs(synk_cli_sim_usage, f); }
+
+static int parse_u64(const char *s, uint64_t *out) {
+  if (!s || !*s) return -1;
+  char *end = NULL;
+  unsigned long long v = strtoull(s, &end, 0);
+  if (*end || s[0] == '-') return -1;
+  *out = (uint64_t)v;
+  return 0;
+}
+
+static int sim_parse(int argc, char **argv, sim_opts *o) {
+  memset(o, 0, sizeof *o);
+  o->seed = 1;
+  o->ticks = 1000;
+  o->entities = 100000;
+  o->props = 4;
+  o->verify_every = 100;
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i];
+    const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+    uint64_t x = 0;
+    if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+      sim_usage(stdout);
+      return 1;
+    } else if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0) {
+      o->verbose = 1;
+    } else if (strcmp(a, "--isa") == 0 && v) {
+      o->isa = v;
+      i++;
+    } else if ((strcmp(a, "--seed") == 0 || strcmp(a, "--ticks") == 0 || strcmp(a, "--entities") == 0 ||
+                strcmp(a, "--props") == 0 || strcmp(a, "--verify-every") == 0) &&
+               parse_u64(v, &x) == 0) {
+      i++;
+      if (strcmp(a, "--seed") == 0) o->seed = x;
+      else if (strcmp(a, "--ticks") == 0) o->ticks = x;
+      else if (strcmp(a, "--verify-every") == 0) o->verify_every = x;
+      else if (strcmp(a, "--entities") == 0) {
+        if (x < 64 || x > SYNK_MAX_ENTITIES_LIMIT) {
+          fprintf(stderr, "synk sim: --entities must be 64..%u\n", SYNK_MAX_ENTITIES_LIMIT);
+          return -1;
+        }
+        o->entities = (uint32_t)x;
+      } else {
+        if (x > SYNK_MAX_PROPS) {
+          fprintf(stderr, "synk sim: --props must be 0..%d\n", SYNK_MAX_PROPS);
+          return -1;
+        }
+        o->props = (uint32_t)x;
+      }
+    } else {
+      fprintf(stderr, "synk sim: bad or incomplete option '%s'\n", a);
+      sim_usage(stderr);
+      return -1;
+    }
+  }
+  return 0;
+}
+
+static int sim_alive(const synk_view *v, uint32_t id) { return (int)((v->alive[id >> 6] >> (id & 63)) & 1u); }
+
+#define SIM_CHECK(expr)                                                                            \
+  do {                                                                                             \
+    synk_status st_ = (expr);                                                                      \
+    if (st_ != SYNK_OK) {                                                                          \
+      fprintf(stderr, "synk sim: tick %" PRIu64 ": %s returned %s\n", tick, #expr, synk_status_str(st_)); \
+      goto fail;                                                                                   \
+    }                                                                                              \
+  } while (0)
+
+int synk_cli_sim(int argc, char **argv) {
+  sim_opts o;
+  int pr = sim_parse(argc, argv, &o);
+  if (pr != 0) return pr > 0 ? 0 : 2;
+  if (o.isa) {
+    synk_status st = synk_use_isa(o.isa);
+    if (st != SYNK_OK) {
+      fprintf(stderr, "synk sim: backend '%s': %s\n", o.isa, synk_status_str(st));
+      return 2;
+    }
+  }
+  synk_config cfg;
+  memset(&cfg, 0, sizeof cfg);
+  cfg.max_entities = o.entities;
+  cfg.num_props = o.props;
+  cfg.seed = o.seed ^ 0x73796E6B73696Dull; /* "synksim" */
+  synk_world *w = NULL;
+  synk_motion *m = NULL;
+  uint64_t tick = 0, motions = 0, events = 0;
+  int rc = 1;
+  if (synk_world_create(&cfg, &w) != SYNK_OK) {
+    fprintf(stderr, "synk sim: cannot create a world of %u entities\n", o.entities);
+    return 1;
+  }
+  m = (synk_motion *)malloc((size_t)o.entities * sizeof *m);
+  if (!m) {
+    fprintf(stderr, "synk sim: out of memory\n");
+    goto fail;
+  }
+  struct timespec t0, t1;
+  timespec_get(&t0, TIME_UTC); /* C11; only for the -v summary */
+
+  synk_bench_rng r;
+  synk_bench_seed(&r, o.seed);
+  const synk_view v = synk_get_view(w);
+  const uint32_t cap = o.entities;
+  for (uint32_t id = 0; id < cap; id++) {
+    if (synk_bench_below(&r, 10) == 0) continue;
+    SIM_CHECK(synk_spawn(w, id, synk_bench_below(&r, 8), synk_bench_range(&r, -100000, 100000),
+                         synk_bench_range(&r, -100000, 100000), synk_bench_range(&r, -1000, 1000)));
+    events++;
+  }
+  const uint32_t churn = cap / 2000 + 1, touches = cap / 1000 + 1;
+  for (tick = 0; tick < o.ticks; tick++) {
+    /* crowd: 10% of the live entities, in clustered runs of 16..64 ids */
+    size_t want = synk_count(w) / 10, n = 0;
+    while (n < want) {
+      uint32_t len = 16 + synk_bench_below(&r, 49);
+      uint32_t start = synk_bench_below(&r, cap);
+      for (uint32_t k = 0; k < len && start + k < cap && n < want; k++) {
+        if (!sim_alive(&v, start + k)) continue;
+        m[n].id = start + k;
+        m[n].dx = synk_bench_range(&r, -3, 3);
+        m[n].dy = synk_bench_range(&r, -3, 3);
+        m[n].dz = synk_bench_range(&r, -1, 1);
+        n++;
+      }
+    }
+    SIM_CHECK(synk_apply_motions(w, m, n, NULL));
+    motions += n;
+    /* churn: despawn and spawn a few */
+    for (uint32_t k = 0; k < churn; k++) {
+      uint32_t id = synk_bench_below(&r, cap);
+      if (sim_alive(&v, id)) {
+        SIM_CHECK(synk_despawn(w, id));
+        events++;
+      }
+      id = synk_bench_below(&r, cap);
+      if (!sim_alive(&v, id)) {
+        SIM_CHECK(synk_spawn(w, id, synk_bench_below(&r, 8), synk_bench_range(&r, -100000, 100000),
+                             synk_bench_range(&r, -100000, 100000), 0));
+        events++;
+      }
+    }
+    /* property writes and single moves on live entities */
+    for (uint32_t k = 0; k < touches; k++) {
+      uint32_t id = synk_bench_below(&r, cap);
+      if (!sim_alive(&v, id)) continue;
+      if (o.props) SIM_CHECK(synk_set_prop(w, id, synk_bench_below(&r, o.props), synk_bench_i32(&r)));
+      SIM_CHECK(synk_move(w, id, synk_bench_range(&r, -50, 50), synk_bench_range(&r, -50, 50), 0));
+      events += 1u + (o.props != 0);
+    }
+    synk_tick(w);
+    if (o.verify_every && (tick + 1) % o.verify_every == 0 && synk_rehash(w) != synk_hash(w)) {
+      fprintf(stderr, "synk sim: tick %" PRIu64 ": synk_rehash != synk_hash on backend %s\n", tick + 1, synk_isa());
+      goto fail;
+    }
+  }
+  if (synk_rehash(w) != synk_hash(w)) {
+    fprintf(stderr, "synk sim: final synk_rehash != synk_hash on backend %s\n", synk_isa());
+    goto fail;
+  }
+  timespec_get(&t1, TIME_UTC);
+  printf("%016" PRIx64 "\n", synk_hash(w));
+  if (o.verbose) {
+    double s = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+    fprintf(stderr,
+            "synk sim: isa %s, seed %" PRIu64 ", %" PRIu64 " ticks, %u ids (%zu alive), %u props, %" PRIu64
+            " motions, %" PRIu64 " other events, %.3f s\n",
+            synk_isa(), o.seed, o.ticks, cap, synk_count(w), o.props, motions, events, s);
+  }
+  rc = 0;
+fail:
+  free(m);
+  synk_world_destroy(w);
+  return rc;
+}

@@ -1,0 +1,516 @@
+/*
+ * Trace files, generation, replay and statistics for the sync layer.
+ *
+ * A trace file is a 20-byte header that carries the world config, then one
+ * event stream (docs/wire-format.md):
+ *   0 "SYNT"  4 version 1  5 num_props  6 reserved (2 bytes, 0)
+ *   8 max_entities (u32 LE)  12 seed (u64 LE)  20 the stream
+ * With --raw, gen writes the bare stream (fuzz corpus seeds).
+ */
+#include "cmd_sync.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "codec.h"
+#include "synk.h"
+
+#define TRACE_HDR 20
+
+const char synk_cli_gen_usage[] =
+    "usage: synk gen SCENARIO [-o FILE] [--entities N] [--ticks T] [--seed S] [--raw]\n"
+    "                [--snapshot FILE] [--delta FILE] [--fuzz-delta FILE]\n"
+    "Writes a synthetic event stream (a trace: world config + stream; --raw: the\n"
+    "bare stream). Scenarios:\n"
+    "  crowd  1e5 entities (4 props); each tick 10% move by -3..3 in clustered id runs\n"
+    "  peer   the benchmark's 1000x100 workload: 100 entities, 1000 motions per tick\n"
+    "         on ids (i*7+13)%100, dx=1 (coalesced into 100 motions)\n"
+    "  churn  1e4 entities; each tick 1% despawn, 1% spawn, 5% move\n"
+    "  props  1e4 entities with 8 props; each tick 5% property sets, 2% moves\n"
+    "Options: --entities and --ticks override the defaults (crowd 100 ticks, others\n"
+    "100). --snapshot writes the final world's snapshot, --delta the delta from the\n"
+    "last-but-one tick to the final world, --fuzz-delta a delta fuzz seed (u32 LE\n"
+    "snapshot length, base snapshot, delta).\n";
+const char synk_cli_replay_usage[] =
+    "usage: synk replay FILE [--isa NAME | --all-isas] [--per-tick]\n"
+    "Applies a trace's stream to a new world and prints the final hash (and with\n"
+    "--per-tick the hash after every tick). --all-isas replays on every runnable\n"
+    "backend and fails unless all reach the same hash. Exits 1 if the stream is\n"
+    "refused.\n";
+const char synk_cli_stat_usage[] =
+    "usage: synk stat FILE\n"
+    "Bytes per event kind and per motion (in motion runs and alone), and what the\n"
+    "motion runs would cost as Stream VByte columns (the measured alternative).\n";
+
+/* ---- small helpers -------------------------------------------------------- */
+
+typedef struct rng {
+  uint64_t s;
+} rng;
+static uint64_t rnext(rng *r) { /* splitmix64 */
+  uint64_t z = (r->s += 0x9E3779B97F4A7C15ull);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
+}
+static uint32_t rbelow(rng *r, uint32_t n) { return (uint32_t)(((rnext(r) >> 32) * (uint64_t)n) >> 32); }
+static int32_t rrange(rng *r, int32_t lo, int32_t hi) {
+  return (int32_t)((int64_t)lo + (int64_t)rbelow(r, (uint32_t)((int64_t)hi - lo + 1)));
+}
+
+static unsigned char *read_file(const char *path, size_t *len) {
+  FILE *f = fopen(path, "rb");
+  if (!f) return NULL;
+  size_t cap = 1 << 16, n = 0;
+  unsigned char *buf = (unsigned char *)malloc(cap);
+  while (buf) {
+    size_t got = fread(buf + n, 1, cap - n, f);
+    n += got;
+    if (n < cap) break;
+    unsigned char *nb = (unsigned char *)realloc(buf, cap * 2);
+    if (!nb) {
+      free(buf);
+      buf = NULL;
+    } else {
+      buf = nb;
+      cap *= 2;
+    }
+  }
+  fclose(f);
+  *len = n;
+  return buf;
+}
+
+static int write_file(const char *path, const void *a, size_t alen, const void *b, size_t blen) {
+  FILE *f = fopen(path, "wb");
+  if (!f) return -1;
+  int ok = fwrite(a, 1, alen, f) == alen && (!blen || fwrite(b, 1, blen, f) == blen);
+  return fclose(f) == 0 && ok ? 0 : -1;
+}
+
+typedef struct growbuf {
+  unsigned char *p;
+  size_t len, cap;
+} growbuf;
+static int gb_add(growbuf *g, const void *src, size_t n) {
+  if (g->len + n > g->cap) {
+    size_t nc = g->cap ? g->cap : 1 << 16;
+    while (nc < g->len + n) nc *= 2;
+    unsigned char *np = (unsigned char *)realloc(g->p, nc);
+    if (!np) return -1;
+    g->p = np;
+    g->cap = nc;
+  }
+  memcpy(g->p + g->len, src, n);
+  g->len += n;
+  return 0;
+}
+
+typedef struct evbuf {
+  synk_event *e;
+  size_t n, cap;
+} evbuf;
+static void ev_push(evbuf *b, synk_event e) {
+  if (b->n == b->cap) {
+    b->cap = b->cap ? b->cap * 2 : 4096;
+    b->e = (synk_event *)realloc(b->e, b->cap * sizeof *b->e);
+    if (!b->e) {
+      fprintf(stderr, "synk gen: out of memory\n");
+      exit(1);
+    }
+  }
+  b->e[b->n++] = e;
+}
+
+static synk_event ev(uint32_t type, uint32_t id, uint32_t arg, int32_t a, int32_t b, int32_t c) {
+  synk_event e;
+  e.type = type;
+  e.id = id;
+  e.arg = arg;
+  e.a = a;
+  e.b = b;
+  e.c = c;
+  return e;
+}
+
+/* ---- gen ------------------------------------------------------------------- */
+
+typedef struct scen {
+  const char *name;
+  uint32_t entities, props, ticks;
+} scen;
+static const scen scens[] = {
+    {"crowd", 100000, 4, 100}, {"peer", 100, 0, 100}, {"churn", 10000, 0, 100}, {"props", 10000, 8, 100}};
+
+/* The events of tick t (t == 0: the initial spawns) for world w's state. */
+static void gen_tick(const scen *sc, synk_world *w, rng *r, uint32_t t, evbuf *out) {
+  const uint32_t n = sc->entities;
+  synk_view v = synk_get_view(w);
+  out->n = 0;
+  if (t == 0) {
+    for (uint32_t id = 0; id < n; id++)
+      ev_push(out, ev(SYNK_EV_SPAWN, id, rbelow(r, 16), rrange(r, -(1 << 20), 1 << 20), rrange(r, -(1 << 20), 1 << 20),
+                      rrange(r, -(1 << 10), 1 << 10)));
+  } else if (strcmp(sc->name, "crowd") == 0) {
+    /* groups of 16..64 contiguous ids at random places, 10% of the world */
+    uint32_t want = n / 10, i = 0;
+    while (i < want) {
+      uint32_t len = 16 + rbelow(r, 49);
+      if (len > want - i) len = want - i;
+      uint32_t start = rbelow(r, n - len + 1);
+      for (uint32_t k = 0; k < len; k++, i++)
+        ev_push(out, ev(SYNK_EV_MOTION, start + k, 0, rrange(r, -3, 3), rrange(r, -3, 3), rrange(r, -1, 1)));
+    }
+  } else if (strcmp(sc->name, "peer") == 0) {
+    for (uint32_t i = 0; i < 1000; i++) ev_push(out, ev(SYNK_EV_MOTION, (i * 7 + 13) % n, 0, 1, 0, 0));
+  } else if (strcmp(sc->name, "churn") == 0) {
+    for (uint32_t i = 0; i < n / 100; i++) {
+      uint32_t id = rbelow(r, v.capacity);
+      int live = (int)((v.alive[id >> 6] >> (id & 63)) & 1);
+      for (size_t j = 0; j < out->n && live; j++) live = out->e[j].id != id;
+      if (live) ev_push(out, ev(SYNK_EV_DESPAWN, id, 0, 0, 0, 0));
+    }
+    /* spawns on ids that are dead now and not despawned above: the capacity
+     * is twice the population, so a random id is often free */
+    for (uint32_t i = 0; i < n / 100; i++) {
+      uint32_t id = rbelow(r, v.capacity);
+      int live = (int)((v.alive[id >> 6] >> (id & 63)) & 1);
+      int dup = 0;
+      for (size_t j = 0; j < out->n && !dup; j++) dup = out->e[j].id == id;
+      if (!live && !dup) ev_push(out, ev(SYNK_EV_SPAWN, id, rbelow(r, 16), rrange(r, -1000, 1000), rrange(r, -1000, 1000), 0));
+    }
+    size_t base = out->n;
+    for (uint32_t i = 0; i < n / 20; i++) {
+      uint32_t id = rbelow(r, v.capacity);
+      int live = (int)((v.alive[id >> 6] >> (id & 63)) & 1);
+      int gone = 0;
+      for (size_t j = 0; j < base && !gone; j++) gone = out->e[j].id == id && out->e[j].type == SYNK_EV_DESPAWN;
+      if (live && !gone) ev_push(out, ev(SYNK_EV_MOTION, id, 0, rrange(r, -5, 5), rrange(r, -5, 5), 0));
+    }
+  } else { /* props */
+    for (uint32_t i = 0; i < n / 20; i++)
+      ev_push(out, ev(SYNK_EV_PROP, rbelow(r, n), rbelow(r, sc->props), rrange(r, -100, 1000), 0, 0));
+    for (uint32_t i = 0; i < n / 50; i++) ev_push(out, ev(SYNK_EV_MOTION, rbelow(r, n), 0, rrange(r, -2, 2), rrange(r, -2, 2), 0));
+  }
+  ev_push(out, ev(SYNK_EV_TICK, 0, 1, 0, 0, 0));
+}
+
+static int save_snapshot(const synk_world *w, growbuf *g) {
+  size_t len = 0;
+  synk_snapshot_save(w, NULL, 0, &len);
+  unsigned char *b = (unsigned char *)malloc(len);
+  int rc = b && synk_snapshot_save(w, b, len, &len) == SYNK_OK ? gb_add(g, b, len) : -1;
+  free(b);
+  return rc;
+}
+
+int synk_cli_gen(int argc, char **argv) {
+  const char *name = NULL, *outp = NULL, *snapp = NULL, *deltap = NULL, *fuzzp = NULL;
+  long long entities = -1, ticks = -1;
+  uint64_t seed = 1;
+  int raw = 0;
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i];
+    const char *val = i + 1 < argc ? argv[i + 1] : NULL;
+    if (strcmp(a, "-o") == 0 && val) outp = argv[++i];
+    else if (strcmp(a, "--entities") == 0 && val) entities = strtoll(argv[++i], NULL, 0);
+    else if (strcmp(a, "--ticks") == 0 && val) ticks = strtoll(argv[++i], NULL, 0);
+    else if (strcmp(a, "--seed") == 0 && val) seed = strtoull(argv[++i], NULL, 0);
+    else if (strcmp(a, "--snapshot") == 0 && val) snapp = argv[++i];
+    else if (strcmp(a, "--delta") == 0 && val) deltap = argv[++i];
+    else if (strcmp(a, "--fuzz-delta") == 0 && val) fuzzp = argv[++i];
+    else if (strcmp(a, "--raw") == 0) raw = 1;
+    else if (a[0] != '-' && !name) name = a;
+    else {
+      fprintf(stderr, "synk gen: unexpected argument '%s'\n%s", a, synk_cli_gen_usage);
+      return 2;
+    }
+  }
+  const scen *found = NULL;
+  for (size_t i = 0; name && i < sizeof scens / sizeof scens[0]; i++)
+    if (strcmp(scens[i].name, name) == 0) found = &scens[i];
+  if (!found || !outp || entities == 0 || entities > (1 << 24) || ticks > 1000000) {
+    fprintf(stderr, "synk gen: %s\n%s", !found ? "unknown or missing scenario" : !outp ? "missing -o FILE" : "bad number",
+            synk_cli_gen_usage);
+    return 2;
+  }
+  scen sc = *found;
+  if (entities > 0) sc.entities = (uint32_t)entities;
+  if (ticks >= 0) sc.ticks = (uint32_t)ticks;
+  if (strcmp(sc.name, "peer") == 0 && sc.entities > 1000) sc.entities = 1000;
+  const uint32_t cap = strcmp(sc.name, "churn") == 0 ? sc.entities * 2 : sc.entities;
+
+  synk_config cfg = {cap, sc.props, seed ^ 0x73796E6B, NULL};
+  synk_world *w = NULL, *prev = NULL;
+  if (synk_world_create(&cfg, &w) != SYNK_OK) return 1;
+  rng r = {seed};
+  evbuf eb = {NULL, 0, 0};
+  growbuf stream = {NULL, 0, 0}, before = {NULL, 0, 0};
+  unsigned char hdr = SYNK_STREAM_HEADER;
+  gb_add(&stream, &hdr, 1);
+  unsigned char *tmp = NULL;
+  size_t tmpcap = 0;
+  int rc = 0;
+  for (uint32_t t = 0; t <= sc.ticks && !rc; t++) {
+    gen_tick(&sc, w, &r, t, &eb);
+    size_t n = eb.n;
+    synk_events_coalesce(eb.e, &n);
+    size_t len = 0;
+    synk_stream_encode(eb.e, n, NULL, 0, &len);
+    if (len > tmpcap) {
+      tmpcap = len;
+      tmp = (unsigned char *)realloc(tmp, tmpcap);
+    }
+    if (!tmp || synk_stream_encode(eb.e, n, tmp, len, &len) != SYNK_OK) rc = 1;
+    if (!rc && t == sc.ticks && (deltap || fuzzp)) {
+      before.len = 0;
+      prev = NULL;
+      if (save_snapshot(w, &before) || synk_snapshot_load(before.p, before.len, NULL, &prev) != SYNK_OK) rc = 1;
+    }
+    /* apply through the stream path (proves the bytes) and append the records */
+    if (!rc && synk_stream_apply(w, tmp, len, NULL, 0, NULL) != SYNK_OK) rc = 1;
+    if (!rc) rc = gb_add(&stream, tmp + 1, len - 1);
+  }
+  if (!rc) {
+    unsigned char th[TRACE_HDR];
+    memcpy(th, "SYNT", 4);
+    th[4] = 1;
+    th[5] = (unsigned char)sc.props;
+    th[6] = th[7] = 0;
+    synk_st32(th + 8, cap);
+    synk_st64(th + 12, cfg.seed);
+    rc = raw ? write_file(outp, stream.p, stream.len, NULL, 0) : write_file(outp, th, TRACE_HDR, stream.p, stream.len);
+  }
+  if (!rc && snapp) {
+    growbuf s = {NULL, 0, 0};
+    rc = save_snapshot(w, &s) || write_file(snapp, s.p, s.len, NULL, 0);
+    free(s.p);
+  }
+  if (!rc && (deltap || fuzzp) && prev) {
+    size_t len = 0;
+    synk_delta_encode(prev, w, NULL, 0, &len);
+    unsigned char *d = (unsigned char *)malloc(len);
+    rc = !d || synk_delta_encode(prev, w, d, len, &len) != SYNK_OK;
+    if (!rc && deltap) rc = write_file(deltap, d, len, NULL, 0);
+    if (!rc && fuzzp) {
+      unsigned char l4[4];
+      synk_st32(l4, (uint32_t)before.len);
+      growbuf f = {NULL, 0, 0};
+      rc = gb_add(&f, l4, 4) || gb_add(&f, before.p, before.len) || gb_add(&f, d, len) ||
+           write_file(fuzzp, f.p, f.len, NULL, 0);
+      free(f.p);
+    }
+    free(d);
+  }
+  if (rc) fprintf(stderr, "synk gen: failed\n");
+  else
+    printf("%s: %u entities, %u ticks, %zu stream bytes, hash 0x%016" PRIx64 "\n", sc.name, sc.entities, sc.ticks,
+           stream.len, synk_hash(w));
+  free(tmp);
+  free(eb.e);
+  free(stream.p);
+  free(before.p);
+  synk_world_destroy(prev);
+  synk_world_destroy(w);
+  return rc ? 1 : 0;
+}
+
+/* ---- replay ------------------------------------------------------------------ */
+
+static int load_trace(const char *path, unsigned char **buf, size_t *len, synk_config *cfg) {
+  *buf = read_file(path, len);
+  if (!*buf) {
+    fprintf(stderr, "synk: cannot read %s\n", path);
+    return -1;
+  }
+  const unsigned char *p = *buf;
+  if (*len < TRACE_HDR || memcmp(p, "SYNT", 4) != 0 || p[4] != 1 || p[5] > SYNK_MAX_PROPS) {
+    fprintf(stderr, "synk: %s is not a synk trace (synk gen writes them)\n", path);
+    return -1;
+  }
+  memset(cfg, 0, sizeof *cfg);
+  cfg->num_props = p[5];
+  cfg->max_entities = synk_ld32(p + 8);
+  cfg->seed = synk_ld64(p + 12);
+  return 0;
+}
+
+static double now_s(void) {
+  struct timespec ts;
+  timespec_get(&ts, TIME_UTC);
+  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* Replay the stream on the active backend; 0 on success with *hash set. */
+static int replay_once(const synk_config *cfg, const unsigned char *s, size_t slen, int per_tick, uint64_t *hash) {
+  synk_world *w = NULL;
+  if (synk_world_create(cfg, &w) != SYNK_OK) return 1;
+  size_t pos = 0, events = 0;
+  synk_stream_info info;
+  synk_status st = SYNK_OK;
+  double t0 = now_s();
+  do {
+    st = synk_stream_apply(w, s, slen, &pos, per_tick ? 1 : 0, &info);
+    events += info.events;
+    if (st == SYNK_OK && per_tick) printf("frame %" PRIu64 " hash 0x%016" PRIx64 "\n", synk_frame(w), synk_hash(w));
+  } while (st == SYNK_OK && pos < slen);
+  double t1 = now_s();
+  int rc = 0;
+  if (st != SYNK_OK) {
+    fprintf(stderr, "synk replay: %s at event %zu (byte %zu of the stream)\n", synk_status_str(st),
+            events + info.bad_event, info.bad_offset);
+    rc = 1;
+  } else if (synk_hash(w) != synk_rehash(w)) {
+    fprintf(stderr, "synk replay: hash != rehash\n");
+    rc = 1;
+  }
+  printf("isa %s%s: %zu events, %zu bytes, frame %" PRIu64 ", %zu entities, %.3f ms\n", synk_isa(),
+         synk_isa_emulated(synk_isa()) == 1 ? " (emulated)" : "", events, slen, synk_frame(w), synk_count(w),
+         (t1 - t0) * 1e3);
+  printf("hash 0x%016" PRIx64 "\n", synk_hash(w));
+  *hash = synk_hash(w);
+  synk_world_destroy(w);
+  return rc;
+}
+
+int synk_cli_replay(int argc, char **argv) {
+  const char *path = NULL, *isa = NULL;
+  int per_tick = 0, all = 0;
+  for (int i = 1; i < argc; i++) {
+    if (strcmp(argv[i], "--isa") == 0 && i + 1 < argc) isa = argv[++i];
+    else if (strncmp(argv[i], "--isa=", 6) == 0) isa = argv[i] + 6;
+    else if (strcmp(argv[i], "--per-tick") == 0) per_tick = 1;
+    else if (strcmp(argv[i], "--all-isas") == 0) all = 1;
+    else if (argv[i][0] != '-' && !path) path = argv[i];
+    else {
+      fprintf(stderr, "synk replay: unexpected argument '%s'\n%s", argv[i], synk_cli_replay_usage);
+      return 2;
+    }
+  }
+  if (!path) {
+    fputs(synk_cli_replay_usage, stderr);
+    return 2;
+  }
+  if (isa && synk_use_isa(isa) != SYNK_OK) {
+    fprintf(stderr, "synk replay: backend '%s' is unknown or cannot run here\n", isa);
+    return 2;
+  }
+  unsigned char *buf = NULL;
+  size_t len = 0;
+  synk_config cfg;
+  if (load_trace(path, &buf, &len, &cfg)) {
+    free(buf);
+    return 1;
+  }
+  uint64_t h = 0, first = 0;
+  int rc = 0;
+  if (!all) {
+    rc = replay_once(&cfg, buf + TRACE_HDR, len - TRACE_HDR, per_tick, &h);
+  } else { /* every runnable backend must reach the same hash */
+    const char *isas[16];
+    size_t ni = synk_isa_list(isas, 16);
+    for (size_t i = 0; i < ni && i < 16 && !rc; i++) {
+      synk_use_isa(isas[i]);
+      rc = replay_once(&cfg, buf + TRACE_HDR, len - TRACE_HDR, per_tick, &h);
+      if (i == 0) first = h;
+      if (h != first) {
+        fprintf(stderr, "synk replay: %s reaches a different hash than %s\n", isas[i], isas[0]);
+        rc = 1;
+      }
+    }
+  }
+  free(buf);
+  return rc;
+}
+
+/* ---- stat ---------------------------------------------------------------------- */
+
+typedef struct stat_ctx {
+  size_t bytes[8], recs[8], events[8];
+  size_t run_first[1 << 16], run_n[1 << 16], nruns;
+  size_t runs_dropped;
+} stat_ctx;
+
+static void on_record(void *ctx, uint32_t type, size_t bytes, size_t events, size_t first) {
+  stat_ctx *s = (stat_ctx *)ctx;
+  if (type >= 8) return;
+  s->bytes[type] += bytes;
+  s->recs[type]++;
+  s->events[type] += events;
+  if (type == SYNK_REC_RUN) {
+    if (s->nruns < (1 << 16)) {
+      s->run_first[s->nruns] = first;
+      s->run_n[s->nruns++] = events;
+    } else {
+      s->runs_dropped++;
+    }
+  }
+}
+
+static size_t svb_bytes(uint32_t v) { return v < (1u << 8) ? 1 : v < (1u << 16) ? 2 : v < (1u << 24) ? 3 : 4; }
+
+int synk_cli_stat(int argc, char **argv) {
+  if (argc != 2 || argv[1][0] == '-') {
+    fputs(synk_cli_stat_usage, argc == 2 ? stdout : stderr);
+    return argc == 2 ? 0 : 2;
+  }
+  unsigned char *buf = NULL;
+  size_t len = 0;
+  synk_config cfg;
+  if (load_trace(argv[1], &buf, &len, &cfg)) {
+    free(buf);
+    return 1;
+  }
+  const unsigned char *s = buf + TRACE_HDR;
+  size_t slen = len - TRACE_HDR, n = 0;
+  stat_ctx *st = (stat_ctx *)calloc(1, sizeof *st);
+  synk_event *ev = NULL;
+  int rc = 1;
+  if (!st || synk_stream_records(s, slen, on_record, st) != SYNK_OK ||
+      synk_stream_decode(s, slen, NULL, 0, &n, NULL) != SYNK_OK) {
+    fprintf(stderr, "synk stat: malformed stream\n");
+    goto done;
+  }
+  ev = (synk_event *)malloc((n + 1) * sizeof *ev);
+  if (!ev || synk_stream_decode(s, slen, ev, n, &n, NULL) != SYNK_OK) goto done;
+  static const char *names[8] = {"?", "spawn", "despawn", "motion (alone)", "prop", "tick", "motion (in runs)", "?"};
+  printf("%s: %zu bytes, %zu events (max_entities %u, %u props)\n", argv[1], slen, n, cfg.max_entities, cfg.num_props);
+  printf("  %-18s %10s %10s %12s %10s\n", "kind", "records", "events", "bytes", "B/event");
+  for (int t = 1; t <= 6; t++) {
+    if (!st->recs[t]) continue;
+    printf("  %-18s %10zu %10zu %12zu %10.3f\n", names[t], st->recs[t], st->events[t], st->bytes[t],
+           (double)st->bytes[t] / (double)st->events[t]);
+  }
+  size_t mot = st->events[SYNK_REC_MOTION] + st->events[SYNK_REC_RUN];
+  if (mot)
+    printf("  bytes per motion, all motions: %.3f\n",
+           (double)(st->bytes[SYNK_REC_MOTION] + st->bytes[SYNK_REC_RUN]) / (double)mot);
+  if (st->nruns) {
+    /* the same runs as Stream VByte columns (2-bit control per value, 1-4
+     * data bytes): the alternative layout, measured on the same values */
+    size_t svb = 0, vals = 0;
+    for (size_t i = 0; i < st->nruns; i++) {
+      const synk_event *e = ev + st->run_first[i];
+      for (size_t j = 0; j < st->run_n[i]; j++) {
+        uint32_t gap = j ? e[j].id - e[j - 1].id - 1 : 0;
+        svb += svb_bytes(gap) + svb_bytes(synk_zz_enc(synk_u32_of(e[j].a))) +
+               svb_bytes(synk_zz_enc(synk_u32_of(e[j].b))) + svb_bytes(synk_zz_enc(synk_u32_of(e[j].c)));
+        vals += 4;
+      }
+    }
+    svb += (vals + 3) / 4;
+    size_t inruns = st->events[SYNK_REC_RUN];
+    printf("  motion runs: %zu runs, %.1f motions/run, %.3f B/motion packed (Stream VByte would be %.3f)\n",
+           st->nruns, (double)inruns / (double)st->nruns, (double)st->bytes[SYNK_REC_RUN] / (double)inruns,
+           (double)svb / (double)inruns);
+  }
+  rc = 0;
+done:
+  free(ev);
+  free(st);
+  free(buf);
+  return rc;
+}
