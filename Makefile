@@ -6,8 +6,14 @@ SHELL := /bin/bash
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
 PKGS_BUILD := cmake make gcc g++ clang lld libsimde-dev
-PKGS_TEST  := $(PKGS_BUILD) binutils valgrind
-PKGS_BENCH := $(PKGS_BUILD) libbenchmark-dev hyperfine libxxhash-dev libhwy-dev valgrind gnuplot-nox
+PKGS_BENCH := $(PKGS_BUILD) libbenchmark-dev hyperfine libxxhash-dev libhwy-dev valgrind gnuplot-nox \
+              libmsgpack-dev libprotobuf-c-dev libzstd-dev
+# make test runs every benchmark case once (smoke) and the instruction-count gate
+PKGS_TEST  := $(PKGS_BUILD) binutils valgrind libbenchmark-dev libxxhash-dev libhwy-dev \
+              libmsgpack-dev libprotobuf-c-dev libzstd-dev libclang-rt-14-dev
+# cross-architecture determinism: aarch64 and s390x under qemu, wasm32 under Node.js WASI
+PKGS_CROSS := gcc-aarch64-linux-gnu gcc-s390x-linux-gnu qemu-user llvm wasi-libc \
+              libclang-rt-14-dev-wasm32 nodejs
 
 # build/run/test one preset
 define preset
@@ -16,11 +22,11 @@ define preset
 	ctest --preset $(1) -j $(JOBS)
 endef
 
-.PHONY: all test test-release test-asan test-clang bench deps-test deps-bench clean
+.PHONY: all test test-release test-asan test-clang test-cross test-fuzz fuzz bench deps-test deps-bench clean
 all: test
 
 deps-test:
-	@scripts/ensure-packages.sh $(PKGS_TEST)
+	@scripts/ensure-packages.sh $(PKGS_TEST) $(PKGS_CROSS)
 deps-bench:
 	@scripts/ensure-packages.sh $(PKGS_BENCH)
 
@@ -31,9 +37,31 @@ test-asan: deps-test
 test-clang: deps-test
 	$(call preset,clang)
 
-# Every test: gcc release, ASan+UBSan, clang (all with -Werror).
-test: test-clang test-asan test-release
+# Every target and backend: gcc release on x86-64 with every ISA (native and
+# SIMDe-emulated), the SIMDE_NO_NATIVE build, aarch64, s390x and wasm32, then
+# the determinism matrix (perf-reports/determinism.md).
+test-cross: deps-test
+	tests/cross/all.sh
+
+# libFuzzer targets (stream decode+apply, snapshot load, delta apply): replay
+# the checked-in corpus, then fuzz each target. `make fuzz` for longer runs.
+FUZZ_SECONDS ?= 300
+fuzz: deps-test
+	tests/fuzz/run.sh $(FUZZ_SECONDS)
+test-fuzz: deps-test
+	tests/fuzz/run.sh 20
+
+# Every test: clang, ASan+UBSan, every target (all with -Werror), the fuzzers.
+test: test-clang test-asan test-cross test-fuzz
 	@echo "make test: all presets passed"
+
+# The main job: build the release preset, run the whole benchmark suite and
+# write perf-reports/<cpu-slug>/ (<= 10 min on 2 cores). QUICK=1: about a
+# minute, written under build/release/perf-reports/ instead.
+bench: deps-bench
+	cmake --preset release >/dev/null
+	cmake --build --preset release -j $(JOBS)
+	bench/run.sh build/release $(if $(filter 1,$(QUICK)),--quick)
 
 clean:
 	rm -rf build
