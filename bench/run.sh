@@ -1,0 +1,238 @@
+#!/usr/bin/env bash
+# The whole `make bench` job once the release preset is built:
+#   bench/run.sh BUILD_DIR [--quick]
+# runs the C harness (every case, every native ISA, peers interleaved), the
+# google-benchmark shim, hyperfine over `synk sim` per ISA, the callgrind
+# instruction counts, draws the plots and writes
+#   perf-reports/<cpu-slug>/{report.md,results.json,gbench.json,hyperfine.md,
+#                            hyperfine.json,icount.md,headline.md,*.png}
+# --quick (make bench QUICK=1, about a minute) writes the same files to
+# BUILD_DIR/perf-reports/<cpu-slug>/ instead, so a quick look never replaces
+# the committed report. SYNK_BENCH_OUT=DIR overrides the destination.
+set -euo pipefail
+
+usage() { echo "usage: bench/run.sh BUILD_DIR [--quick]" >&2; exit 2; }
+[ $# -ge 1 ] || usage
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=$(cd "$1" && pwd) || usage
+quick=0
+[ "${2:-}" = --quick ] && quick=1
+[ $# -le 2 ] || usage
+
+bin=$build/bench
+bench=$bin/synk_bench
+gbench=$bin/synk_gbench
+sim=$bin/synk_sim
+for x in "$bench" "$sim"; do
+  [ -x "$x" ] || { echo "bench/run.sh: $x missing; build first: cmake --preset release && cmake --build build/release" >&2; exit 1; }
+done
+
+t_start=$(date +%s)
+slug=$("$bench" --slug)
+config=$("$bench" --config)
+if [ -n "${SYNK_BENCH_OUT:-}" ]; then out=$SYNK_BENCH_OUT
+elif [ $quick = 1 ]; then out=$build/perf-reports/$slug
+else out=$root/perf-reports/$slug
+fi
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+commit=$(git -C "$root" rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
+if [ "$commit" != unknown ] && [ -n "$(git -C "$root" status --porcelain --untracked-files=no 2>/dev/null | head -1)" ]; then
+  commit="$commit-dirty"
+fi
+mode=full
+[ $quick = 1 ] && mode=quick
+isas=$("$bench" --list-isas | paste -sd, -)
+echo "== synk bench ($mode) on $slug, backends $isas, commit $commit -> $out"
+
+# ---------------------------------------------------------------- 1. C harness
+echo
+echo "== 1/5 C harness (bench/harness.c)"
+hargs=(--commit "$commit" --json "$out/results.json" --md "$tmp/harness.md" --plots "$tmp")
+[ $quick = 1 ] && hargs+=(--quick)
+"$bench" "${hargs[@]}" | tee "$tmp/harness.log"
+
+# ---------------------------------------------------------------- 2. google-benchmark
+echo
+echo "== 2/5 google-benchmark shim (bench/gbench.cc)"
+gbench_note=""
+if [ -x "$gbench" ]; then
+  min_time=0.1
+  [ $quick = 1 ] && min_time=0.005
+  "$gbench" --benchmark_min_time=$min_time --benchmark_out="$out/gbench.json" --benchmark_out_format=json \
+    > "$tmp/gbench.txt" 2>&1 || { tail -20 "$tmp/gbench.txt"; echo "bench/run.sh: synk_gbench failed" >&2; exit 1; }
+  echo "$(grep -c '"run_type": "iteration"' "$out/gbench.json") benchmarks -> $out/gbench.json (min_time ${min_time}s)"
+else
+  gbench_note="synk_gbench was not built (libbenchmark-dev missing)."
+  echo "$gbench_note"
+fi
+
+# ---------------------------------------------------------------- 3. hyperfine
+echo
+echo "== 3/5 hyperfine: whole-process synk sim per ISA"
+ticks=2000 runs=10 warmup=2
+[ $quick = 1 ] && { ticks=300; runs=3; warmup=1; }
+sim_args="--seed 42 --ticks $ticks --entities 100000 --props 4"
+# `synk sim` from the CLI when it has the subcommand, else the standalone build of it
+if [ -x "$build/tools/synk" ] && "$build/tools/synk" sim --help >/dev/null 2>&1; then
+  sim_dir=$build/tools sim_cmd="./synk sim"
+else
+  sim_dir=$bin sim_cmd="./synk_sim"
+fi
+det_ok=1
+: > "$tmp/determinism.md"
+first=""
+for isa in ${isas//,/ }; do
+  h=$(cd "$sim_dir" && $sim_cmd $sim_args --isa "$isa")
+  echo "| $isa | \`$h\` |" >> "$tmp/determinism.md"
+  [ -z "$first" ] && first=$h
+  [ "$h" = "$first" ] || det_ok=0
+done
+if [ $det_ok = 1 ]; then det_line="identical final hash on every backend"; else det_line="**MISMATCH between backends**"; fi
+echo "$sim_cmd $sim_args: $det_line"
+hyper_note=""
+if command -v hyperfine >/dev/null 2>&1; then
+  (cd "$sim_dir" && hyperfine -N --style basic --warmup $warmup --runs $runs -L isa "$isas" \
+     --export-markdown "$out/hyperfine.md" --export-json "$out/hyperfine.json" \
+     "$sim_cmd --isa {isa} $sim_args") | tee "$tmp/hyperfine.log"
+else
+  hyper_note="hyperfine is not installed (apt-get install hyperfine): whole-process runs skipped."
+  echo "$hyper_note"
+  printf '%s\n' "$hyper_note" > "$out/hyperfine.md"
+fi
+
+# ---------------------------------------------------------------- 4. instruction counts
+echo
+echo "== 4/5 instruction counts under callgrind (scalar, avx2)"
+sh "$root/bench/icount.sh" --report "$bench" "$config" "$root/bench/icount-baseline.txt" "$out/icount.md" \
+  | tail -3 || true
+[ -s "$out/icount.md" ] || echo "Instruction counts not measured." > "$out/icount.md"
+
+# ---------------------------------------------------------------- 5. plots
+echo
+echo "== 5/5 plots"
+plot_note=""
+if command -v gnuplot >/dev/null 2>&1; then
+  gnuplot -e "datadir='$tmp'; outdir='$out'" "$root/bench/plots.gp" && ls "$out"/*.png | sed 's|.*/||'
+else
+  plot_note="gnuplot is not installed (apt-get install gnuplot-nox): no plots."
+  echo "$plot_note"
+fi
+
+# ---------------------------------------------------------------- report
+t_end=$(date +%s)
+elapsed=$((t_end - t_start))
+section() { # print the markdown section "## $1" of file $2 without its heading
+  awk -v h="## $1" '$0 == h { on = 1; next } on && /^## / { exit } on' "$2"
+}
+# gbench vs harness ns/op, by name (case[/isa])
+awk '
+  FNR == NR {
+    if (match($0, /"case": "[^"]*"/)) c = substr($0, RSTART + 9, RLENGTH - 10); else next
+    match($0, /"isa": "[^"]*"/); i = substr($0, RSTART + 8, RLENGTH - 9)
+    if (!match($0, /"ns_per_op": [0-9.e+-]*/)) next
+    v = substr($0, RSTART + 13, RLENGTH - 13)
+    k = (i == "-") ? c : c "/" i
+    h[k] = v; order[++n] = k; next
+  }
+  /"name":/ { match($0, /"name": "[^"]*"/); name = substr($0, RSTART + 9, RLENGTH - 10); sub(/\/real_time$/, "", name) }
+  /"ns_per_op":/ { match($0, /[0-9.e+-]+,?$/); g[name] = substr($0, RSTART) + 0 }
+  function ns(v) { return v < 1 ? sprintf("%.3f", v) : sprintf("%.2f", v) } # sub-ns: per-byte cases
+  END {
+    for (j = 1; j <= n; j++) {
+      k = order[j]
+      if (!(k in g)) continue
+      printf "| `%s` | %s | %s | %.2f |\n", k, ns(h[k]), ns(g[k]), g[k] / h[k]
+    }
+  }' "$out/results.json" "${out}/gbench.json" > "$tmp/gbench_vs.md" 2>/dev/null || true
+
+img() { [ -f "$out/$1" ] && printf '![%s](%s)\n\n' "$2" "$1" || true; }
+{
+  echo "# synk performance report: $slug"
+  echo
+  echo "Generated by \`make bench\` (bench/run.sh, $mode run, ${elapsed} s) on commit \`$commit\`."
+  echo "Every number below was measured in one run on the machine named in the provenance table;"
+  echo "peers ran in the same process, interleaved with synk epoch by epoch, so ratios hold on a"
+  echo "busy machine even when absolute times do not. Hardware counters: see provenance."
+  echo
+  echo "Files: [results.json](results.json) (C harness), [gbench.json](gbench.json) (google-benchmark),"
+  echo "[hyperfine.md](hyperfine.md) / [hyperfine.json](hyperfine.json), [icount.md](icount.md)."
+  echo
+  cat "$tmp/harness.md"
+  echo
+  echo "## Plots"
+  echo
+  [ -n "$plot_note" ] && { echo "$plot_note"; echo; }
+  img rehash_ns_per_op.png "synk_rehash ns per entity vs size, per ISA"
+  img motion_ns_per_op.png "batch motion ns per motion vs size, per ISA and peers"
+  img speedup_over_scalar.png "speedup over scalar per kernel case"
+  echo "## Whole-process runs (hyperfine)"
+  echo
+  echo "\`${sim_cmd#./} $sim_args\` per backend ($runs runs, $warmup warm-up; process start-up, world"
+  echo "creation and a hash check every 100 ticks included). Determinism: $det_line."
+  echo
+  echo "| backend | final hash |"
+  echo "|:--|:--|"
+  cat "$tmp/determinism.md"
+  echo
+  cat "$out/hyperfine.md"
+  echo
+  echo "## Instruction counts (callgrind)"
+  echo
+  echo "Deterministic; the gate of \`make test\` (ctest \`bench_icount\`). AVX-512 is not counted: valgrind"
+  echo "cannot run it. Update the baseline on purpose as bench/README.md says."
+  echo
+  cat "$out/icount.md"
+  echo
+  echo "## google-benchmark cross-check"
+  echo
+  if [ -s "$tmp/gbench_vs.md" ]; then
+    echo "The same registry under google-benchmark (wall clock, separate epochs, not interleaved):"
+    echo "ns/op of both harnesses; ratios far from 1 mean noise or a harness problem."
+    echo
+    echo "| case | harness ns/op | gbench ns/op | gbench / harness |"
+    echo "|:--|--:|--:|--:|"
+    cat "$tmp/gbench_vs.md"
+  else
+    echo "${gbench_note:-No google-benchmark results.}"
+  fi
+} > "$out/report.md"
+
+# the README's Performance section, ready to paste
+cpu_line=$(section Provenance "$tmp/harness.md" | awk -F'|' '$2 ~ /^ CPU $/ { sub(/^ /, "", $3); sub(/ $/, "", $3); print $3 }')
+rel=${out#"$root"/}
+{
+  echo "## Performance"
+  echo
+  echo "Measured by synk's own benchmark suite (\`make bench\`) on $cpu_line;"
+  echo "$config build, commit \`$commit\`. Full report with provenance, every case, peers and plots:"
+  echo "[$rel/report.md]($rel/report.md)."
+  echo
+  section Targets "$tmp/harness.md" | sed '/^Measured by this suite/d' | cat -s | sed '1{/^$/d}'
+  echo
+  echo "Against the best-known peer's published figures:"
+  echo
+  section "Published peer figures" "$tmp/harness.md" | sed '/^$/d; /^Published by/d'
+  echo
+  echo "(The peer's numbers are its own publication on its own hardware, not measured here.)"
+  echo
+  echo '```sh'
+  echo 'make bench          # full suite (<= 10 min on 2 cores): writes perf-reports/<cpu-slug>/'
+  echo 'make bench QUICK=1  # about a minute, written under build/release/perf-reports/'
+  echo 'make test           # every benchmark case runs once (smoke) + the instruction-count gate'
+  echo '```'
+} > "$out/headline.md"
+
+echo
+echo "== summary ($mode, ${elapsed} s): $out/report.md"
+echo
+section Targets "$tmp/harness.md" | sed '/^$/d; /^Measured by this suite/d'
+echo
+echo "synk sim: $det_line"
+grep -E '^icount: ' "$out/icount.md" 2>/dev/null || head -1 "$out/icount.md"
+grep -q ':warning:' "$tmp/harness.md" && echo "warning: some results are unstable (err% >= 5%); see the report"
+[ $det_ok = 1 ] || { echo "bench/run.sh: backends disagree on the sim hash" >&2; exit 1; }
+exit 0
