@@ -33,7 +33,7 @@ static volatile uint64_t sink;
 /* ---- worlds ---------------------------------------------------------------- */
 
 /* A world of `cap` ids, all alive, with random kinds, positions and props. */
-static synk_world *make_world(uint32_t cap, uint32_t nprops, uint64_t seed) {
+synk_world *synk_bench_make_world(uint32_t cap, uint32_t nprops, uint64_t seed) {
   synk_config cfg;
   memset(&cfg, 0, sizeof cfg);
   cfg.max_entities = cap;
@@ -73,7 +73,7 @@ static void *setup_hash(const synk_bench_case *c) {
   const hash_arg *a = (const hash_arg *)c->arg;
   hash_state *s = (hash_state *)calloc(1, sizeof *s);
   if (!s) return NULL;
-  s->w = make_world(a->n, a->props, 1000u + a->n + a->props);
+  s->w = synk_bench_make_world(a->n, a->props, 1000u + a->n + a->props);
 #if defined(SYNK_BENCH_HAVE_XXH3)
   s->xs = XXH3_createState();
   if (!s->xs) {
@@ -222,7 +222,7 @@ static void *setup_motion(const synk_bench_case *c) {
   if (!s) return NULL;
   s->n = a->n;
   s->sets = a->sets ? a->sets : 1;
-  s->w = make_world(a->cap, a->props, 2000u + a->cap);
+  s->w = synk_bench_make_world(a->cap, a->props, 2000u + a->cap);
   s->m = (synk_motion *)malloc(s->sets * s->n * sizeof *s->m);
   s->keys = (uint64_t *)malloc(s->n * sizeof *s->keys);
   if (!s->w || !s->m || !s->keys) {

@@ -62,6 +62,11 @@ struct synk_bench_case {
   const void *arg; /* the case's parameters (private to cases.c) */
 };
 
+/* A world of `cap` ids, all alive, with kinds, positions and `nprops`
+ * properties drawn from a PRNG seeded with `seed` (the world's hash seed is
+ * fixed). NULL on failure. Untimed setup helper shared by the case files. */
+struct synk_world *synk_bench_make_world(uint32_t cap, uint32_t nprops, uint64_t seed);
+
 /* The registry: *out points to the static table; returns its length. One
  * contiguous array (the harness orders results by pointer difference): the
  * kernel cases of cases.c followed by the sync cases of cases_sync.c, built

@@ -49,32 +49,9 @@ size_t synk_bench_sync_cases(const synk_bench_case **out);
 void synk_bench_sync_sizes(FILE *f);
 
 static volatile uint64_t sync_sink;
-#define SYNC_SEED 0x73796E6B62656E63ull
 #define CROWD_N 100000u
 #define CROWD_M 10000u
 #define CROWD_SETS 8u
-
-static synk_world *sync_world(uint32_t cap, uint32_t nprops, uint64_t seed) {
-  synk_config cfg;
-  memset(&cfg, 0, sizeof cfg);
-  cfg.max_entities = cap;
-  cfg.num_props = nprops;
-  cfg.seed = SYNC_SEED;
-  synk_world *w = NULL;
-  if (synk_world_create(&cfg, &w) != SYNK_OK) return NULL;
-  synk_bench_rng r;
-  synk_bench_seed(&r, seed);
-  for (uint32_t id = 0; id < cap; id++) {
-    synk_status st = synk_spawn(w, id, synk_bench_below(&r, 16), synk_bench_range(&r, -(1 << 20), 1 << 20),
-                                synk_bench_range(&r, -(1 << 20), 1 << 20), synk_bench_range(&r, -(1 << 10), 1 << 10));
-    for (uint32_t p = 0; p < nprops && st == SYNK_OK; p++) st = synk_set_prop(w, id, p, synk_bench_i32(&r));
-    if (st != SYNK_OK) {
-      synk_world_destroy(w);
-      return NULL;
-    }
-  }
-  return w;
-}
 
 /* One crowd tick: CROWD_M distinct ids in non-overlapping clustered runs,
  * sorted, as motions. */
@@ -161,7 +138,7 @@ static void *setup_codec_peer(const synk_bench_case *c, int peer, int world) {
   s->dz = (int32_t *)malloc(CROWD_M * 4);
   s->dec = (synk_event *)malloc(CROWD_M * sizeof *s->dec);
   int ok = s->out && s->ids && s->dx && s->dy && s->dz && s->dec;
-  if (ok && world) ok = (s->w = sync_world(CROWD_N, world == 2 ? 0 : 4, 2000u + CROWD_N)) != NULL;
+  if (ok && world) ok = (s->w = synk_bench_make_world(CROWD_N, world == 2 ? 0 : 4, 2000u + CROWD_N)) != NULL;
   s->peer = peer;
   for (unsigned k = 0; k < CROWD_SETS && ok; k++) {
     s->m[k] = (synk_motion *)malloc(CROWD_M * sizeof(synk_motion));
@@ -443,7 +420,7 @@ static void *setup_snap(const synk_bench_case *c) {
   (void)c;
   snap_state *s = (snap_state *)calloc(1, sizeof *s);
   if (!s) return NULL;
-  s->w = sync_world(SNAP_N, SNAP_P, 4000u);
+  s->w = synk_bench_make_world(SNAP_N, SNAP_P, 4000u);
   s->len = synk_snapshot_size(s->w);
   s->buf = (unsigned char *)malloc(s->len);
   if (!s->w || !s->buf || s->len != SNAP_BYTES || synk_snapshot_save(s->w, s->buf, s->len, &s->len) != SYNK_OK) {
@@ -499,8 +476,8 @@ static void *setup_delta(const synk_bench_case *c) {
   const uint32_t np = *(const uint32_t *)c->arg, n = 100000;
   delta_state *s = (delta_state *)calloc(1, sizeof *s);
   if (!s) return NULL;
-  s->a = sync_world(n, np, 6000u + np);
-  s->b = sync_world(n, np, 6000u + np);
+  s->a = synk_bench_make_world(n, np, 6000u + np);
+  s->b = synk_bench_make_world(n, np, 6000u + np);
   s->bits = (uint64_t *)malloc(((n + 63) / 64) * 8);
   int ok = s->a && s->b && s->bits;
   synk_bench_rng r;
@@ -566,7 +543,7 @@ static void *setup_rb(const synk_bench_case *c) {
   rb_state *s = (rb_state *)calloc(1, sizeof *s);
   if (!s) return NULL;
   s->scattered = *(const int *)c->arg;
-  s->w = sync_world(10000, 4, 7000u);
+  s->w = synk_bench_make_world(10000, 4, 7000u);
   synk_bench_seed(&s->r, 99);
   if (!s->w || synk_ring_create(s->w, 8, &s->ring) != SYNK_OK) {
     synk_world_destroy(s->w);
