@@ -50,12 +50,16 @@ size_t synk_cpu_flag_names(uint32_t flags, const char **names, size_t cap) {
 }
 
 /* The backends, lowest first; `parent` is the rung below on the same ladder. */
+/* Kernel families, each with its own rung per ISA: hash/motion
+ * (arch/<family>/<isa>.c), then the sync layer (arch/<family>/codec_<isa>.c).
+ * A new family adds a column to every row. */
+#define NFAMILIES 2
 typedef struct backend {
   const char *name;
   uint32_t required;
   int emulated;
   int parent; /* index, -1 for scalar */
-  void (*init)(synk_kernels *k);
+  void (*init[NFAMILIES])(synk_kernels *k); /* one rung per kernel family */
 } backend;
 
 /* Row indices, so that a rung can name its parent whatever else is built. */
@@ -103,55 +107,25 @@ enum {
 #  define WASM_REQUIRED 0u
 #endif
 
-/* Each row's init fills the ISA's main rung, then its rung of the sync-layer
- * kernels (kernel/codec_kernels.c, arch/<family>/codec_<isa>.c). */
-static void init_scalar(synk_kernels *k) {
-  synk_kernels_init_scalar(k);
-  synk_codec_init_scalar(k);
-}
-#if defined(SYNK_HAVE_AVX2)
-static void init_avx2(synk_kernels *k) {
-  synk_kernels_init_avx2(k);
-  synk_codec_init_avx2(k);
-}
-#endif
-#if defined(SYNK_HAVE_AVX512)
-static void init_avx512(synk_kernels *k) {
-  synk_kernels_init_avx512(k);
-  synk_codec_init_avx512(k);
-}
-#endif
-#if defined(SYNK_HAVE_NEON)
-static void init_neon(synk_kernels *k) {
-  synk_kernels_init_neon(k);
-  synk_codec_init_neon(k);
-}
-#endif
-#if defined(SYNK_HAVE_WASM)
-static void init_wasm(synk_kernels *k) {
-  synk_kernels_init_wasm(k);
-  synk_codec_init_wasm(k);
-}
-#endif
-
 /* A rung's `required` includes its parent's: the ladder fills the parent's
  * kernels first. */
 static const backend backends[] = {
-    {"scalar", 0, 0, -1, init_scalar},
+    {"scalar", 0, 0, -1, {synk_kernels_init_scalar, synk_codec_init_scalar}},
 #if defined(SYNK_HAVE_AVX2)
-    {"avx2", SYNK_CPU_AVX2 | SYNK_CPU_BMI2, ALL_EMULATED, B_SCALAR, init_avx2},
+    {"avx2", SYNK_CPU_AVX2 | SYNK_CPU_BMI2, ALL_EMULATED, B_SCALAR,
+     {synk_kernels_init_avx2, synk_codec_init_avx2}},
 #endif
 #if defined(SYNK_HAVE_AVX512)
     /* the subsets arch/x86/avx512.c uses: F everywhere, DQ for vpmovm2q, and
      * the avx2 rung's AVX2 (vpgatherdd ymm) + BMI2 */
     {"avx512", SYNK_CPU_AVX2 | SYNK_CPU_BMI2 | SYNK_CPU_AVX512F | SYNK_CPU_AVX512DQ, ALL_EMULATED, B_AVX2,
-     init_avx512},
+     {synk_kernels_init_avx512, synk_codec_init_avx512}},
 #endif
 #if defined(SYNK_HAVE_NEON)
-    {"neon", NEON_REQUIRED, NEON_EMULATED, B_SCALAR, init_neon},
+    {"neon", NEON_REQUIRED, NEON_EMULATED, B_SCALAR, {synk_kernels_init_neon, synk_codec_init_neon}},
 #endif
 #if defined(SYNK_HAVE_WASM)
-    {"wasm", WASM_REQUIRED, WASM_EMULATED, B_SCALAR, init_wasm},
+    {"wasm", WASM_REQUIRED, WASM_EMULATED, B_SCALAR, {synk_kernels_init_wasm, synk_codec_init_wasm}},
 #endif
 };
 _Static_assert(sizeof backends / sizeof backends[0] == B_COUNT, "backend rows and indices disagree");
@@ -178,7 +152,7 @@ static int find(const char *name) {
 static void fill(int idx, synk_kernels *k) {
   if (backends[idx].parent >= 0) fill(backends[idx].parent, k);
   else memset(k, 0, sizeof *k);
-  backends[idx].init(k);
+  for (size_t f = 0; f < NFAMILIES; f++) backends[idx].init[f](k);
   k->name = backends[idx].name;
 }
 
