@@ -25,8 +25,9 @@ extern "C" {
 /* Values per column block (docs/wire-format.md). */
 #define SYNK_COL_BLOCK 256u
 
-/* Stream header byte: format family 0xC, version 1. */
-#define SYNK_STREAM_HEADER 0xC1u
+/* Stream header byte: format family 0xC, version 2 (version 1 had no check
+ * records). */
+#define SYNK_STREAM_HEADER 0xC2u
 /* Record types: the top 3 bits of a record's tag byte. */
 enum {
   SYNK_REC_SPAWN = 1,
@@ -34,8 +35,11 @@ enum {
   SYNK_REC_MOTION = 3,
   SYNK_REC_PROP = 4,
   SYNK_REC_TICK = 5,
-  SYNK_REC_RUN = 6
+  SYNK_REC_RUN = 6,
+  SYNK_REC_CHECK = 7
 };
+/* A check record: tag (final flag in bit 0), then a u32 CRC-32C. */
+#define SYNK_CHECK_SIZE 5u
 
 static inline uint32_t synk_ld32(const uint8_t *p) {
   return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);

@@ -4,6 +4,7 @@
  * cross-checks them).
  */
 #include "codec.h"
+#include "crc32c_table.h"
 
 uint32_t synk_unpack256_scalar(const uint8_t *src, uint32_t b, int zz, uint32_t *out) {
   if (b == 0) {
@@ -45,8 +46,23 @@ void synk_diff_words_scalar(const synk_world *a, const synk_world *b, uint32_t w
   }
 }
 
+/* Slice-by-8: eight table lookups per 8 bytes, read as two little-endian
+ * words (explicit byte assembly: no alignment or byte-order assumption). */
+uint32_t synk_crc32c_scalar(uint32_t crc, const uint8_t *p, size_t n) {
+  const uint32_t(*t)[256] = synk_crc32c_tab;
+  crc = ~crc;
+  for (; n >= 8; n -= 8, p += 8) {
+    uint32_t lo = synk_ld32(p) ^ crc, hi = synk_ld32(p + 4);
+    crc = t[7][lo & 0xFF] ^ t[6][(lo >> 8) & 0xFF] ^ t[5][(lo >> 16) & 0xFF] ^ t[4][lo >> 24] ^ t[3][hi & 0xFF] ^
+          t[2][(hi >> 8) & 0xFF] ^ t[1][(hi >> 16) & 0xFF] ^ t[0][hi >> 24];
+  }
+  for (; n; n--) crc = t[0][(crc ^ *p++) & 0xFF] ^ (crc >> 8);
+  return ~crc;
+}
+
 void synk_codec_init_scalar(synk_kernels *k) {
   k->unpack256 = synk_unpack256_scalar;
   k->run_finish = synk_run_finish_scalar;
   k->diff_words = synk_diff_words_scalar;
+  k->crc32c = synk_crc32c_scalar;
 }

@@ -7,6 +7,8 @@
  * records are a few varints; a motion run carries n sorted, coalesced motions
  * as four packed columns (id gaps, zigzag dx, dy, dz) that the kernel table
  * decodes in bulk straight into the batch-motion kernel's input arrays.
+ * Check records (a CRC-32C chained over the stream) follow every tick and end
+ * the stream: nothing is applied or returned from bytes no check covers.
  */
 #include "codec.h"
 
@@ -82,6 +84,13 @@ static synk_status parse_rec_into(const synk_kernels *k, const uint8_t *buf, siz
         return SYNK_E_FORMAT;
       }
       break;
+    case SYNK_REC_CHECK: /* param: final; the CRC in r->id */
+      if (param > 1 || end - p < 4) return SYNK_E_FORMAT;
+      r->arg = param;
+      r->id = synk_ld32(p);
+      p += 4;
+      if (param && p != end) return SYNK_E_FORMAT; /* the final check ends the stream */
+      break;
     case SYNK_REC_RUN:
       r->gapsum = 0;
       if (param || synk_rd_varint(&p, end, &r->n) || r->n == 0 || synk_rd_varint(&p, end, &r->base))
@@ -106,7 +115,73 @@ static synk_status parse_rec(const synk_kernels *k, const uint8_t *buf, size_t l
   return parse_rec_into(k, buf, len, off, r, NULL);
 }
 
-static size_t rec_events(const rec *r) { return r->type == SYNK_REC_RUN ? r->n : 1; }
+static size_t rec_events(const rec *r) {
+  return r->type == SYNK_REC_RUN ? r->n : r->type == SYNK_REC_CHECK ? 0 : 1;
+}
+
+/* ---- check records ------------------------------------------------------------ */
+
+/* The record-order and CRC rules of docs/wire-format.md ("Check records"),
+ * fed every parsed record in order. A check's value is the CRC-32C of every
+ * stream byte before it except the CRC fields of earlier checks, i.e. the
+ * previous check's value continued over the bytes since. */
+typedef struct seg {
+  const synk_kernels *k;
+  const uint8_t *b;
+  size_t from;     /* first byte the next check covers */
+  size_t ev_from;  /* index of the first event after the last verified check */
+  uint32_t crc;    /* the last verified check's value (0 at the stream start) */
+  int after_tick;  /* the previous record is a tick: a check must follow */
+  int done;        /* the final check has been verified */
+} seg;
+
+/* Start at offset `start` of b: 0 (the header) or an offset just past a
+ * non-final check, whose CRC the chain continues from. */
+static synk_status seg_init(seg *s, const synk_kernels *k, const uint8_t *b, size_t len, size_t start) {
+  memset(s, 0, sizeof *s);
+  s->k = k;
+  s->b = b;
+  s->from = start;
+  if (start == 0) return len >= 1 && b[0] == SYNK_STREAM_HEADER ? SYNK_OK : SYNK_E_FORMAT;
+  if (start < 1 + SYNK_CHECK_SIZE || b[start - SYNK_CHECK_SIZE] != SYNK_REC_CHECK << 5) return SYNK_E_FORMAT;
+  s->crc = synk_ld32(b + start - 4);
+  return SYNK_OK;
+}
+
+static synk_status seg_rec(seg *s, const rec *r, size_t off, size_t nev) {
+  if (r->type != SYNK_REC_CHECK) {
+    if (s->after_tick) return SYNK_E_FORMAT; /* a tick not followed by its check */
+    s->after_tick = r->type == SYNK_REC_TICK;
+    return SYNK_OK;
+  }
+  /* a check ends a tick's segment or the stream, and covers at least one record */
+  if ((!r->arg && !s->after_tick) || off == s->from) return SYNK_E_FORMAT;
+  uint32_t c = s->k->crc32c(s->crc, s->b + s->from, off + 1 - s->from); /* through the tag byte */
+#if !defined(FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION) /* fuzzers reach past checks they cannot forge */
+  if (c != r->id) return SYNK_E_FORMAT;
+#endif
+  (void)c;
+  s->after_tick = 0;
+  s->crc = r->id;
+  s->from = off + SYNK_CHECK_SIZE;
+  s->ev_from = nev;
+  s->done = (int)r->arg;
+  return SYNK_OK;
+}
+
+/* After an event the world refuses at `off`: walk on to the check that ends
+ * its segment; SYNK_OK if that segment is intact (the refusal stands),
+ * SYNK_E_FORMAT if not (corrupt bytes are reported as such, whatever they
+ * decoded to). */
+static synk_status seg_verify_rest(seg *s, const uint8_t *b, size_t len, size_t off, size_t nev, size_t *at) {
+  while ((*at = off) < len) {
+    rec r;
+    if (parse_rec(s->k, b, len, off, &r) || seg_rec(s, &r, off, nev)) return SYNK_E_FORMAT;
+    if (r.type == SYNK_REC_CHECK) return SYNK_OK;
+    off += r.size;
+  }
+  return SYNK_E_FORMAT;
+}
 
 /* ---- decoding a run ---------------------------------------------------------- */
 
@@ -181,7 +256,7 @@ static int emit_events(void *ctx, size_t first, const uint32_t *ids, const uint3
   return 0;
 }
 
-static const uint32_t rec_to_ev[7] = {0, SYNK_EV_SPAWN, SYNK_EV_DESPAWN, SYNK_EV_MOTION, SYNK_EV_PROP, SYNK_EV_TICK, 0};
+static const uint32_t rec_to_ev[8] = {0, SYNK_EV_SPAWN, SYNK_EV_DESPAWN, SYNK_EV_MOTION, SYNK_EV_PROP, SYNK_EV_TICK, 0, 0};
 
 synk_status synk_stream_decode(const void *buf, size_t len, synk_event *out, size_t cap, size_t *n_out,
                                synk_stream_info *info) {
@@ -192,13 +267,17 @@ synk_status synk_stream_decode(const void *buf, size_t len, synk_event *out, siz
   *n_out = 0;
   if (!out) cap = 0;
   const uint8_t *b = (const uint8_t *)buf;
-  if (len < 1 || b[0] != SYNK_STREAM_HEADER) return SYNK_E_FORMAT;
   const synk_kernels *k = synk_kernels_active();
+  seg sg;
+  if (seg_init(&sg, k, b, len, 0)) return SYNK_E_FORMAT;
   size_t off = 1, nev = 0;
   while (off < len) {
     rec r;
     synk_status st = parse_rec(k, b, len, off, &r);
-    if (st == SYNK_OK && r.type == SYNK_REC_RUN) {
+    if (st == SYNK_OK) st = seg_rec(&sg, &r, off, nev);
+    if (st == SYNK_OK && r.type == SYNK_REC_CHECK) {
+      /* nothing to emit */
+    } else if (st == SYNK_OK && r.type == SYNK_REC_RUN) {
       dec_ctx d = {out, cap, nev};
       st = run_decode_blocks(k, &r, emit_events, &d);
     } else if (st == SYNK_OK && nev < cap) {
@@ -211,13 +290,18 @@ synk_status synk_stream_decode(const void *buf, size_t len, synk_event *out, siz
       e->c = r.c;
     }
     if (st) {
-      info->bad_event = nev;
+      info->bad_event = r.type == SYNK_REC_CHECK ? sg.ev_from : nev;
       info->bad_offset = off;
       info->events = nev;
       return st;
     }
     nev += rec_events(&r);
     off += r.size;
+  }
+  if (!sg.done) { /* truncated: no final check */
+    info->bad_event = info->events = nev;
+    info->bad_offset = len;
+    return SYNK_E_FORMAT;
   }
   *n_out = nev;
   info->events = nev;
@@ -228,10 +312,21 @@ synk_status synk_stream_decode(const void *buf, size_t len, synk_event *out, siz
 /* ---- encode ------------------------------------------------------------------ */
 
 size_t synk_stream_bound(size_t n) {
-  /* worst record: spawn, 1 + 5 + 5 + 3*5 = 26 bytes; a run motion costs at
-   * most 16 bytes plus 4 block headers per 256 and an 11-byte run header */
+  /* worst record: spawn, 1 + 5 + 5 + 3*5 = 26 bytes (a tick and its check:
+   * 6 + 5); a run motion costs at most 16 bytes plus 4 block headers per 256
+   * and an 11-byte run header; the final check 5 */
   if (n > (SIZE_MAX - 64) / 26) return SIZE_MAX;
-  return 1 + 26 * n + 32;
+  return 1 + 26 * n + 32 + SYNK_CHECK_SIZE;
+}
+
+/* A check record over wb's bytes [*from, here]; *crc continues the chain.
+ * (When the output does not fit, the value is not computed: the call fails
+ * with SYNK_E_SPACE anyway.) */
+static void put_check(synk_wbuf *wb, const synk_kernels *k, uint32_t *crc, size_t *from, uint32_t final) {
+  synk_wb_u8(wb, (SYNK_REC_CHECK << 5) | final);
+  if (wb->p && wb->len <= wb->cap) *crc = k->crc32c(*crc, wb->p + *from, wb->len - *from);
+  synk_wb_le32(wb, *crc);
+  *from = wb->len;
 }
 
 static void put_rec(synk_wbuf *wb, const synk_event *e) {
@@ -295,6 +390,9 @@ synk_status synk_stream_encode(const synk_event *ev, size_t n, void *buf, size_t
     if (t == SYNK_EV_TICK && ev[i].arg == 0) return SYNK_E_ARG;
   }
   synk_wbuf wb = {(uint8_t *)buf, buf ? cap : 0, 0};
+  const synk_kernels *k = synk_kernels_active();
+  uint32_t crc = 0;
+  size_t from = 0;
   synk_wb_u8(&wb, SYNK_STREAM_HEADER);
   size_t i = 0;
   while (i < n) {
@@ -308,8 +406,10 @@ synk_status synk_stream_encode(const synk_event *ev, size_t n, void *buf, size_t
       }
     }
     put_rec(&wb, &ev[i]);
+    if (ev[i].type == SYNK_EV_TICK) put_check(&wb, k, &crc, &from, i + 1 == n);
     i++;
   }
+  if (n == 0 || ev[n - 1].type != SYNK_EV_TICK) put_check(&wb, k, &crc, &from, 1);
   *len = wb.len;
   return buf && wb.len <= cap ? SYNK_OK : buf ? SYNK_E_SPACE : SYNK_OK;
 }
@@ -494,10 +594,13 @@ synk_status synk_stream_apply(synk_world *w, const void *buf, size_t len, size_t
   if (start > len) return SYNK_E_ARG;
   const uint8_t *b = (const uint8_t *)buf;
   const synk_kernels *k = synk_kernels_active();
-  if (start == 0) {
-    if (len < 1 || b[0] != SYNK_STREAM_HEADER) return SYNK_E_FORMAT;
-    start = 1;
+  if (start == len && start) { /* at the end already */
+    if (pos) *pos = len;
+    return SYNK_OK;
   }
+  seg sg;
+  if (seg_init(&sg, k, b, len, start)) return SYNK_E_FORMAT;
+  if (start == 0) start = 1;
 
   /* pass 1: validate everything against the world as it would be */
   const uint8_t *scratch_run = NULL; /* the run whose decoded columns are in the scratch */
@@ -512,6 +615,7 @@ synk_status synk_stream_apply(synk_world *w, const void *buf, size_t len, size_t
     size_t bad = 0;
     scratch_run = NULL;
     st = parse_rec_into(k, b, len, o, &r, &dst);
+    if (st == SYNK_OK) st = seg_rec(&sg, &r, o, nev);
     if (st == SYNK_OK) st = validate_rec(w, k, &r, &scratch_run, &bad);
     if (scratch_run) {
       last_run = r;
@@ -519,16 +623,28 @@ synk_status synk_stream_apply(synk_world *w, const void *buf, size_t len, size_t
     }
     if (st) {
       clear_toggles(w, k, b, len, start, o);
-      info->bad_event = nev + bad;
+      info->bad_event = st == SYNK_E_FORMAT && r.type == SYNK_REC_CHECK ? sg.ev_from : nev + bad;
       info->bad_offset = o;
+      /* a refused event stands only if its segment's bytes are intact;
+       * if not, the segment is refused at the record that fails */
+      if (st != SYNK_E_FORMAT && seg_verify_rest(&sg, b, len, o + r.size, nev, &info->bad_offset)) {
+        st = SYNK_E_FORMAT;
+        info->bad_event = sg.ev_from;
+      } else if (st != SYNK_E_FORMAT) {
+        info->bad_offset = o;
+      }
       return st;
     }
     nev += rec_events(&r);
     o += r.size;
-    if (r.type == SYNK_REC_TICK) {
-      ticks += r.arg;
-      if (max_ticks && ticks >= max_ticks) break;
-    }
+    if (r.type == SYNK_REC_TICK) ticks += r.arg;
+    if (r.type == SYNK_REC_CHECK && max_ticks && ticks >= max_ticks) break;
+  }
+  if (o == len && !sg.done) { /* truncated: no final check */
+    clear_toggles(w, k, b, len, start, o);
+    info->bad_event = sg.ev_from;
+    info->bad_offset = len;
+    return SYNK_E_FORMAT;
   }
   const size_t stop = o;
 
@@ -560,6 +676,8 @@ synk_status synk_stream_apply(synk_world *w, const void *buf, size_t len, size_t
       case SYNK_REC_TICK:
         w->frame += r.arg;
         break;
+      case SYNK_REC_CHECK:
+        break;
       default: /* run: decoded into the scratch by the parse above, or still there */
         w->sum += k->motion_apply(w, w->sorted, w->dx, w->dy, w->dz, r.n);
         break;
@@ -574,29 +692,31 @@ synk_status synk_stream_apply(synk_world *w, const void *buf, size_t len, size_t
 
 synk_status synk_stream_records(const void *buf, size_t len, synk_record_fn fn, void *ctx) {
   const uint8_t *b = (const uint8_t *)buf;
-  if (!b || len < 1 || b[0] != SYNK_STREAM_HEADER) return SYNK_E_FORMAT;
   const synk_kernels *k = synk_kernels_active();
+  seg sg;
+  if (!b || seg_init(&sg, k, b, len, 0)) return SYNK_E_FORMAT;
   size_t off = 1, nev = 0;
   while (off < len) {
     rec r;
-    if (parse_rec(k, b, len, off, &r)) return SYNK_E_FORMAT;
+    if (parse_rec(k, b, len, off, &r) || seg_rec(&sg, &r, off, nev)) return SYNK_E_FORMAT;
     fn(ctx, r.type, r.size, rec_events(&r), nev);
     nev += rec_events(&r);
     off += r.size;
   }
-  return SYNK_OK;
+  return sg.done ? SYNK_OK : SYNK_E_FORMAT;
 }
 
 synk_status synk_stream_decode_motions(const void *buf, size_t len, uint32_t *ids, int32_t *dx, int32_t *dy,
                                        int32_t *dz, size_t cap, size_t *n) {
   const uint8_t *b = (const uint8_t *)buf;
   *n = 0;
-  if (!b || len < 1 || b[0] != SYNK_STREAM_HEADER) return SYNK_E_FORMAT;
   const synk_kernels *k = synk_kernels_active();
+  seg sg;
+  if (!b || seg_init(&sg, k, b, len, 0)) return SYNK_E_FORMAT;
   size_t off = 1, at = 0;
   while (off < len) {
     rec r;
-    if (parse_rec(k, b, len, off, &r)) return SYNK_E_FORMAT;
+    if (parse_rec(k, b, len, off, &r) || seg_rec(&sg, &r, off, at)) return SYNK_E_FORMAT;
     if (r.type == SYNK_REC_RUN) {
       if (r.n > cap - at) return SYNK_E_SPACE;
       if (run_decode_soa(k, &r, ids + at, (uint32_t *)dx + at, (uint32_t *)dy + at, (uint32_t *)dz + at))
@@ -613,7 +733,7 @@ synk_status synk_stream_decode_motions(const void *buf, size_t len, uint32_t *id
     off += r.size;
   }
   *n = at;
-  return SYNK_OK;
+  return sg.done ? SYNK_OK : SYNK_E_FORMAT;
 }
 
 /* ---- apply decoded events ------------------------------------------------------ */

@@ -34,6 +34,7 @@ uint32_t synk_cpu_detect(void) {
 size_t synk_cpu_flag_names(uint32_t flags, const char **names, size_t cap) {
   static const struct { uint32_t bit; const char *name; } tab[] = {
       {SYNK_CPU_SSE2, "sse2"},         {SYNK_CPU_SSE41, "sse4.1"},
+      {SYNK_CPU_SSE42, "sse4.2"},
       {SYNK_CPU_AVX, "avx"},           {SYNK_CPU_AVX2, "avx2"},
       {SYNK_CPU_BMI2, "bmi2"},         {SYNK_CPU_AVX512F, "avx512f"},
       {SYNK_CPU_AVX512BW, "avx512bw"}, {SYNK_CPU_AVX512DQ, "avx512dq"},
@@ -112,13 +113,15 @@ enum {
 static const backend backends[] = {
     {"scalar", 0, 0, -1, {synk_kernels_init_scalar, synk_codec_init_scalar}},
 #if defined(SYNK_HAVE_AVX2)
-    {"avx2", SYNK_CPU_AVX2 | SYNK_CPU_BMI2, ALL_EMULATED, B_SCALAR,
+    /* AVX2 + BMI2 for the hash/motion kernels, SSE4.2 for the codec's crc32 */
+    {"avx2", SYNK_CPU_AVX2 | SYNK_CPU_BMI2 | SYNK_CPU_SSE42, ALL_EMULATED, B_SCALAR,
      {synk_kernels_init_avx2, synk_codec_init_avx2}},
 #endif
 #if defined(SYNK_HAVE_AVX512)
     /* the subsets arch/x86/avx512.c uses: F everywhere, DQ for vpmovm2q, and
-     * the avx2 rung's AVX2 (vpgatherdd ymm) + BMI2 */
-    {"avx512", SYNK_CPU_AVX2 | SYNK_CPU_BMI2 | SYNK_CPU_AVX512F | SYNK_CPU_AVX512DQ, ALL_EMULATED, B_AVX2,
+     * the avx2 rung's AVX2 (vpgatherdd ymm) + BMI2 + SSE4.2 */
+    {"avx512", SYNK_CPU_AVX2 | SYNK_CPU_BMI2 | SYNK_CPU_SSE42 | SYNK_CPU_AVX512F | SYNK_CPU_AVX512DQ, ALL_EMULATED,
+     B_AVX2,
      {synk_kernels_init_avx512, synk_codec_init_avx512}},
 #endif
 #if defined(SYNK_HAVE_NEON)

@@ -193,6 +193,11 @@ typedef struct synk_kernels {
    * bit b set when id 64*i + b differs between a and b (alive bit, kind, x,
    * y, z or a property). a and b share max_entities and num_props. */
   void (*diff_words)(const synk_world *a, const synk_world *b, uint32_t w0, uint32_t nw, uint64_t *out);
+  /* CRC-32C (Castagnoli, reflected polynomial 0x82F63B78) of p[0..n),
+   * continuing from crc, the CRC of the bytes before p (0 for none): the
+   * stream format's check records (docs/wire-format.md). Standard pre- and
+   * post-inversion, so crc32c(0, "123456789", 9) == 0xE3069283. */
+  uint32_t (*crc32c)(uint32_t crc, const uint8_t *p, size_t n);
 } synk_kernels;
 
 /* CPU feature bits (arch/x86/cpu.c, and the fixed flags of other targets). */
@@ -207,7 +212,8 @@ enum {
   SYNK_CPU_AVX512DQ = 1u << 7,
   SYNK_CPU_AVX512VL = 1u << 8,
   SYNK_CPU_NEON = 1u << 9,
-  SYNK_CPU_SIMD128 = 1u << 10
+  SYNK_CPU_SIMD128 = 1u << 10,
+  SYNK_CPU_SSE42 = 1u << 11
 };
 SYNK_HIDDEN uint32_t synk_cpu_detect(void);
 /* Names of the bits of synk_cpu_detect(), for `synk info`. */
@@ -233,6 +239,7 @@ SYNK_HIDDEN uint64_t synk_motion_apply_scalar(synk_world *w, const uint32_t *ids
 SYNK_HIDDEN void synk_codec_init_scalar(synk_kernels *k);
 SYNK_HIDDEN uint32_t synk_unpack256_scalar(const uint8_t *src, uint32_t b, int zz, uint32_t *out);
 SYNK_HIDDEN void synk_run_finish_scalar(uint32_t *ids, size_t n, uint32_t base);
+SYNK_HIDDEN uint32_t synk_crc32c_scalar(uint32_t crc, const uint8_t *p, size_t n);
 SYNK_HIDDEN void synk_diff_words_scalar(const synk_world *a, const synk_world *b, uint32_t w0, uint32_t nw,
                                         uint64_t *out);
 SYNK_HIDDEN void synk_codec_init_avx2(synk_kernels *k);

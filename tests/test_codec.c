@@ -4,11 +4,12 @@
  * error locations, hostile inputs (truncated, bit-flipped, oversized), and
  * golden bytes of the format (a change of the format shows here).
  */
+#include "codec.h"
 #include "test_sync_util.h"
 
 /* tests/test_codec.c golden: regenerate by running the test and copying the
  * printed bytes (only for a deliberate, documented format change). */
-#define GOLDEN_STREAM "c12b0703c8010365070201810709a1c0090a4000050304571320640802aaaa02004007a028"
+#define GOLDEN_STREAM "c22b0703c8010365070201810709a1e0b3fca07fc0090a4000050304571320640802aaaa02004007a028e10b219a21"
 
 static const synk_event edge_events[] = {
     {SYNK_EV_SPAWN, 0, 0, 0, 0, 0},
@@ -63,15 +64,19 @@ static void test_edges(void) {
   roundtrip(edge_events, NEDGE);
   for (size_t i = 0; i < NEDGE; i++) roundtrip(&edge_events[i], 1);
   roundtrip(NULL, 0);
-  /* a lone small motion: 8 bytes with the header */
+  /* a lone small motion: a record of at most 7 bytes (8 with the stream
+   * header); a stream adds its header and final check, 6 bytes */
+  const size_t frame = 1 + SYNK_CHECK_SIZE;
   synk_event m = {SYNK_EV_MOTION, (1u << 21) - 1, 0, -63, 63, 1};
   size_t len = 0;
   CHECK_ST(synk_stream_encode(&m, 1, NULL, 0, &len), SYNK_OK);
-  CHECK(len <= 8);
+  CHECK(len - frame <= 7);
   m.id = 100;
   m.c = 0;
   CHECK_ST(synk_stream_encode(&m, 1, NULL, 0, &len), SYNK_OK);
-  CHECK(len <= 6);
+  CHECK(len - frame <= 4);
+  CHECK_ST(synk_stream_encode(NULL, 0, NULL, 0, &len), SYNK_OK);
+  CHECK(len == frame); /* the empty stream: header and final check */
   /* invalid events */
   synk_event bad = {SYNK_EV_PROP, 1, 16, 0, 0, 0};
   CHECK_ST(synk_stream_encode(&bad, 1, NULL, 0, &len), SYNK_E_ARG);
@@ -314,21 +319,25 @@ static void test_atomic(t_rng *r) {
   buf = encode(e2, 3, &len);
   CHECK_ST(synk_stream_apply(w, buf, len, NULL, 0, &info), SYNK_E_DEAD);
   CHECK(info.bad_event == 2 && synk_count(w) == 0);
-  /* reordered records: the motion before the spawn it needs */
+  /* reordered records (the motion before the spawn it needs): the check
+   * refuses the bytes before the world could */
   synk_event ro[2] = {{SYNK_EV_SPAWN, 9, 1, 0, 0, 0}, {SYNK_EV_MOTION, 9, 0, 1, 2, 3}};
   free(buf);
   buf = encode(ro, 2, &len);
   CHECK_ST(synk_stream_apply(w, buf, len, NULL, 0, &info), SYNK_OK);
-  size_t l1 = 0, l2 = 0;
+  size_t l1 = 0, l2 = 0, body1 = 0, body2 = 0;
   unsigned char *b1 = encode(ro, 1, &l1), *b2 = encode(ro + 1, 1, &l2);
+  body1 = l1 - 1 - SYNK_CHECK_SIZE;
+  body2 = l2 - 1 - SYNK_CHECK_SIZE;
   unsigned char sw[64];
-  sw[0] = 0xC1;
-  memcpy(sw + 1, b2 + 1, l2 - 1);
-  memcpy(sw + l2, b1 + 1, l1 - 1);
+  memcpy(sw, buf, len);
+  memcpy(sw + 1, b2 + 1, body2);
+  memcpy(sw + 1 + body2, b1 + 1, body1);
+  CHECK(memcmp(sw, buf, len) != 0);
   CHECK_ST(synk_despawn(w, 9), SYNK_OK);
   uint64_t h0 = synk_hash(w);
-  CHECK_ST(synk_stream_apply(w, sw, len, NULL, 0, &info), SYNK_E_DEAD);
-  CHECK(info.bad_event == 0 && info.bad_offset == 1);
+  CHECK_ST(synk_stream_apply(w, sw, len, NULL, 0, &info), SYNK_E_FORMAT);
+  CHECK(info.bad_event == 0 && info.bad_offset == len - SYNK_CHECK_SIZE);
   CHECK_EQ_U64(synk_hash(w), h0);
   free(b1);
   free(b2);
@@ -341,65 +350,58 @@ static void test_atomic(t_rng *r) {
   synk_world_destroy(w);
 }
 
-/* Hostile bytes: every truncation, random bit flips and garbage; nothing may
- * crash, an error leaves the world unchanged, success keeps hash == rehash. */
+/* Hostile bytes: every truncation and every single-bit flip is refused with
+ * SYNK_E_FORMAT (the chained CRC-32C check records catch what the structure
+ * does not), as are random byte garbage and appended junk; a refusal leaves
+ * the world exactly as it was. */
+static void expect_refused(const unsigned char *b, size_t len, synk_world *w, const synk_world *ref,
+                           synk_event *out, size_t cap) {
+  size_t m = 0;
+  CHECK_ST(synk_stream_decode(b, len, out, cap, &m, NULL), SYNK_E_FORMAT);
+  CHECK(m == 0);
+  CHECK_ST(synk_stream_apply(w, b, len, NULL, 0, NULL), SYNK_E_FORMAT);
+  CHECK(ts_equal(w, ref));
+}
+
 static void test_hostile(t_rng *r) {
   uint32_t cap = 400, np = 3;
   unsigned char *alive = (unsigned char *)calloc(cap, 1);
-  size_t n = 600;
+  size_t n = 250;
   synk_event *ev = (synk_event *)calloc(n, sizeof *ev);
   n = gen_events(r, cap, np, alive, ev, n);
   synk_events_coalesce(ev, &n);
   size_t len = 0;
   unsigned char *buf = encode(ev, n, &len);
-  synk_world *w = new_world(cap, np);
-  synk_event *out = (synk_event *)calloc(64 * len + 1, sizeof *out);
-  for (size_t cut = 0; cut < len; cut++) { /* truncated */
-    size_t m = 0;
-    synk_status st = synk_stream_decode(buf, cut, out, 64 * len, &m, NULL);
-    CHECK(st == SYNK_OK || st == SYNK_E_FORMAT);
-    CHECK(cut > 0 || st == SYNK_E_FORMAT);
-    uint64_t h = synk_hash(w);
-    st = synk_stream_apply(w, buf, cut, NULL, 0, NULL);
-    if (st) CHECK_EQ_U64(synk_hash(w), h);
-    synk_world_destroy(w);
-    w = new_world(cap, np);
-  }
+  synk_world *w = new_world(cap, np), *ref = new_world(cap, np);
+  synk_event *out = (synk_event *)calloc(64 * len + 64, sizeof *out);
+  const size_t ocap = 64 * len + 64;
+  for (size_t cut = 0; cut < len; cut++) expect_refused(buf, cut, w, ref, out, ocap); /* truncated */
   unsigned char *mut = (unsigned char *)malloc(len + 64);
-  for (int i = 0; i < 3000; i++) { /* bit flips, byte garbage, appended junk */
+  memcpy(mut, buf, len);
+  for (size_t bit = 0; bit < 8 * len; bit++) { /* every single-bit flip */
+    mut[bit / 8] ^= (unsigned char)(1u << (bit % 8));
+    expect_refused(mut, len, w, ref, out, ocap);
+    mut[bit / 8] = buf[bit / 8];
+  }
+  for (int i = 0; i < 2000; i++) { /* byte garbage, appended junk */
     memcpy(mut, buf, len);
     size_t ml = len;
-    uint32_t kind = t_below(r, 3);
-    if (kind == 0) mut[t_below(r, (uint32_t)len)] ^= (unsigned char)(1u << t_below(r, 8));
-    else if (kind == 1) mut[t_below(r, (uint32_t)len)] = (unsigned char)t_next(r);
-    else {
+    if (t_below(r, 2)) {
+      mut[t_below(r, (uint32_t)len)] = (unsigned char)t_next(r);
+      if (memcmp(mut, buf, len) == 0) continue;
+    } else {
       uint32_t extra = 1 + t_below(r, 60);
       for (uint32_t j = 0; j < extra; j++) mut[len + j] = (unsigned char)t_next(r);
       ml += extra;
     }
-    size_t m = 0;
-    synk_status st = synk_stream_decode(mut, ml, out, 64 * len, &m, NULL);
-    CHECK(st == SYNK_OK || st == SYNK_E_FORMAT);
-    CHECK(m <= 64 * ml);
-    synk_world *base = new_world(cap, np);
-    synk_world *ref = new_world(cap, np);
-    uint64_t h = synk_hash(base);
-    st = synk_stream_apply(base, mut, ml, NULL, 0, NULL);
-    if (st) {
-      CHECK_EQ_U64(synk_hash(base), h);
-      CHECK(ts_equal(base, ref));
-    } else {
-      CHECK_EQ_U64(synk_hash(base), synk_rehash(base));
-    }
-    synk_world_destroy(base);
-    synk_world_destroy(ref);
+    expect_refused(mut, ml, w, ref, out, ocap);
   }
   /* a bad header, an empty buffer, a huge claimed run */
   size_t m = 0;
-  unsigned char hdr[] = {0xC2};
+  unsigned char hdr[] = {0xC1};
   CHECK_ST(synk_stream_decode(hdr, 1, NULL, 0, &m, NULL), SYNK_E_FORMAT);
   CHECK_ST(synk_stream_decode(hdr, 0, NULL, 0, &m, NULL), SYNK_E_FORMAT);
-  unsigned char huge[] = {0xC1, 0xC0, 0xFF, 0xFF, 0xFF, 0xFF, 0x0F, 0x00, 0x00};
+  unsigned char huge[] = {0xC2, 0xC0, 0xFF, 0xFF, 0xFF, 0xFF, 0x0F, 0x00, 0x00};
   CHECK_ST(synk_stream_decode(huge, sizeof huge, NULL, 0, &m, NULL), SYNK_E_FORMAT);
   CHECK_ST(synk_stream_apply(w, huge, sizeof huge, NULL, 0, NULL), SYNK_E_FORMAT);
   size_t pos = 5;
@@ -411,6 +413,104 @@ static void test_hostile(t_rng *r) {
   free(ev);
   free(alive);
   synk_world_destroy(w);
+  synk_world_destroy(ref);
+}
+
+/* Check records: segments are chained (reordered or spliced segments are
+ * refused), a stream cut after a tick's check still replays tick by tick up
+ * to the cut, resuming needs an offset a call returned, and an event the
+ * world refuses is reported as such only when its segment is intact. */
+static void test_checks(void) {
+  synk_event ev[12];
+  size_t n = 0;
+  for (uint32_t t = 0; t < 3; t++) {
+    ev[n++] = (synk_event){SYNK_EV_SPAWN, t, 1, 5, 0, 0};
+    ev[n++] = (synk_event){SYNK_EV_MOTION, t, 0, 1, 2, 3};
+    ev[n++] = (synk_event){SYNK_EV_TICK, 0, 1, 0, 0, 0};
+  }
+  ev[n++] = (synk_event){SYNK_EV_DESPAWN, 0, 0, 0, 0, 0};
+  size_t len = 0;
+  unsigned char *buf = encode(ev, n, &len);
+  /* segment ends: the offsets per-tick replay returns */
+  size_t ends[4], ne = 0, pos = 0;
+  synk_world *w = new_world(16, 0), *ref = new_world(16, 0);
+  while (pos < len && ne < 4) {
+    CHECK_ST(synk_stream_apply(w, buf, len, &pos, 1, NULL), SYNK_OK);
+    ends[ne++] = pos;
+  }
+  CHECK(ne == 4 && ends[3] == len && buf[ends[0] - SYNK_CHECK_SIZE] == 0xE0 && buf[len - SYNK_CHECK_SIZE] == 0xE1);
+  apply_direct(ref, ev, n);
+  CHECK(ts_equal(w, ref));
+  synk_world_destroy(w);
+  synk_world_destroy(ref);
+  /* cut after the second tick's check: the first tick replays (its check is
+   * verified and the stream goes on), the segment that meets the cut is
+   * refused (no final check: truncated), and whole-stream calls refuse it */
+  w = new_world(16, 0);
+  ref = new_world(16, 0);
+  pos = 0;
+  CHECK_ST(synk_stream_apply(w, buf, ends[1], &pos, 1, NULL), SYNK_OK);
+  CHECK(pos == ends[0]);
+  CHECK_ST(synk_stream_apply(w, buf, ends[1], &pos, 1, NULL), SYNK_E_FORMAT);
+  CHECK(pos == ends[0]);
+  apply_direct(ref, ev, 3);
+  CHECK(ts_equal(w, ref));
+  synk_stream_info info;
+  size_t p2 = ends[0];
+  synk_world *w2 = new_world(16, 0);
+  apply_direct(w2, ev, 3);
+  CHECK_ST(synk_stream_apply(w2, buf, ends[1], &p2, 0, &info), SYNK_E_FORMAT);
+  CHECK(info.bad_offset == ends[1] && p2 == ends[0]);
+  synk_world_destroy(w2);
+  size_t m = 0;
+  CHECK_ST(synk_stream_decode(buf, ends[1], NULL, 0, &m, NULL), SYNK_E_FORMAT);
+  /* resuming at an offset no call returned */
+  for (size_t bad = 1; bad < ends[1]; bad++) {
+    if (bad == ends[0]) continue;
+    size_t p = bad;
+    synk_status st = synk_stream_apply(w, buf, len, &p, 0, NULL);
+    if (st != SYNK_E_FORMAT) printf("resume at %zu: status %d\n", bad, (int)st);
+    CHECK_ST(st, SYNK_E_FORMAT);
+    CHECK(p == bad && ts_equal(w, ref));
+  }
+  /* segments 1 and 2 swapped (equal lengths: the same records but ids) */
+  unsigned char *sw = (unsigned char *)malloc(len);
+  memcpy(sw, buf, len);
+  size_t s1 = ends[0] - 1, s2 = ends[1] - ends[0];
+  CHECK(s1 == s2);
+  memcpy(sw + 1, buf + ends[0], s2);
+  memcpy(sw + 1 + s2, buf + 1, s1);
+  synk_world *e = new_world(16, 0), *e0 = new_world(16, 0);
+  CHECK_ST(synk_stream_apply(e, sw, len, NULL, 0, &info), SYNK_E_FORMAT);
+  CHECK(info.bad_offset == ends[0] - SYNK_CHECK_SIZE && info.bad_event == 0 && ts_equal(e, e0));
+  /* two streams spliced: bytes after the final check */
+  unsigned char *two = (unsigned char *)malloc(2 * len);
+  memcpy(two, buf, len);
+  memcpy(two + len, buf + 1, len - 1);
+  CHECK_ST(synk_stream_decode(two, 2 * len - 1, NULL, 0, &m, NULL), SYNK_E_FORMAT);
+  CHECK_ST(synk_stream_apply(e, two, 2 * len - 1, NULL, 0, NULL), SYNK_E_FORMAT);
+  CHECK(ts_equal(e, e0));
+  /* an event the world refuses, in an intact segment: its own status */
+  synk_event dup[3] = {{SYNK_EV_SPAWN, 3, 0, 0, 0, 0}, {SYNK_EV_SPAWN, 3, 0, 0, 0, 0}, {SYNK_EV_SPAWN, 4, 0, 0, 0, 0}};
+  size_t dl = 0;
+  unsigned char *db = encode(dup, 3, &dl);
+  CHECK_ST(synk_stream_apply(e, db, dl, NULL, 0, &info), SYNK_E_EXISTS);
+  CHECK(info.bad_event == 1);
+  /* ... and with a flipped bit after it in the same segment: the bytes are refused */
+  db[dl - SYNK_CHECK_SIZE - 1] ^= 0x04;
+  CHECK_ST(synk_stream_apply(e, db, dl, NULL, 0, &info), SYNK_E_FORMAT);
+  CHECK(ts_equal(e, e0));
+  db[dl - SYNK_CHECK_SIZE - 1] ^= 0x04;
+  CHECK_ST(synk_stream_apply(e, db, dl, NULL, 0, &info), SYNK_E_EXISTS);
+  CHECK(ts_equal(e, e0));
+  free(db);
+  free(two);
+  free(sw);
+  synk_world_destroy(e);
+  synk_world_destroy(e0);
+  synk_world_destroy(w);
+  synk_world_destroy(ref);
+  free(buf);
 }
 
 /* Golden bytes: a fixed stream (lone events and a motion run) encodes to
@@ -448,5 +548,6 @@ int main(int argc, char **argv) {
   synk_use_isa("auto");
   test_atomic(&r);
   test_hostile(&r);
+  test_checks();
   return t_done("test_codec");
 }

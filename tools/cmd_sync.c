@@ -247,10 +247,8 @@ int synk_cli_gen(int argc, char **argv) {
   synk_world *w = NULL, *prev = NULL;
   if (synk_world_create(&cfg, &w) != SYNK_OK) return 1;
   rng r = {seed};
-  evbuf eb = {NULL, 0, 0};
+  evbuf eb = {NULL, 0, 0}, all = {NULL, 0, 0};
   growbuf stream = {NULL, 0, 0}, before = {NULL, 0, 0};
-  unsigned char hdr = SYNK_STREAM_HEADER;
-  gb_add(&stream, &hdr, 1);
   unsigned char *tmp = NULL;
   size_t tmpcap = 0;
   int rc = 0;
@@ -270,9 +268,16 @@ int synk_cli_gen(int argc, char **argv) {
       prev = NULL;
       if (save_snapshot(w, &before) || synk_snapshot_load(before.p, before.len, NULL, &prev) != SYNK_OK) rc = 1;
     }
-    /* apply through the stream path (proves the bytes) and append the records */
+    /* apply through the stream path (proves the bytes), keep the events for
+     * the file's one stream (its checks chain across ticks) */
     if (!rc && synk_stream_apply(w, tmp, len, NULL, 0, NULL) != SYNK_OK) rc = 1;
-    if (!rc) rc = gb_add(&stream, tmp + 1, len - 1);
+    for (size_t i = 0; i < n && !rc; i++) ev_push(&all, eb.e[i]);
+  }
+  if (!rc) {
+    size_t len = 0;
+    synk_stream_encode(all.e, all.n, NULL, 0, &len);
+    stream.p = (unsigned char *)malloc(len);
+    rc = !stream.p || synk_stream_encode(all.e, all.n, stream.p, len, &stream.len) != SYNK_OK;
   }
   if (!rc) {
     unsigned char th[TRACE_HDR];
@@ -311,6 +316,7 @@ int synk_cli_gen(int argc, char **argv) {
            stream.len, synk_hash(w));
   free(tmp);
   free(eb.e);
+  free(all.e);
   free(stream.p);
   free(before.p);
   synk_world_destroy(prev);
@@ -476,13 +482,16 @@ int synk_cli_stat(int argc, char **argv) {
   }
   ev = (synk_event *)malloc((n + 1) * sizeof *ev);
   if (!ev || synk_stream_decode(s, slen, ev, n, &n, NULL) != SYNK_OK) goto done;
-  static const char *names[8] = {"?", "spawn", "despawn", "motion (alone)", "prop", "tick", "motion (in runs)", "?"};
+  static const char *names[8] = {"?", "spawn", "despawn", "motion (alone)", "prop", "tick", "motion (in runs)", "check"};
   printf("%s: %zu bytes, %zu events (max_entities %u, %u props)\n", argv[1], slen, n, cfg.max_entities, cfg.num_props);
   printf("  %-18s %10s %10s %12s %10s\n", "kind", "records", "events", "bytes", "B/event");
-  for (int t = 1; t <= 6; t++) {
+  for (int t = 1; t <= 7; t++) {
     if (!st->recs[t]) continue;
-    printf("  %-18s %10zu %10zu %12zu %10.3f\n", names[t], st->recs[t], st->events[t], st->bytes[t],
-           (double)st->bytes[t] / (double)st->events[t]);
+    if (t == SYNK_REC_CHECK) /* no events: bytes per record */
+      printf("  %-18s %10zu %10s %12zu %10s\n", names[t], st->recs[t], "-", st->bytes[t], "-");
+    else
+      printf("  %-18s %10zu %10zu %12zu %10.3f\n", names[t], st->recs[t], st->events[t], st->bytes[t],
+             (double)st->bytes[t] / (double)st->events[t]);
   }
   size_t mot = st->events[SYNK_REC_MOTION] + st->events[SYNK_REC_RUN];
   if (mot)

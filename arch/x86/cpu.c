@@ -20,6 +20,7 @@ uint32_t synk_cpu_detect(void) {
   if (!__get_cpuid(1, &a, &b, &c, &d)) return 0;
   if (d & (1u << 26)) f |= SYNK_CPU_SSE2;   /* CPUID.1:EDX[26] SSE2 */
   if (c & (1u << 19)) f |= SYNK_CPU_SSE41;  /* CPUID.1:ECX[19] SSE4.1 */
+  if (c & (1u << 20)) f |= SYNK_CPU_SSE42;  /* CPUID.1:ECX[20] SSE4.2 (crc32) */
   int osxsave = (c >> 27) & 1;              /* CPUID.1:ECX[27] OSXSAVE: XGETBV usable */
   int avx = (c >> 28) & 1;                  /* CPUID.1:ECX[28] AVX */
   uint64_t xcr0 = osxsave ? xgetbv0() : 0;

@@ -265,9 +265,11 @@ SYNK_API synk_status synk_events_coalesce(synk_event *ev, size_t *n);
 /* Encode ev[0..n) as an event stream into buf[0..cap). Each maximal run of at
  * least 8 consecutive motions with strictly increasing ids becomes one motion
  * run (column blocks, about 1 byte per motion for small deltas); every other
- * event is a small record (a motion with |d| < 64 and id < 2^21: 8 bytes with
- * the stream header). *len receives the stream's size. buf NULL (cap 0) is a
- * size query: nothing is written, *len is set, SYNK_OK.
+ * event is a small record (a motion with |d| < 64 and id < 2^21: at most 7
+ * bytes). Every tick record is followed by a 5-byte check record (CRC-32C
+ * chained over the stream) and the stream ends with a final one, so a stream
+ * costs 1 header byte + 5 per tick + 5. *len receives the stream's size.
+ * buf NULL (cap 0) is a size query: nothing is written, *len is set, SYNK_OK.
  * Errors: SYNK_E_ARG (len NULL, ev NULL with n > 0, unknown type, slot >= 16,
  * tick count 0), SYNK_E_SPACE (cap too small: *len is the size needed,
  * buf's contents are unspecified). Cost: O(n). */
@@ -277,10 +279,14 @@ SYNK_API synk_status synk_stream_encode(const synk_event *ev, size_t n, void *bu
 /* Decode a whole stream into out[0..cap) (a motion run yields one motion event
  * per motion). *n_out receives the number of events; out NULL (cap 0) is a
  * count query. info (may be NULL) tells where decoding stopped or failed.
+ * Every check record is verified: corrupt, truncated, reordered or spliced
+ * bytes are refused (docs/wire-format.md, "Check records").
  * Errors: SYNK_E_ARG (buf NULL with len > 0, n_out NULL), SYNK_E_FORMAT
- * (malformed: info->bad_offset is the record), SYNK_E_SPACE (cap too small;
- * *n_out is the count needed). The count is at most 64 * len.
- * Cost: O(len + events); SIMD column decoding. */
+ * (malformed, a failed check, or no final check: info->bad_offset is the
+ * record, or len; *n_out is 0 and out's contents are unspecified),
+ * SYNK_E_SPACE (cap too small; *n_out is the count needed). The count is at
+ * most 64 * len. Cost: O(len + events); SIMD column decoding, CRC-32C with
+ * the crc32 instruction where the backend has it. */
 SYNK_API synk_status synk_stream_decode(const void *buf, size_t len, synk_event *out, size_t cap,
                                         size_t *n_out, synk_stream_info *info);
 
@@ -288,14 +294,20 @@ SYNK_API synk_status synk_stream_decode(const void *buf, size_t len, synk_event 
  * *pos up to the stopping point is applied, in order, exactly as the
  * corresponding synk_spawn / synk_despawn / synk_move / synk_set_prop /
  * synk_tick calls would, or nothing is. pos NULL or *pos == 0 starts at the
- * stream header; otherwise *pos must be an offset a previous call returned.
- * With max_ticks > 0 the call stops after the tick record that brings the
- * ticks it applied to max_ticks (per-tick replay); 0 applies to the end. On
- * success *pos (if not NULL) is the offset where it stopped (len at the end).
+ * stream header; otherwise *pos must be an offset a previous call returned
+ * (any other offset is refused: SYNK_E_FORMAT). With max_ticks > 0 the call
+ * stops after the check record that follows the tick bringing the ticks it
+ * applied to max_ticks (per-tick replay); 0 applies to the end, which must
+ * be the stream's final check. Nothing is applied from bytes whose check
+ * record has not been verified. On success *pos (if not NULL) is the offset
+ * where it stopped (len at the end).
  * Errors: SYNK_E_ARG (w NULL, buf NULL with len > 0, *pos > len),
- * SYNK_E_FORMAT (malformed), SYNK_E_RANGE / SYNK_E_EXISTS / SYNK_E_DEAD (an
- * event that the direct call would refuse); info->bad_event and
- * info->bad_offset locate the first failing event.
+ * SYNK_E_FORMAT (malformed, a failed check, truncated), SYNK_E_RANGE /
+ * SYNK_E_EXISTS / SYNK_E_DEAD (an event that the direct call would refuse,
+ * reported once the rest of its tick's bytes pass their check; if they do
+ * not, SYNK_E_FORMAT); info->bad_event and info->bad_offset locate the first
+ * failing event (for a failed check: the first event of its tick and the
+ * check record).
  * Memory: motion runs decode into the world's batch scratch; nothing is
  * allocated. Cost: O(len + events): one validation pass (a motion run is
  * decoded once and applied through the batch-motion kernel) and one apply

@@ -76,6 +76,11 @@ if(ARCH STREQUAL "x86_64")
   check("/avx2\\.c\\.o(bj)?$" WHAT "AVX2 kernels on ymm registers, nothing of AVX-512"
     NEED "vpmuludq[^\n]*%ymm" "vpaddq[^\n]*%ymm" "vpgatherdd"
     FORBID "%zmm" "%k[0-7]")
+  # the codec's AVX2 file: column unpacking on ymm, the stream checks with
+  # the SSE4.2 crc32 instruction (8 bytes per instruction)
+  check("/codec_avx2\\.c\\.o(bj)?$" WHAT "AVX2 codec kernels: ymm unpacking, crc32 checks"
+    NEED "vpsrld[^\n]*%ymm" "vpor[^\n]*%ymm" "crc32q"
+    FORBID "%zmm" "%k[0-7]")
   check("${portable}" WHAT "portable code is built without ISA flags"
     FORBID "%[yz]mm")
 elseif(ARCH STREQUAL "aarch64")
