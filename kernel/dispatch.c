@@ -13,12 +13,22 @@
 #error "build the dispatcher without global AVX flags: ISA flags belong on arch/ files only"
 #endif
 
+#if defined(__aarch64__) && defined(__linux__)
+#  include <sys/auxv.h>
+#endif
+
 #if !defined(__x86_64__) && !defined(__i386__)
-/* Targets without run-time detection: what the compiler was told is present. */
+/* Targets without CPUID: what the compiler was told is present, and on
+ * AArch64 Linux the kernel's hardware capability bits. */
 uint32_t synk_cpu_detect(void) {
   uint32_t f = 0;
 #if defined(__ARM_NEON) || defined(__aarch64__)
   f |= SYNK_CPU_NEON;
+#endif
+#if defined(__ARM_FEATURE_CRC32)
+  f |= SYNK_CPU_CRC32;
+#elif defined(__aarch64__) && defined(__linux__)
+  if (getauxval(AT_HWCAP) & (1ul << 7)) f |= SYNK_CPU_CRC32; /* HWCAP_CRC32 (asm/hwcap.h) */
 #endif
 #if defined(__wasm_simd128__) || (defined(__wasm__) && defined(SYNK_HAVE_WASM))
   /* WebAssembly has no feature query: a module holding SIMD128 code (the
@@ -39,7 +49,7 @@ size_t synk_cpu_flag_names(uint32_t flags, const char **names, size_t cap) {
       {SYNK_CPU_BMI2, "bmi2"},         {SYNK_CPU_AVX512F, "avx512f"},
       {SYNK_CPU_AVX512BW, "avx512bw"}, {SYNK_CPU_AVX512DQ, "avx512dq"},
       {SYNK_CPU_AVX512VL, "avx512vl"}, {SYNK_CPU_NEON, "neon"},
-      {SYNK_CPU_SIMD128, "simd128"},
+      {SYNK_CPU_SIMD128, "simd128"},   {SYNK_CPU_CRC32, "crc32"},
   };
   size_t n = 0;
   for (size_t i = 0; i < sizeof tab / sizeof tab[0]; i++) {

@@ -213,7 +213,8 @@ enum {
   SYNK_CPU_AVX512VL = 1u << 8,
   SYNK_CPU_NEON = 1u << 9,
   SYNK_CPU_SIMD128 = 1u << 10,
-  SYNK_CPU_SSE42 = 1u << 11
+  SYNK_CPU_SSE42 = 1u << 11,
+  SYNK_CPU_CRC32 = 1u << 12 /* AArch64 CRC32 instructions (HWCAP_CRC32) */
 };
 SYNK_HIDDEN uint32_t synk_cpu_detect(void);
 /* Names of the bits of synk_cpu_detect(), for `synk info`. */

@@ -88,7 +88,35 @@ static inline uint32_t D_BITS(DM m) {
 #define SYNK_TMPL(name) name##_neon
 #include "../codec_tmpl.h"
 
+#if defined(__aarch64__) && defined(__GNUC__) && !defined(SYNK_SIMDE_NO_NATIVE)
+/* The CRC32 instructions (crc32cx: 8 bytes per instruction) are optional in
+ * ARMv8.0 and mandatory from v8.1: compiled for this function only and used
+ * when the CPU reports them (HWCAP_CRC32, kernel/dispatch.c). Otherwise the
+ * scalar slice-by-8 stays in the table. (Clang's arm_acle.h declares the
+ * intrinsics only when the whole file targets +crc: use its builtins.) */
+#  if defined(__clang__)
+#    define CRC_TARGET __attribute__((target("crc")))
+#    define CRC32CD(c, v) __builtin_arm_crc32cd(c, v)
+#    define CRC32CB(c, v) __builtin_arm_crc32cb(c, v)
+#  else
+#    include <arm_acle.h>
+#    define CRC_TARGET __attribute__((target("+crc")))
+#    define CRC32CD(c, v) __crc32cd(c, v)
+#    define CRC32CB(c, v) __crc32cb(c, v)
+#  endif
+CRC_TARGET static uint32_t synk_crc32c_neon(uint32_t crc, const uint8_t *p, size_t n) {
+  crc = ~crc;
+  for (; n >= 8; n -= 8, p += 8) crc = CRC32CD(crc, synk_ld64(p));
+  for (; n; n--) crc = CRC32CB(crc, *p++);
+  return ~crc;
+}
+#  define SYNK_NEON_CRC 1
+#endif
+
 void synk_codec_init_neon(synk_kernels *k) {
+#if defined(SYNK_NEON_CRC)
+  if (synk_cpu_detect() & SYNK_CPU_CRC32) k->crc32c = synk_crc32c_neon;
+#endif
   k->unpack256 = synk_unpack256_neon;
   k->run_finish = synk_run_finish_neon;
   k->diff_words = synk_diff_words_neon;

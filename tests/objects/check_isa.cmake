@@ -15,8 +15,15 @@ string(REPLACE "|" ";" objects "${OBJECTS}")
 set(failures 0)
 set(checked 0)
 
+# AArch64: decode the optional CRC32 extension too (llvm-objdump shows
+# instructions outside the base architecture only when told to)
+set(mattr "")
+if(ARCH STREQUAL "aarch64")
+  set(mattr --mattr=+crc)
+endif()
+
 function(disasm obj out)
-  execute_process(COMMAND ${OBJDUMP} -d --no-show-raw-insn "${obj}"
+  execute_process(COMMAND ${OBJDUMP} -d --no-show-raw-insn ${mattr} "${obj}"
                   OUTPUT_VARIABLE text ERROR_VARIABLE err RESULT_VARIABLE rc)
   if(NOT rc EQUAL 0)
     message(FATAL_ERROR "objects_isa: ${OBJDUMP} -d ${obj} failed: ${err}")
@@ -88,6 +95,10 @@ elseif(ARCH STREQUAL "aarch64")
   check("/neon\\.c\\.o(bj)?$" WHAT "NEON kernels on 128-bit vectors"
     NEED "umull[ \t]+v[0-9]+\\.2d, v[0-9]+\\.2s, v[0-9]+\\.2s" "add[ \t]+v[0-9]+\\.2d"
          "add[ \t]+v[0-9]+\\.4s" "xtn[ \t]+v[0-9]+\\.2s, v[0-9]+\\.2d")
+  # the codec's NEON file: column unpacking on q registers, the stream
+  # checks with the CRC32 extension
+  check("/codec_neon\\.c\\.o(bj)?$" WHAT "NEON codec kernels, crc32cx checks"
+    NEED "v[0-9]+\\.4s" "crc32cx")
 elseif(ARCH STREQUAL "wasm32")
   check("/simd128\\.c\\.o(bj)?$" WHAT "SIMD128 kernels"
     NEED "i64x2\\.extmul_low_i32x4_u" "i64x2\\.add" "i32x4\\.add" "i64x2\\.shr_u" "v128\\.load32_lane")
