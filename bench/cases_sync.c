@@ -210,6 +210,35 @@ static uint64_t digest_codec(void *p) {
 }
 static const void *world_codec(void *p) { return ((codec_state *)p)->w; }
 
+/* The stream checks' kernel alone: CRC-32C of 64 KiB (ns/op: per byte). */
+#define CRC_BYTES 65536u
+typedef struct crc_state {
+  uint8_t *buf;
+  uint32_t crc;
+} crc_state;
+static void *setup_crc(const synk_bench_case *c) {
+  (void)c;
+  crc_state *s = (crc_state *)calloc(1, sizeof *s);
+  if (!s || !(s->buf = (uint8_t *)malloc(CRC_BYTES))) {
+    free(s);
+    return NULL;
+  }
+  synk_bench_rng r;
+  synk_bench_seed(&r, 0xC4C32C);
+  for (uint32_t i = 0; i < CRC_BYTES; i++) s->buf[i] = (uint8_t)synk_bench_next(&r);
+  return s;
+}
+static void run_crc(void *p) {
+  crc_state *s = (crc_state *)p;
+  s->crc = synk_kernels_active()->crc32c(0, s->buf, CRC_BYTES);
+}
+static void teardown_crc(void *p) {
+  crc_state *s = (crc_state *)p;
+  free(s->buf);
+  free(s);
+}
+static uint64_t digest_crc(void *p) { return ((crc_state *)p)->crc; }
+
 /* ---- peers ---------------------------------------------------------------------- */
 
 #if defined(SYNK_BENCH_HAVE_PROTOBUF_C)
@@ -613,6 +642,9 @@ static const synk_bench_case sync_cases[] = {
           "synk_stream_apply of one crowd tick to a 1e5-entity world (4 props): validate + decode + apply"),
     CODEC("apply-batch", P_ISA, NULL, setup_codec_world, run_batch_ref,
           "the same 10000 motions through synk_apply_motions (no codec): the apply floor"),
+    {"codec/crc32c/64KiB", "codec/crc32c", "64 KiB", CRC_BYTES, CRC_BYTES, "byte", P_ISA, NULL, "codec-crc32c",
+     "crc-64k", "CRC-32C of 64 KiB: the stream check records' kernel (ns/op: per byte)", setup_crc, run_crc,
+     teardown_crc, digest_crc, NULL, NULL},
     {"codec/apply/crowd-1e5-p0", "codec/apply", "world=1e5 props=0 10%/tick", CROWD_M, CROWD_M, "motion", P_ISA,
      "codec/apply-batch/crowd-1e5-p0", "codec-apply-p0", NULL,
      "synk_stream_apply of one crowd tick to a 1e5-entity world without props", setup_codec_world_p0, run_apply,
