@@ -173,6 +173,11 @@ static uint64_t SYNK_TMPL(synk_motion_apply)(synk_world *w, const uint32_t *ids,
   SYNK_TMPL(tkeys) t;
   T_keys(&t, &w->keys);
   V total = V_ZERO();
+  /* Blocks inside one chunk accumulate in a vector, added to the chunk's sum
+   * (one horizontal sum) when the ids leave it: ids increase, so a chunk's
+   * blocks come one after another. */
+  V cacc = V_ZERO();
+  uint32_t cur = UINT32_MAX; /* the chunk cacc belongs to, none yet */
   size_t i = 0;
   for (; i + W <= n; i += W) {
     const uint32_t *ib = ids + i;
@@ -181,14 +186,21 @@ static uint64_t SYNK_TMPL(synk_motion_apply)(synk_world *w, const uint32_t *ids,
     V d = contig ? T_motion_block(w, &t, 1, id0, ib, dx + i, dy + i, dz + i)
                  : T_motion_block(w, &t, 0, id0, ib, dx + i, dy + i, dz + i);
     total = V_ADD64(total, d);
-    if (id0 / SYNK_CHUNK_IDS == ib[W - 1] / SYNK_CHUNK_IDS) {
-      synk_chunk_add(w, id0 / SYNK_CHUNK_IDS, V_HSUM(d));
+    uint32_t c0 = id0 / SYNK_CHUNK_IDS;
+    if (c0 == ib[W - 1] / SYNK_CHUNK_IDS) {
+      if (c0 != cur) {
+        if (cur != UINT32_MAX) synk_chunk_add(w, cur, V_HSUM(cacc));
+        cacc = V_ZERO();
+        cur = c0;
+      }
+      cacc = V_ADD64(cacc, d);
     } else {
       uint64_t dl[W];
       V_STORE64(dl, d);
       for (int l = 0; l < W; l++) synk_chunk_add(w, ib[l] / SYNK_CHUNK_IDS, dl[l]);
     }
   }
+  if (cur != UINT32_MAX) synk_chunk_add(w, cur, V_HSUM(cacc));
   uint64_t sum = V_HSUM(total);
   if (i < n) sum += synk_motion_apply_scalar(w, ids + i, dx + i, dy + i, dz + i, n - i);
   return sum;
