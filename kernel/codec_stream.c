@@ -596,6 +596,7 @@ synk_status synk_stream_apply(synk_world *w, const void *buf, size_t len, size_t
   const synk_kernels *k = synk_kernels_active();
   if (start == len && start) { /* at the end already */
     if (pos) *pos = len;
+    info->bytes = len;
     return SYNK_OK;
   }
   seg sg;

@@ -504,6 +504,65 @@ static void test_checks(void) {
   CHECK_ST(synk_stream_apply(e, db, dl, NULL, 0, &info), SYNK_E_EXISTS);
   CHECK(ts_equal(e, e0));
   free(db);
+  /* canonical order, with correct CRCs (the rules refuse, not the checksum):
+   * a final check right after a check, a check not after a tick, a tick
+   * without its check */
+  {
+    const synk_kernels *k = synk_kernels_active();
+    unsigned char c[32];
+    size_t l = 0;
+    c[l++] = 0xC2;
+    c[l++] = 0xA1; /* tick 1 */
+    c[l++] = 0xE0;
+    uint32_t crc = k->crc32c(0, c, l);
+    synk_st32(c + l, crc);
+    l += 4;
+    c[l++] = 0xE1; /* final check covering no record */
+    synk_st32(c + l, k->crc32c(crc, c + l - 1, 1));
+    l += 4;
+    CHECK_ST(synk_stream_decode(c, l, NULL, 0, &m, NULL), SYNK_E_FORMAT);
+    CHECK_ST(synk_stream_decode(c, l - SYNK_CHECK_SIZE, NULL, 0, &m, NULL), SYNK_E_FORMAT); /* no final */
+    c[3 - 1] = 0xE1; /* the same stream with that check final: valid */
+    synk_st32(c + 3, k->crc32c(0, c, 3));
+    CHECK_ST(synk_stream_decode(c, 7, NULL, 0, &m, NULL), SYNK_OK);
+    CHECK(m == 1);
+    l = 0; /* a check not after a tick: despawn 0, check, final check */
+    c[l++] = 0xC2;
+    c[l++] = 0x40;
+    c[l++] = 0x00;
+    c[l++] = 0xE0;
+    crc = k->crc32c(0, c, l);
+    synk_st32(c + l, crc);
+    l += 4;
+    c[l++] = 0x40;
+    c[l++] = 0x01;
+    c[l++] = 0xE1;
+    synk_st32(c + l, k->crc32c(crc, c + 8, 3));
+    l += 4;
+    CHECK_ST(synk_stream_decode(c, l, NULL, 0, &m, NULL), SYNK_E_FORMAT);
+    l = 0; /* a tick without its check: despawn 0, tick, despawn 1, final check */
+    c[l++] = 0xC2;
+    c[l++] = 0x40;
+    c[l++] = 0x00;
+    c[l++] = 0xA1;
+    c[l++] = 0x40;
+    c[l++] = 0x01;
+    c[l++] = 0xE1;
+    synk_st32(c + l, k->crc32c(0, c, l));
+    l += 4;
+    CHECK_ST(synk_stream_decode(c, l, NULL, 0, &m, NULL), SYNK_E_FORMAT);
+    /* control: the tick replaced by a despawn (despawn 0, 2, 1), CRC redone: valid */
+    c[3] = 0x40;
+    c[4] = 0x02;
+    c[5] = 0x40;
+    c[6] = 0x01;
+    c[7] = 0xE1;
+    l = 8;
+    synk_st32(c + l, k->crc32c(0, c, l));
+    l += 4;
+    CHECK_ST(synk_stream_decode(c, l, NULL, 0, &m, NULL), SYNK_OK);
+    CHECK(m == 3);
+  }
   free(two);
   free(sw);
   synk_world_destroy(e);
