@@ -84,29 +84,31 @@ static synk_status fail(synk_world *w, const synk_motion *m, size_t i, synk_stat
   return st;
 }
 
-synk_status synk_apply_motions(synk_world *w, const synk_motion *m, size_t n, size_t *bad_index) {
-  if (!w || (!m && n)) return SYNK_E_ARG;
-  if (n == 0) return SYNK_OK;
-  if (n <= SMALL_BATCH) return apply_small(w, m, n, bad_index);
-
+/* Pass 1: validate + coalesce m[0..n) into the accumulator and the touched
+ * bitmaps. An id already touched in this batch was found alive at its first
+ * motion, so only first touches read the alive bitmap. Consecutive repeats of
+ * one id are summed in registers first (the "1000 motions on one entity"
+ * case). With `prefetch` (a constant: two copies of the loop), the
+ * accumulator line of the motion PREFETCH_AHEAD ahead is requested early;
+ * worlds whose accumulator fits in the caches skip that work. Returns n, or
+ * the index of the first invalid motion with *st set. */
+SYNK_INLINE size_t coalesce(synk_world *w, const synk_motion *m, size_t n, int prefetch, uint32_t *slo,
+                            uint32_t *shi, synk_status *st) {
   const uint32_t cap = w->cap;
   const uint64_t *alive = w->alive;
   uint64_t *touched = w->touched, *tsum = w->touched_sum;
   uint32_t *acc = w->acc;
-  uint32_t slo = UINT32_MAX, shi = 0; /* range of touched_sum words in use */
   size_t i = 0;
-
-  /* pass 1: validate + coalesce. An id already touched in this batch was
-   * found alive at its first motion, so only first touches read the alive
-   * bitmap. Consecutive repeats of one id are summed in registers first (the
-   * "1000 motions on one entity" case). */
   while (i < n) {
     uint32_t id = m[i].id;
-    if (i + PREFETCH_AHEAD < n) { /* random ids: start the accumulator's cache miss early */
+    if (prefetch && i + PREFETCH_AHEAD < n) {
       uint32_t pid = m[i + PREFETCH_AHEAD].id;
       if (pid < cap) SYNK_PREFETCH(acc + (size_t)pid * 4);
     }
-    if (SYNK_UNLIKELY(id >= cap)) return fail(w, m, i, SYNK_E_RANGE, bad_index);
+    if (SYNK_UNLIKELY(id >= cap)) {
+      *st = SYNK_E_RANGE;
+      return i;
+    }
     uint32_t sx = (uint32_t)m[i].dx, sy = (uint32_t)m[i].dy, sz = (uint32_t)m[i].dz;
     size_t j = i + 1;
     while (j < n && m[j].id == id) {
@@ -123,12 +125,15 @@ synk_status synk_apply_motions(synk_world *w, const synk_motion *m, size_t n, si
       a[2] += sy;
       a[3] += sz;
     } else {
-      if (SYNK_UNLIKELY(!(alive[id >> 6] & bit))) return fail(w, m, i, SYNK_E_DEAD, bad_index);
+      if (SYNK_UNLIKELY(!(alive[id >> 6] & bit))) {
+        *st = SYNK_E_DEAD;
+        return i;
+      }
       if (!word) { /* first id of this 64-id word: mark it in the summary */
         uint32_t sw = id >> 12;
         tsum[sw] |= UINT64_C(1) << ((id >> 6) & 63);
-        slo = sw < slo ? sw : slo;
-        shi = sw > shi ? sw : shi;
+        *slo = sw < *slo ? sw : *slo;
+        *shi = sw > *shi ? sw : *shi;
       }
       touched[id >> 6] = word | bit;
       a[1] = sx;
@@ -137,6 +142,26 @@ synk_status synk_apply_motions(synk_world *w, const synk_motion *m, size_t n, si
     }
     i = j;
   }
+  return n;
+}
+
+/* Accumulators up to this many ids (16 bytes each: 1 MiB) stay in the caches
+ * of the machines we measure: pass 1 runs without prefetching (bench case
+ * motion/batch/peer-7x13, 100 ids). Larger worlds prefetch (rand-1e6). */
+#define PREFETCH_MIN_IDS (1u << 16)
+
+synk_status synk_apply_motions(synk_world *w, const synk_motion *m, size_t n, size_t *bad_index) {
+  if (!w || (!m && n)) return SYNK_E_ARG;
+  if (n == 0) return SYNK_OK;
+  if (n <= SMALL_BATCH) return apply_small(w, m, n, bad_index);
+
+  uint64_t *touched = w->touched, *tsum = w->touched_sum;
+  const uint32_t *acc = w->acc;
+  uint32_t slo = UINT32_MAX, shi = 0; /* range of touched_sum words in use */
+  synk_status st = SYNK_OK;
+  size_t i = w->cap > PREFETCH_MIN_IDS ? coalesce(w, m, n, 1, &slo, &shi, &st)
+                                       : coalesce(w, m, n, 0, &slo, &shi, &st);
+  if (st) return fail(w, m, i, st, bad_index);
 
   /* pass 2: the bitmaps give the distinct ids in increasing order; gather
    * their deltas by position and leave the bitmaps zero */
