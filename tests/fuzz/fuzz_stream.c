@@ -8,7 +8,10 @@
  * apply paths reach the same world, and so do the decoded events through
  * synk_events_apply (same status, same failing index); decode and apply agree on validity of
  * the bytes (a stream that decodes may still be refused by the world, never
- * the other way round).
+ * the other way round). Built with FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
+ * (tests/fuzz/CMakeLists.txt): the CRC-32C check records are computed but not
+ * enforced, so mutations reach the parser and the world; the checks
+ * themselves are tested in tests/test_codec.c.
  */
 #include "fuzz_common.h"
 
