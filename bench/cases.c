@@ -44,8 +44,12 @@ synk_world *synk_bench_make_world(uint32_t cap, uint32_t nprops, uint64_t seed) 
   synk_bench_rng r;
   synk_bench_seed(&r, seed);
   for (uint32_t id = 0; id < cap; id++) {
-    synk_status st = synk_spawn(w, id, synk_bench_below(&r, 16), synk_bench_range(&r, -(1 << 20), 1 << 20),
-                                synk_bench_range(&r, -(1 << 20), 1 << 20), synk_bench_range(&r, -(1 << 10), 1 << 10));
+    /* one draw per declarator: argument evaluation order is unspecified in C,
+     * and every compiler must build the same world */
+    uint32_t kind = synk_bench_below(&r, 16);
+    int32_t x = synk_bench_range(&r, -(1 << 20), 1 << 20), y = synk_bench_range(&r, -(1 << 20), 1 << 20),
+            z = synk_bench_range(&r, -(1 << 10), 1 << 10);
+    synk_status st = synk_spawn(w, id, kind, x, y, z);
     for (uint32_t p = 0; p < nprops && st == SYNK_OK; p++) st = synk_set_prop(w, id, p, synk_bench_i32(&r));
     if (st != SYNK_OK) {
       synk_world_destroy(w);

@@ -515,9 +515,14 @@ static void *setup_delta(const synk_bench_case *c) {
     uint32_t id = synk_bench_below(&r, n), op = synk_bench_below(&r, 10);
     synk_entity e;
     if (synk_get(s->b, id, &e) != SYNK_OK) continue;
-    if (op < 6) synk_move(s->b, id, synk_bench_range(&r, -3, 3), synk_bench_range(&r, -3, 3), 0);
-    else if (op < 9 && np) synk_set_prop(s->b, id, synk_bench_below(&r, np), synk_bench_i32(&r));
-    else {
+    if (op < 6) { /* one draw per declarator: argument evaluation order is unspecified */
+      int32_t dx = synk_bench_range(&r, -3, 3), dy = synk_bench_range(&r, -3, 3);
+      synk_move(s->b, id, dx, dy, 0);
+    } else if (op < 9 && np) {
+      uint32_t slot = synk_bench_below(&r, np);
+      int32_t value = synk_bench_i32(&r);
+      synk_set_prop(s->b, id, slot, value);
+    } else {
       synk_despawn(s->b, id);
       if (op == 9) synk_spawn(s->b, id, 3, 1, 2, 3);
     }

@@ -154,8 +154,11 @@ int synk_cli_sim(int argc, char **argv) {
   const uint32_t cap = o.entities;
   for (uint32_t id = 0; id < cap; id++) {
     if (synk_bench_below(&r, 10) == 0) continue;
-    SIM_CHECK(synk_spawn(w, id, synk_bench_below(&r, 8), synk_bench_range(&r, -100000, 100000),
-                         synk_bench_range(&r, -100000, 100000), synk_bench_range(&r, -1000, 1000)));
+    /* one draw per declarator: argument evaluation order is unspecified in C */
+    uint32_t kind = synk_bench_below(&r, 8);
+    int32_t x = synk_bench_range(&r, -100000, 100000), y = synk_bench_range(&r, -100000, 100000),
+            z = synk_bench_range(&r, -1000, 1000);
+    SIM_CHECK(synk_spawn(w, id, kind, x, y, z));
     events++;
   }
   const uint32_t churn = cap / 2000 + 1, touches = cap / 1000 + 1;
@@ -185,8 +188,9 @@ int synk_cli_sim(int argc, char **argv) {
       }
       id = synk_bench_below(&r, cap);
       if (!sim_alive(&v, id)) {
-        SIM_CHECK(synk_spawn(w, id, synk_bench_below(&r, 8), synk_bench_range(&r, -100000, 100000),
-                             synk_bench_range(&r, -100000, 100000), 0));
+        uint32_t kind = synk_bench_below(&r, 8);
+        int32_t x = synk_bench_range(&r, -100000, 100000), y = synk_bench_range(&r, -100000, 100000);
+        SIM_CHECK(synk_spawn(w, id, kind, x, y, 0));
         events++;
       }
     }
@@ -194,8 +198,13 @@ int synk_cli_sim(int argc, char **argv) {
     for (uint32_t k = 0; k < touches; k++) {
       uint32_t id = synk_bench_below(&r, cap);
       if (!sim_alive(&v, id)) continue;
-      if (o.props) SIM_CHECK(synk_set_prop(w, id, synk_bench_below(&r, o.props), synk_bench_i32(&r)));
-      SIM_CHECK(synk_move(w, id, synk_bench_range(&r, -50, 50), synk_bench_range(&r, -50, 50), 0));
+      if (o.props) {
+        uint32_t slot = synk_bench_below(&r, o.props);
+        int32_t value = synk_bench_i32(&r);
+        SIM_CHECK(synk_set_prop(w, id, slot, value));
+      }
+      int32_t dx = synk_bench_range(&r, -50, 50), dy = synk_bench_range(&r, -50, 50);
+      SIM_CHECK(synk_move(w, id, dx, dy, 0));
       events += 1u + (o.props != 0);
     }
     synk_tick(w);
