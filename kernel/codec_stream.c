@@ -154,8 +154,9 @@ static synk_status seg_rec(seg *s, const rec *r, size_t off, size_t nev) {
     s->after_tick = r->type == SYNK_REC_TICK;
     return SYNK_OK;
   }
-  /* a check ends a tick's segment or the stream, and covers at least one record */
-  if ((!r->arg && !s->after_tick) || off == s->from) return SYNK_E_FORMAT;
+  /* a check ends a tick's segment, or the stream (the final check may follow
+   * a check directly: a writer closing its stream after the last tick) */
+  if (!r->arg && !s->after_tick) return SYNK_E_FORMAT;
   uint32_t c = s->k->crc32c(s->crc, s->b + s->from, off + 1 - s->from); /* through the tag byte */
 #if !defined(FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION) /* fuzzers reach past checks they cannot forge */
   if (c != r->id) return SYNK_E_FORMAT;
@@ -306,6 +307,7 @@ synk_status synk_stream_decode(const void *buf, size_t len, synk_event *out, siz
   *n_out = nev;
   info->events = nev;
   info->bytes = len;
+  info->end = 1;
   return out && nev > cap ? SYNK_E_SPACE : SYNK_OK;
 }
 
@@ -380,20 +382,26 @@ static void put_run(synk_wbuf *wb, const synk_event *e, size_t n) {
   synk_colw_end(&cw);
 }
 
-synk_status synk_stream_encode(const synk_event *ev, size_t n, void *buf, size_t cap, size_t *len) {
-  if (!len || (!ev && n)) return SYNK_E_ARG;
-  *len = 0;
+static synk_status check_events(const synk_event *ev, size_t n) {
   for (size_t i = 0; i < n; i++) {
     uint32_t t = ev[i].type;
     if (t < SYNK_EV_SPAWN || t > SYNK_EV_TICK) return SYNK_E_ARG;
     if (t == SYNK_EV_PROP && ev[i].arg >= SYNK_MAX_PROPS) return SYNK_E_ARG;
     if (t == SYNK_EV_TICK && ev[i].arg == 0) return SYNK_E_ARG;
   }
+  return SYNK_OK;
+}
+
+/* Encode ev[0..n) as the next bytes of a stream whose check chain stands at
+ * *crc (the header first when `header`), a check after every tick, and the
+ * final check when `final`. *crc becomes the chain's value after the last
+ * check written. Returns the bytes needed; writes only when they fit cap. */
+static size_t encode_piece(const synk_event *ev, size_t n, int header, int final, uint32_t *crc, void *buf,
+                           size_t cap) {
   synk_wbuf wb = {(uint8_t *)buf, buf ? cap : 0, 0};
   const synk_kernels *k = synk_kernels_active();
-  uint32_t crc = 0;
   size_t from = 0;
-  synk_wb_u8(&wb, SYNK_STREAM_HEADER);
+  if (header) synk_wb_u8(&wb, SYNK_STREAM_HEADER);
   size_t i = 0;
   while (i < n) {
     if (ev[i].type == SYNK_EV_MOTION) {
@@ -406,12 +414,36 @@ synk_status synk_stream_encode(const synk_event *ev, size_t n, void *buf, size_t
       }
     }
     put_rec(&wb, &ev[i]);
-    if (ev[i].type == SYNK_EV_TICK) put_check(&wb, k, &crc, &from, i + 1 == n);
+    if (ev[i].type == SYNK_EV_TICK) put_check(&wb, k, crc, &from, final && i + 1 == n);
     i++;
   }
-  if (n == 0 || ev[n - 1].type != SYNK_EV_TICK) put_check(&wb, k, &crc, &from, 1);
-  *len = wb.len;
-  return buf && wb.len <= cap ? SYNK_OK : buf ? SYNK_E_SPACE : SYNK_OK;
+  if (final && (n == 0 || ev[n - 1].type != SYNK_EV_TICK)) put_check(&wb, k, crc, &from, 1);
+  return wb.len;
+}
+
+synk_status synk_stream_encode(const synk_event *ev, size_t n, void *buf, size_t cap, size_t *len) {
+  if (!len || (!ev && n)) return SYNK_E_ARG;
+  *len = 0;
+  if (check_events(ev, n)) return SYNK_E_ARG;
+  uint32_t crc = 0;
+  *len = encode_piece(ev, n, 1, 1, &crc, buf, cap);
+  return buf && *len > cap ? SYNK_E_SPACE : SYNK_OK;
+}
+
+synk_status synk_stream_write(synk_stream_writer *sw, const synk_event *ev, size_t n, int final, void *buf,
+                              size_t cap, size_t *len) {
+  if (!sw || !len || (!ev && n)) return SYNK_E_ARG;
+  *len = 0;
+  if (sw->state > 1 || check_events(ev, n)) return SYNK_E_ARG;
+  if (!final && (n == 0 || ev[n - 1].type != SYNK_EV_TICK)) return SYNK_E_ARG; /* a piece ends at a check */
+  uint32_t crc = sw->crc;
+  *len = encode_piece(ev, n, sw->state == 0, final, &crc, buf, cap);
+  if (!buf) return SYNK_OK;
+  if (*len > cap) return SYNK_E_SPACE;
+  sw->crc = crc;
+  sw->bytes += *len;
+  sw->state = final ? 2 : 1;
+  return SYNK_OK;
 }
 
 /* ---- coalesce ---------------------------------------------------------------- */
@@ -594,9 +626,10 @@ synk_status synk_stream_apply(synk_world *w, const void *buf, size_t len, size_t
   if (start > len) return SYNK_E_ARG;
   const uint8_t *b = (const uint8_t *)buf;
   const synk_kernels *k = synk_kernels_active();
-  if (start == len && start) { /* at the end already */
+  if (start == len && start) { /* at the end of the bytes already */
     if (pos) *pos = len;
     info->bytes = len;
+    info->end = len >= SYNK_CHECK_SIZE && b[len - SYNK_CHECK_SIZE] == ((SYNK_REC_CHECK << 5) | 1);
     return SYNK_OK;
   }
   seg sg;
@@ -641,7 +674,10 @@ synk_status synk_stream_apply(synk_world *w, const void *buf, size_t len, size_t
     if (r.type == SYNK_REC_TICK) ticks += r.arg;
     if (r.type == SYNK_REC_CHECK && max_ticks && ticks >= max_ticks) break;
   }
-  if (o == len && !sg.done) { /* truncated: no final check */
+  /* The end of the bytes: the stream's final check, or (with max_ticks) a
+   * tick's check, where a stream still being received continues later.
+   * Anything else is a truncated stream. */
+  if (o == len && !sg.done && !(max_ticks && o == sg.from)) {
     clear_toggles(w, k, b, len, start, o);
     info->bad_event = sg.ev_from;
     info->bad_offset = len;
@@ -687,6 +723,7 @@ synk_status synk_stream_apply(synk_world *w, const void *buf, size_t len, size_t
   }
   info->events = nev;
   info->bytes = stop;
+  info->end = sg.done;
   if (pos) *pos = stop;
   return SYNK_OK;
 }

@@ -114,7 +114,9 @@ static void test_runs(t_rng *r) {
 
 /* ---- apply ---------------------------------------------------------------- */
 
-/* Random valid events for a world of cap ids, tracked with a shadow alive set. */
+/* Random valid events for a world of cap ids, tracked with a shadow alive set.
+ * One draw per declarator (initializer lists and arguments are evaluated in
+ * an unspecified order), so a seed replays the same events on every compiler. */
 static size_t gen_events(t_rng *r, uint32_t cap, uint32_t np, unsigned char *alive, synk_event *ev, size_t n) {
   size_t k = 0;
   while (k < n) {
@@ -125,22 +127,27 @@ static size_t gen_events(t_rng *r, uint32_t cap, uint32_t np, unsigned char *ali
     }
     uint32_t id = t_below(r, cap);
     if (!alive[id]) {
-      ev[k++] = (synk_event){SYNK_EV_SPAWN, id, t_below(r, 3), t_i32(r) >> (int)t_below(r, 32), (int32_t)t_below(r, 9), 0};
+      uint32_t kind = t_below(r, 3);
+      int32_t x = t_i32(r), sh = (int32_t)t_below(r, 32), y = (int32_t)t_below(r, 9);
+      ev[k++] = (synk_event){SYNK_EV_SPAWN, id, kind, x >> sh, y, 0};
       alive[id] = 1;
     } else if (op < 10) {
       ev[k++] = (synk_event){SYNK_EV_DESPAWN, id, 0, 0, 0, 0};
       alive[id] = 0;
     } else if (op < 20 && np) {
-      ev[k++] = (synk_event){SYNK_EV_PROP, id, t_below(r, np), t_i32(r) >> (int)t_below(r, 32), 0, 0};
+      uint32_t slot = t_below(r, np);
+      int32_t v = t_i32(r), sh = (int32_t)t_below(r, 32);
+      ev[k++] = (synk_event){SYNK_EV_PROP, id, slot, v >> sh, 0, 0};
     } else if (op < 40) {
-      ev[k++] = (synk_event){SYNK_EV_MOTION, id, 0, (int32_t)t_below(r, 7) - 3, t_i32(r) >> 28, 0};
+      int32_t dx = (int32_t)t_below(r, 7) - 3, dy = t_i32(r) >> 28;
+      ev[k++] = (synk_event){SYNK_EV_MOTION, id, 0, dx, dy, 0};
     } else { /* a run of motions, some repeated: coalesce makes it a run record */
       uint32_t m = 1 + t_below(r, 300), start = t_below(r, cap);
       for (uint32_t j = 0; j < m && k < n; j++) {
         uint32_t q = (start + j * (1 + t_below(r, 3))) % cap;
         if (!alive[q]) continue;
-        ev[k++] = (synk_event){SYNK_EV_MOTION, q, 0, (int32_t)t_below(r, 7) - 3, (int32_t)t_below(r, 7) - 3,
-                               t_below(r, 30) ? 0 : t_i32(r)};
+        int32_t dx = (int32_t)t_below(r, 7) - 3, dy = (int32_t)t_below(r, 7) - 3, dz = t_below(r, 30) ? 0 : t_i32(r);
+        ev[k++] = (synk_event){SYNK_EV_MOTION, q, 0, dx, dy, dz};
       }
     }
   }
@@ -443,19 +450,35 @@ static void test_checks(void) {
   CHECK(ts_equal(w, ref));
   synk_world_destroy(w);
   synk_world_destroy(ref);
-  /* cut after the second tick's check: the first tick replays (its check is
-   * verified and the stream goes on), the segment that meets the cut is
-   * refused (no final check: truncated), and whole-stream calls refuse it */
+  /* cut after the second tick's check (a stream still arriving): per-tick
+   * replay applies both ticks, says the end is not reached, and finds
+   * nothing more at the cut; whole-stream calls refuse the cut stream */
   w = new_world(16, 0);
   ref = new_world(16, 0);
-  pos = 0;
-  CHECK_ST(synk_stream_apply(w, buf, ends[1], &pos, 1, NULL), SYNK_OK);
-  CHECK(pos == ends[0]);
-  CHECK_ST(synk_stream_apply(w, buf, ends[1], &pos, 1, NULL), SYNK_E_FORMAT);
-  CHECK(pos == ends[0]);
-  apply_direct(ref, ev, 3);
-  CHECK(ts_equal(w, ref));
   synk_stream_info info;
+  pos = 0;
+  CHECK_ST(synk_stream_apply(w, buf, ends[1], &pos, 1, &info), SYNK_OK);
+  CHECK(pos == ends[0] && info.end == 0);
+  CHECK_ST(synk_stream_apply(w, buf, ends[1], &pos, 1, &info), SYNK_OK);
+  CHECK(pos == ends[1] && info.end == 0 && info.events == 3);
+  CHECK_ST(synk_stream_apply(w, buf, ends[1], &pos, 1, &info), SYNK_OK);
+  CHECK(pos == ends[1] && info.end == 0 && info.events == 0);
+  apply_direct(ref, ev, 6);
+  CHECK(ts_equal(w, ref));
+  /* the rest arrives: the same call goes on to the final check */
+  CHECK_ST(synk_stream_apply(w, buf, len, &pos, UINT64_MAX, &info), SYNK_OK);
+  CHECK(pos == len && info.end == 1);
+  synk_world *wf = new_world(16, 0);
+  apply_direct(wf, ev, n);
+  CHECK(ts_equal(w, wf));
+  synk_world_destroy(wf);
+  synk_world_destroy(w);
+  w = new_world(16, 0);
+  apply_direct(w, ev, 6);
+  /* a cut inside a segment is refused, per tick too */
+  pos = ends[1];
+  CHECK_ST(synk_stream_apply(w, buf, ends[2] - 1, &pos, 1, &info), SYNK_E_FORMAT);
+  CHECK(pos == ends[1] && ts_equal(w, ref));
   size_t p2 = ends[0];
   synk_world *w2 = new_world(16, 0);
   apply_direct(w2, ev, 3);
@@ -504,8 +527,8 @@ static void test_checks(void) {
   CHECK_ST(synk_stream_apply(e, db, dl, NULL, 0, &info), SYNK_E_EXISTS);
   CHECK(ts_equal(e, e0));
   free(db);
-  /* canonical order, with correct CRCs (the rules refuse, not the checksum):
-   * a final check right after a check, a check not after a tick, a tick
+  /* record order, with correct CRCs (the rules refuse, not the checksum): a
+   * non-final check right after a check, a check not after a tick, a tick
    * without its check */
   {
     const synk_kernels *k = synk_kernels_active();
@@ -517,9 +540,13 @@ static void test_checks(void) {
     uint32_t crc = k->crc32c(0, c, l);
     synk_st32(c + l, crc);
     l += 4;
-    c[l++] = 0xE1; /* final check covering no record */
+    c[l++] = 0xE1; /* a final check right after a check (a writer closing late): valid */
     synk_st32(c + l, k->crc32c(crc, c + l - 1, 1));
     l += 4;
+    CHECK_ST(synk_stream_decode(c, l, NULL, 0, &m, NULL), SYNK_OK);
+    CHECK(m == 1);
+    c[l - 5] = 0xE0; /* ...but not a non-final one */
+    synk_st32(c + l - 4, k->crc32c(crc, c + l - 5, 1));
     CHECK_ST(synk_stream_decode(c, l, NULL, 0, &m, NULL), SYNK_E_FORMAT);
     CHECK_ST(synk_stream_decode(c, l - SYNK_CHECK_SIZE, NULL, 0, &m, NULL), SYNK_E_FORMAT); /* no final */
     c[3 - 1] = 0xE1; /* the same stream with that check final: valid */
@@ -572,6 +599,87 @@ static void test_checks(void) {
   free(buf);
 }
 
+/* The stream writer: pieces split at ticks, written one by one, form the
+ * stream synk_stream_encode writes for all the events; a receiver that
+ * appends each piece and applies what arrived tracks the sender's world. */
+static void test_writer(t_rng *r) {
+  for (int round = 0; round < 20; round++) {
+    uint32_t cap = 300, np = 2;
+    unsigned char *alive = (unsigned char *)calloc(cap, 1);
+    size_t n = 400;
+    synk_event *ev = (synk_event *)calloc(n + 1, sizeof *ev);
+    n = gen_events(r, cap, np, alive, ev, n);
+    synk_events_coalesce(ev, &n);
+    size_t whole_len = 0;
+    unsigned char *whole = encode(ev, n, &whole_len);
+    unsigned char *stream = (unsigned char *)malloc(whole_len + 64);
+    synk_stream_writer sw = {0, 0, 0};
+    synk_world *rx = new_world(cap, np), *tx = new_world(cap, np);
+    size_t slen = 0, pos = 0, i = 0;
+    while (i <= n) {
+      /* the next piece: up to a random later tick, or everything left (final) */
+      size_t j = i, end = n;
+      for (; j < n; j++)
+        if (ev[j].type == SYNK_EV_TICK && t_below(r, 3) == 0) {
+          end = j + 1;
+          break;
+        }
+      int final = end == n;
+      size_t need = 0, got = 0;
+      synk_stream_writer before = sw;
+      CHECK_ST(synk_stream_write(&sw, ev + i, end - i, final, NULL, 0, &need), SYNK_OK);
+      CHECK(memcmp(&sw, &before, sizeof sw) == 0);
+      if (need > 1) {
+        CHECK_ST(synk_stream_write(&sw, ev + i, end - i, final, stream + slen, need - 1, &got), SYNK_E_SPACE);
+        CHECK(got == need && memcmp(&sw, &before, sizeof sw) == 0);
+      }
+      CHECK(slen + need <= whole_len + 64);
+      CHECK_ST(synk_stream_write(&sw, ev + i, end - i, final, stream + slen, need, &got), SYNK_OK);
+      CHECK(got == need && sw.bytes == slen + need);
+      slen += need;
+      apply_direct(tx, ev + i, end - i);
+      synk_stream_info info;
+      CHECK_ST(synk_stream_apply(rx, stream, slen, &pos, UINT64_MAX, &info), SYNK_OK);
+      CHECK(pos == slen && info.end == final);
+      CHECK(ts_equal(rx, tx));
+      i = end;
+      if (final) break;
+    }
+    /* one stream: the same bytes as encoding everything at once */
+    CHECK(slen == whole_len && memcmp(stream, whole, slen) == 0);
+    size_t m = 0;
+    CHECK_ST(synk_stream_decode(stream, slen, NULL, 0, &m, NULL), SYNK_OK);
+    CHECK(m == n);
+    /* a finished writer, a piece not ending at a tick */
+    size_t l = 0;
+    synk_event tick = {SYNK_EV_TICK, 0, 1, 0, 0, 0}, mv = {SYNK_EV_MOTION, 1, 0, 1, 0, 0};
+    CHECK_ST(synk_stream_write(&sw, &tick, 1, 0, stream, whole_len, &l), SYNK_E_ARG);
+    synk_stream_writer fresh = {0, 0, 0};
+    CHECK_ST(synk_stream_write(&fresh, &mv, 1, 0, stream, whole_len, &l), SYNK_E_ARG);
+    CHECK_ST(synk_stream_write(&fresh, NULL, 0, 0, stream, whole_len, &l), SYNK_E_ARG);
+    CHECK_ST(synk_stream_write(NULL, &tick, 1, 1, stream, whole_len, &l), SYNK_E_ARG);
+    CHECK(fresh.state == 0 && fresh.bytes == 0);
+    synk_world_destroy(rx);
+    synk_world_destroy(tx);
+    free(stream);
+    free(whole);
+    free(ev);
+    free(alive);
+  }
+  /* closing after the last tick with an empty final piece: a final check
+   * right after a check, still one valid stream */
+  synk_stream_writer sw = {0, 0, 0};
+  synk_event tick = {SYNK_EV_TICK, 0, 2, 0, 0, 0};
+  unsigned char b[32];
+  size_t l1 = 0, l2 = 0, m = 0;
+  CHECK_ST(synk_stream_write(&sw, &tick, 1, 0, b, sizeof b, &l1), SYNK_OK);
+  CHECK_ST(synk_stream_write(&sw, NULL, 0, 1, b + l1, sizeof b - l1, &l2), SYNK_OK);
+  CHECK(l2 == SYNK_CHECK_SIZE && sw.state == 2);
+  synk_event out[2];
+  CHECK_ST(synk_stream_decode(b, l1 + l2, out, 2, &m, NULL), SYNK_OK);
+  CHECK(m == 1 && out[0].type == SYNK_EV_TICK && out[0].arg == 2);
+}
+
 /* Golden bytes: a fixed stream (lone events and a motion run) encodes to
  * exactly these bytes. A deliberate format change updates them and
  * docs/wire-format.md together. */
@@ -608,5 +716,6 @@ int main(int argc, char **argv) {
   test_atomic(&r);
   test_hostile(&r);
   test_checks();
+  test_writer(&r);
   return t_done("test_codec");
 }

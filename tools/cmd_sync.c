@@ -95,7 +95,8 @@ typedef struct growbuf {
   unsigned char *p;
   size_t len, cap;
 } growbuf;
-static int gb_add(growbuf *g, const void *src, size_t n) {
+/* Room for n more bytes at g->p + g->len; -1 when out of memory. */
+static int gb_reserve(growbuf *g, size_t n) {
   if (g->len + n > g->cap) {
     size_t nc = g->cap ? g->cap : 1 << 16;
     while (nc < g->len + n) nc *= 2;
@@ -104,6 +105,10 @@ static int gb_add(growbuf *g, const void *src, size_t n) {
     g->p = np;
     g->cap = nc;
   }
+  return 0;
+}
+static int gb_add(growbuf *g, const void *src, size_t n) {
+  if (gb_reserve(g, n)) return -1;
   memcpy(g->p + g->len, src, n);
   g->len += n;
   return 0;
@@ -145,15 +150,21 @@ typedef struct scen {
 static const scen scens[] = {
     {"crowd", 100000, 4, 100}, {"peer", 100, 0, 100}, {"churn", 10000, 0, 100}, {"props", 10000, 8, 100}};
 
-/* The events of tick t (t == 0: the initial spawns) for world w's state. */
+/* The events of tick t (t == 0: the initial spawns) for world w's state.
+ * Random draws are never two arguments of one call: C leaves the order in
+ * which arguments are evaluated unspecified (gcc and clang differ), so each
+ * draw is its own declarator, and a seed gives the same stream whatever the
+ * compiler. */
 static void gen_tick(const scen *sc, synk_world *w, rng *r, uint32_t t, evbuf *out) {
   const uint32_t n = sc->entities;
   synk_view v = synk_get_view(w);
   out->n = 0;
   if (t == 0) {
-    for (uint32_t id = 0; id < n; id++)
-      ev_push(out, ev(SYNK_EV_SPAWN, id, rbelow(r, 16), rrange(r, -(1 << 20), 1 << 20), rrange(r, -(1 << 20), 1 << 20),
-                      rrange(r, -(1 << 10), 1 << 10)));
+    for (uint32_t id = 0; id < n; id++) {
+      uint32_t kind = rbelow(r, 16);
+      int32_t x = rrange(r, -(1 << 20), 1 << 20), y = rrange(r, -(1 << 20), 1 << 20), z = rrange(r, -(1 << 10), 1 << 10);
+      ev_push(out, ev(SYNK_EV_SPAWN, id, kind, x, y, z));
+    }
   } else if (strcmp(sc->name, "crowd") == 0) {
     /* groups of 16..64 contiguous ids at random places, 10% of the world */
     uint32_t want = n / 10, i = 0;
@@ -161,8 +172,10 @@ static void gen_tick(const scen *sc, synk_world *w, rng *r, uint32_t t, evbuf *o
       uint32_t len = 16 + rbelow(r, 49);
       if (len > want - i) len = want - i;
       uint32_t start = rbelow(r, n - len + 1);
-      for (uint32_t k = 0; k < len; k++, i++)
-        ev_push(out, ev(SYNK_EV_MOTION, start + k, 0, rrange(r, -3, 3), rrange(r, -3, 3), rrange(r, -1, 1)));
+      for (uint32_t k = 0; k < len; k++, i++) {
+        int32_t dx = rrange(r, -3, 3), dy = rrange(r, -3, 3), dz = rrange(r, -1, 1);
+        ev_push(out, ev(SYNK_EV_MOTION, start + k, 0, dx, dy, dz));
+      }
     }
   } else if (strcmp(sc->name, "peer") == 0) {
     for (uint32_t i = 0; i < 1000; i++) ev_push(out, ev(SYNK_EV_MOTION, (i * 7 + 13) % n, 0, 1, 0, 0));
@@ -180,7 +193,11 @@ static void gen_tick(const scen *sc, synk_world *w, rng *r, uint32_t t, evbuf *o
       int live = (int)((v.alive[id >> 6] >> (id & 63)) & 1);
       int dup = 0;
       for (size_t j = 0; j < out->n && !dup; j++) dup = out->e[j].id == id;
-      if (!live && !dup) ev_push(out, ev(SYNK_EV_SPAWN, id, rbelow(r, 16), rrange(r, -1000, 1000), rrange(r, -1000, 1000), 0));
+      if (!live && !dup) {
+        uint32_t kind = rbelow(r, 16);
+        int32_t x = rrange(r, -1000, 1000), y = rrange(r, -1000, 1000);
+        ev_push(out, ev(SYNK_EV_SPAWN, id, kind, x, y, 0));
+      }
     }
     size_t base = out->n;
     for (uint32_t i = 0; i < n / 20; i++) {
@@ -188,12 +205,21 @@ static void gen_tick(const scen *sc, synk_world *w, rng *r, uint32_t t, evbuf *o
       int live = (int)((v.alive[id >> 6] >> (id & 63)) & 1);
       int gone = 0;
       for (size_t j = 0; j < base && !gone; j++) gone = out->e[j].id == id && out->e[j].type == SYNK_EV_DESPAWN;
-      if (live && !gone) ev_push(out, ev(SYNK_EV_MOTION, id, 0, rrange(r, -5, 5), rrange(r, -5, 5), 0));
+      if (live && !gone) {
+        int32_t dx = rrange(r, -5, 5), dy = rrange(r, -5, 5);
+        ev_push(out, ev(SYNK_EV_MOTION, id, 0, dx, dy, 0));
+      }
     }
   } else { /* props */
-    for (uint32_t i = 0; i < n / 20; i++)
-      ev_push(out, ev(SYNK_EV_PROP, rbelow(r, n), rbelow(r, sc->props), rrange(r, -100, 1000), 0, 0));
-    for (uint32_t i = 0; i < n / 50; i++) ev_push(out, ev(SYNK_EV_MOTION, rbelow(r, n), 0, rrange(r, -2, 2), rrange(r, -2, 2), 0));
+    for (uint32_t i = 0; i < n / 20; i++) {
+      uint32_t id = rbelow(r, n), slot = rbelow(r, sc->props);
+      ev_push(out, ev(SYNK_EV_PROP, id, slot, rrange(r, -100, 1000), 0, 0));
+    }
+    for (uint32_t i = 0; i < n / 50; i++) {
+      uint32_t id = rbelow(r, n);
+      int32_t dx = rrange(r, -2, 2), dy = rrange(r, -2, 2);
+      ev_push(out, ev(SYNK_EV_MOTION, id, 0, dx, dy, 0));
+    }
   }
   ev_push(out, ev(SYNK_EV_TICK, 0, 1, 0, 0, 0));
 }
@@ -247,37 +273,31 @@ int synk_cli_gen(int argc, char **argv) {
   synk_world *w = NULL, *prev = NULL;
   if (synk_world_create(&cfg, &w) != SYNK_OK) return 1;
   rng r = {seed};
-  evbuf eb = {NULL, 0, 0}, all = {NULL, 0, 0};
+  evbuf eb = {NULL, 0, 0};
   growbuf stream = {NULL, 0, 0}, before = {NULL, 0, 0};
-  unsigned char *tmp = NULL;
-  size_t tmpcap = 0;
+  synk_stream_writer sw = {0, 0, 0};
+  size_t applied = 0; /* stream bytes applied to w so far */
   int rc = 0;
   for (uint32_t t = 0; t <= sc.ticks && !rc; t++) {
-    gen_tick(&sc, w, &r, t, &eb);
+    gen_tick(&sc, w, &r, t, &eb); /* ends with a tick event */
     size_t n = eb.n;
     synk_events_coalesce(eb.e, &n);
+    /* one piece of the file's stream per tick (the last one final), appended */
+    const int final = t == sc.ticks;
     size_t len = 0;
-    synk_stream_encode(eb.e, n, NULL, 0, &len);
-    if (len > tmpcap) {
-      tmpcap = len;
-      tmp = (unsigned char *)realloc(tmp, tmpcap);
-    }
-    if (!tmp || synk_stream_encode(eb.e, n, tmp, len, &len) != SYNK_OK) rc = 1;
+    synk_stream_write(&sw, eb.e, n, final, NULL, 0, &len);
+    if (gb_reserve(&stream, len) ||
+        synk_stream_write(&sw, eb.e, n, final, stream.p + stream.len, len, &len) != SYNK_OK)
+      rc = 1;
+    else
+      stream.len += len;
     if (!rc && t == sc.ticks && (deltap || fuzzp)) {
       before.len = 0;
       prev = NULL;
       if (save_snapshot(w, &before) || synk_snapshot_load(before.p, before.len, NULL, &prev) != SYNK_OK) rc = 1;
     }
-    /* apply through the stream path (proves the bytes), keep the events for
-     * the file's one stream (its checks chain across ticks) */
-    if (!rc && synk_stream_apply(w, tmp, len, NULL, 0, NULL) != SYNK_OK) rc = 1;
-    for (size_t i = 0; i < n && !rc; i++) ev_push(&all, eb.e[i]);
-  }
-  if (!rc) {
-    size_t len = 0;
-    synk_stream_encode(all.e, all.n, NULL, 0, &len);
-    stream.p = (unsigned char *)malloc(len);
-    rc = !stream.p || synk_stream_encode(all.e, all.n, stream.p, len, &stream.len) != SYNK_OK;
+    /* apply the piece as it arrived, through the stream path (proves the bytes) */
+    if (!rc && synk_stream_apply(w, stream.p, stream.len, &applied, UINT64_MAX, NULL) != SYNK_OK) rc = 1;
   }
   if (!rc) {
     unsigned char th[TRACE_HDR];
@@ -314,9 +334,7 @@ int synk_cli_gen(int argc, char **argv) {
   else
     printf("%s: %u entities, %u ticks, %zu stream bytes, hash 0x%016" PRIx64 "\n", sc.name, sc.entities, sc.ticks,
            stream.len, synk_hash(w));
-  free(tmp);
   free(eb.e);
-  free(all.e);
   free(stream.p);
   free(before.p);
   synk_world_destroy(prev);
@@ -368,6 +386,10 @@ static int replay_once(const synk_config *cfg, const unsigned char *s, size_t sl
   if (st != SYNK_OK) {
     fprintf(stderr, "synk replay: %s at event %zu (byte %zu of the stream)\n", synk_status_str(st),
             events + info.bad_event, info.bad_offset);
+    rc = 1;
+  } else if (!info.end) { /* per tick: every tick checked, but the stream was cut after one */
+    fprintf(stderr, "synk replay: the stream ends without its final check (truncated after frame %" PRIu64 ")\n",
+            synk_frame(w));
     rc = 1;
   } else if (synk_hash(w) != synk_rehash(w)) {
     fprintf(stderr, "synk replay: hash != rehash\n");

@@ -247,6 +247,9 @@ typedef struct synk_stream_info {
                         first event of this call (a motion run counts one
                         event per motion) */
   size_t bad_offset; /* on error: byte offset of the record holding it */
+  int end;           /* on success: 1 when the call reached the stream's final
+                        check (the stream is complete), 0 when it stopped at a
+                        tick's check (per-tick replay, or more to come) */
 } synk_stream_info;
 
 /* Worst-case encoded size of n events (header included), for sizing a
@@ -276,6 +279,33 @@ SYNK_API synk_status synk_events_coalesce(synk_event *ev, size_t *n);
 SYNK_API synk_status synk_stream_encode(const synk_event *ev, size_t n, void *buf, size_t cap,
                                         size_t *len);
 
+/* Incremental encoding of one stream, piece by piece: a recording written
+ * tick by tick, or a connection that carries one long stream. Zero it
+ * (`synk_stream_writer sw = {0};`) before the first piece; the fields are the
+ * writer's state, not to be changed by the caller. */
+typedef struct synk_stream_writer {
+  uint64_t bytes; /* stream bytes written so far */
+  uint32_t crc;   /* the check chain's value after the last check written */
+  uint32_t state; /* 0: nothing written, 1: open, 2: finished */
+} synk_stream_writer;
+
+/* Encode ev[0..n) as the next piece of sw's stream into buf[0..cap): the
+ * header first (first piece only), the records exactly as
+ * synk_stream_encode writes them, a check after every tick, and with
+ * `final` != 0 the final check that ends the stream. A piece that is not
+ * final must end with a tick event, so that every piece ends at a check: a
+ * receiver can append pieces to its buffer and apply each as it arrives
+ * (synk_stream_apply with max_ticks > 0). The pieces of one writer, in order,
+ * form one stream; a single final piece equals synk_stream_encode's output.
+ * buf NULL (cap 0) is a size query: *len is set, sw unchanged, SYNK_OK.
+ * Errors: SYNK_E_ARG (sw or len NULL, ev NULL with n > 0, an invalid event
+ * as for synk_stream_encode, a non-final piece that does not end with a
+ * tick, a writer already finished), SYNK_E_SPACE (cap too small: *len is the
+ * size needed; sw unchanged, so the piece can be written again).
+ * Cost: O(n). */
+SYNK_API synk_status synk_stream_write(synk_stream_writer *sw, const synk_event *ev, size_t n, int final,
+                                       void *buf, size_t cap, size_t *len);
+
 /* Decode a whole stream into out[0..cap) (a motion run yields one motion event
  * per motion). *n_out receives the number of events; out NULL (cap 0) is a
  * count query. info (may be NULL) tells where decoding stopped or failed.
@@ -297,10 +327,14 @@ SYNK_API synk_status synk_stream_decode(const void *buf, size_t len, synk_event 
  * stream header; otherwise *pos must be an offset a previous call returned
  * (any other offset is refused: SYNK_E_FORMAT). With max_ticks > 0 the call
  * stops after the check record that follows the tick bringing the ticks it
- * applied to max_ticks (per-tick replay); 0 applies to the end, which must
- * be the stream's final check. Nothing is applied from bytes whose check
- * record has not been verified. On success *pos (if not NULL) is the offset
- * where it stopped (len at the end).
+ * applied to max_ticks (per-tick replay), or at the end of the bytes if that
+ * is a check (a stream still arriving: append the next pieces and call again
+ * from *pos; UINT64_MAX applies every tick present); info->end tells whether
+ * the stream's final check was reached. With max_ticks == 0 the call applies
+ * to the end, which must be the stream's final check (a stream cut anywhere
+ * is refused). Nothing is applied from bytes whose check record has not been
+ * verified. On success *pos (if not NULL) is the offset where it stopped
+ * (len at the end).
  * Errors: SYNK_E_ARG (w NULL, buf NULL with len > 0, *pos > len),
  * SYNK_E_FORMAT (malformed, a failed check, truncated), SYNK_E_RANGE /
  * SYNK_E_EXISTS / SYNK_E_DEAD (an event that the direct call would refuse,
