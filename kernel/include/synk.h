@@ -252,8 +252,8 @@ typedef struct synk_stream_info {
                         tick's check (per-tick replay, or more to come) */
 } synk_stream_info;
 
-/* Worst-case encoded size of n events (header included), for sizing a
- * buffer without a query pass. O(1). */
+/* Worst-case encoded size of n events as one stream (header and check
+ * records included), for sizing a buffer without a query pass. O(1). */
 SYNK_API size_t synk_stream_bound(size_t n);
 
 /* Sort and coalesce, in place, every maximal run of consecutive motion events
