@@ -170,17 +170,18 @@ static synk_status seg_rec(seg *s, const rec *r, size_t off, size_t nev) {
   return SYNK_OK;
 }
 
-/* After an event the world refuses at `off`: walk on to the check that ends
- * its segment; SYNK_OK if that segment is intact (the refusal stands),
+/* After an event the world refuses: walk on from `off` to the check that
+ * ends its segment; SYNK_OK if that segment is intact (the refusal stands),
  * SYNK_E_FORMAT if not (corrupt bytes are reported as such, whatever they
- * decoded to). */
+ * decoded to), with *at the offset of the record that fails (or len). */
 static synk_status seg_verify_rest(seg *s, const uint8_t *b, size_t len, size_t off, size_t nev, size_t *at) {
-  while ((*at = off) < len) {
+  while (off < len) {
     rec r;
-    if (parse_rec(s->k, b, len, off, &r) || seg_rec(s, &r, off, nev)) return SYNK_E_FORMAT;
+    if (parse_rec(s->k, b, len, off, &r) || seg_rec(s, &r, off, nev)) break;
     if (r.type == SYNK_REC_CHECK) return SYNK_OK;
     off += r.size;
   }
+  *at = off;
   return SYNK_E_FORMAT;
 }
 
@@ -657,16 +658,14 @@ synk_status synk_stream_apply(synk_world *w, const void *buf, size_t len, size_t
     }
     if (st) {
       clear_toggles(w, k, b, len, start, o);
-      info->bad_event = st == SYNK_E_FORMAT && r.type == SYNK_REC_CHECK ? sg.ev_from : nev + bad;
-      info->bad_offset = o;
-      /* a refused event stands only if its segment's bytes are intact;
-       * if not, the segment is refused at the record that fails */
-      if (st != SYNK_E_FORMAT && seg_verify_rest(&sg, b, len, o + r.size, nev, &info->bad_offset)) {
-        st = SYNK_E_FORMAT;
-        info->bad_event = sg.ev_from;
-      } else if (st != SYNK_E_FORMAT) {
-        info->bad_offset = o;
-      }
+      /* a refused event stands only if its segment's bytes are intact; if
+       * not (or a check failed), the segment is refused from its first event */
+      size_t at = o;
+      int corrupt = st == SYNK_E_FORMAT ? r.type == SYNK_REC_CHECK
+                                         : seg_verify_rest(&sg, b, len, o + r.size, nev, &at) != SYNK_OK;
+      if (corrupt) st = SYNK_E_FORMAT;
+      info->bad_event = corrupt ? sg.ev_from : nev + bad;
+      info->bad_offset = at;
       return st;
     }
     nev += rec_events(&r);

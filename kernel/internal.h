@@ -161,6 +161,16 @@ static inline int synk_ctz64(uint64_t v) {
 #endif
 }
 
+static inline int synk_popcount64(uint64_t v) {
+#if defined(__GNUC__)
+  return __builtin_popcountll(v);
+#else
+  int n = 0;
+  for (; v; v &= v - 1) n++;
+  return n;
+#endif
+}
+
 /* World finalization of the chunk-sum total. */
 SYNK_HIDDEN uint64_t synk_finalize_world(const synk_world *w, uint64_t sum);
 

@@ -11,19 +11,6 @@
 #define SNAP_VERSION 1u
 #define SNAP_HEADER 52u
 
-static int popcount64(uint64_t v) {
-#if defined(__GNUC__)
-  return __builtin_popcountll(v);
-#else
-  int n = 0;
-  while (v) {
-    v &= v - 1;
-    n++;
-  }
-  return n;
-#endif
-}
-
 static uint64_t snap_size(uint32_t cap, uint32_t np, uint64_t count) {
   uint64_t nwords = ((uint64_t)cap + 63) / 64;
   return SNAP_HEADER + nwords * 8 + count * 4 * (4 + (uint64_t)np);
@@ -118,7 +105,7 @@ synk_status synk_snapshot_load(const void *buf, size_t len, const synk_allocator
   for (uint32_t wi = 0; wi < nwords; wi++) {
     uint64_t v = synk_ld64(bm + 8 * (size_t)wi);
     if (wi == nwords - 1 && (cap & 63) && (v >> (cap & 63))) return SYNK_E_FORMAT; /* ids >= cap */
-    live += (uint64_t)popcount64(v);
+    live += (uint64_t)synk_popcount64(v);
   }
   if (live != count) return SYNK_E_FORMAT;
 

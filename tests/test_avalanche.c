@@ -25,19 +25,6 @@
 #include "synk.h"
 #include "test_util.h"
 
-static int popcount64(uint64_t v) {
-#if defined(__GNUC__)
-  return __builtin_popcountll(v);
-#else
-  int n = 0;
-  while (v) {
-    v &= v - 1;
-    n++;
-  }
-  return n;
-#endif
-}
-
 static const char *word_name(uint32_t j) {
   static const char *fixed[5] = {"id", "kind", "x", "y", "z"};
   static const char *props[SYNK_MAX_PROPS] = {"prop0", "prop1", "prop2",  "prop3",  "prop4",  "prop5",
@@ -270,7 +257,7 @@ static void differential(t_rng *r, uint32_t samples) {
       used++;
       uint64_t d = synk_hash_words_ref(&k, a, nw) ^ synk_hash_words_ref(&k, b, nw);
       if (!d) collisions++;
-      pop += (uint64_t)popcount64(d);
+      pop += (uint64_t)synk_popcount64(d);
       while (d) {
         bitc[synk_ctz64(d)]++;
         d &= d - 1;
