@@ -5,15 +5,19 @@ SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
-PKGS_BUILD := cmake make gcc g++ clang lld libsimde-dev
+# Every package is named: scripts/ensure-packages.sh installs with
+# --no-install-recommends, so nothing arrives as a recommendation (the cross
+# compilers only recommend their C libraries). `make fresh-check` proves the
+# lists on a fresh Debian 12 root.
+PKGS_BUILD := cmake make gcc g++ libc6-dev clang lld libsimde-dev git
 PKGS_BENCH := $(PKGS_BUILD) libbenchmark-dev hyperfine libxxhash-dev libhwy-dev valgrind gnuplot-nox \
               libmsgpack-dev libprotobuf-c-dev libzstd-dev
 # make test runs every benchmark case once (smoke) and the instruction-count gate
 PKGS_TEST  := $(PKGS_BUILD) binutils valgrind libbenchmark-dev libxxhash-dev libhwy-dev \
               libmsgpack-dev libprotobuf-c-dev libzstd-dev libclang-rt-14-dev
 # cross-architecture determinism: aarch64 and s390x under qemu, wasm32 under Node.js WASI
-PKGS_CROSS := gcc-aarch64-linux-gnu gcc-s390x-linux-gnu qemu-user llvm wasi-libc \
-              libclang-rt-14-dev-wasm32 nodejs
+PKGS_CROSS := gcc-aarch64-linux-gnu libc6-dev-arm64-cross gcc-s390x-linux-gnu libc6-dev-s390x-cross \
+              qemu-user llvm wasi-libc libclang-rt-14-dev-wasm32 nodejs
 
 # build/run/test one preset
 define preset
@@ -22,7 +26,7 @@ define preset
 	ctest --preset $(1) -j $(JOBS)
 endef
 
-.PHONY: all test test-release test-asan test-clang test-cross test-fuzz fuzz bench deps-test deps-bench clean
+.PHONY: fresh-check all test test-release test-asan test-clang test-cross test-fuzz fuzz bench deps-test deps-bench clean
 all: test
 
 deps-test:
@@ -62,6 +66,13 @@ bench: deps-bench
 	cmake --preset release >/dev/null
 	cmake --build --preset release -j $(JOBS)
 	bench/run.sh build/release $(if $(filter 1,$(QUICK)),--quick)
+
+# Proves the README's commands on a fresh system: a minimal Debian 12 root
+# (debootstrap --variant=minbase), a clean clone of HEAD, `make test` as root
+# in a clean environment. Needs root and debootstrap; ~25 min on 2 cores.
+# FRESH_TARGET=bench runs `make bench QUICK=1` instead.
+fresh-check:
+	scripts/fresh-check.sh $(or $(FRESH_TARGET),test)
 
 clean:
 	rm -rf build
