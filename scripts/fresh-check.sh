@@ -40,7 +40,7 @@ mirror=$(
   { cat /etc/apt/sources.list.d/*.sources 2>/dev/null | awk '
       /^URIs:/ {u=$2} /^Suites:/ {for (i = 2; i <= NF; i++) if ($i == "'$suite'") print u}'
     grep -hE "^deb[[:space:]]+[^[:space:]]+[[:space:]]+$suite[[:space:]]" /etc/apt/sources.list 2>/dev/null |
-      awk '{print $2}'; } | head -n1)
+      awk '{print $2}'; } | head -n1) || true
 [[ -n $mirror ]] || { echo "fresh-check: no '$suite' entry in /etc/apt/sources.list*" >&2; exit 1; }
 
 mounted=()
