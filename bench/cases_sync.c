@@ -474,7 +474,8 @@ static void run_snap_save(void *p) {
 static void run_snap_load(void *p) {
   snap_state *s = (snap_state *)p;
   synk_world *w = NULL;
-  if (synk_snapshot_load(s->buf, s->len, NULL, &w) != SYNK_OK) synk_bench_failed = 1;
+  const synk_config cfg = synk_get_config(s->w);
+  if (synk_snapshot_load(s->buf, s->len, &cfg, &w) != SYNK_OK) synk_bench_failed = 1;
   sync_sink = synk_hash(w);
   synk_world_destroy(w);
 }

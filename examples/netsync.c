@@ -95,7 +95,7 @@ int main(void) {
       int is_snapshot = 0;
       if ((st = synk_ring_since(history, UINT64_MAX, msg, cap, &sl, &is_snapshot)) != SYNK_OK || !is_snapshot)
         return fail("snapshot", st);
-      if ((st = synk_snapshot_load(msg, sl, NULL, &c[1].w)) != SYNK_OK) return fail("join", st);
+      if ((st = synk_snapshot_load(msg, sl, &cfg, &c[1].w)) != SYNK_OK) return fail("join", st);
       c[1].pos = sent; /* the stream after the tick the snapshot holds */
       c[1].connected = 1;
     }

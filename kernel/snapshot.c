@@ -87,19 +87,30 @@ synk_status synk_snapshot_save(const synk_world *w, void *buf, size_t cap, size_
   return SYNK_OK;
 }
 
-synk_status synk_snapshot_load(const void *buf, size_t len, const synk_allocator *allocator, synk_world **out) {
-  if (out) *out = NULL;
-  if (!buf || !out) return SYNK_E_ARG;
-  if (allocator && (!allocator->alloc || !allocator->free)) return SYNK_E_ARG;
-  const uint8_t *p = (const uint8_t *)buf;
+/* The header's fields, checked for structure: magic, version, bounds, and the
+ * total size the counts imply equal to len. Reads 52 bytes; allocates nothing. */
+static synk_status snap_header(const uint8_t *p, size_t len, synk_snapshot_header *h) {
   if (len < SNAP_HEADER || memcmp(p, SNAP_MAGIC, 4) != 0 || p[4] != SNAP_VERSION || p[6] || p[7])
     return SYNK_E_FORMAT;
-  uint32_t np = p[5], cap = synk_ld32(p + 8);
-  uint64_t seed = synk_ld64(p + 12), frame = synk_ld64(p + 20), count = synk_ld64(p + 28);
-  uint64_t hash = synk_ld64(p + 36), total = synk_ld64(p + 44);
-  if (np > SYNK_MAX_PROPS || cap == 0 || cap > SYNK_MAX_ENTITIES_LIMIT || count > cap) return SYNK_E_FORMAT;
-  if (total != len || snap_size(cap, np, count) != total) return SYNK_E_FORMAT;
-  const uint32_t nwords = (uint32_t)(((uint64_t)cap + 63) / 64);
+  h->num_props = p[5];
+  h->max_entities = synk_ld32(p + 8);
+  h->seed = synk_ld64(p + 12);
+  h->frame = synk_ld64(p + 20);
+  h->count = synk_ld64(p + 28);
+  h->hash = synk_ld64(p + 36);
+  uint64_t total = synk_ld64(p + 44);
+  if (h->num_props > SYNK_MAX_PROPS || h->max_entities == 0 || h->max_entities > SYNK_MAX_ENTITIES_LIMIT ||
+      h->count > h->max_entities)
+    return SYNK_E_FORMAT;
+  if (total != len || snap_size(h->max_entities, h->num_props, h->count) != total) return SYNK_E_FORMAT;
+  h->size = (size_t)total;
+  return SYNK_OK;
+}
+
+/* The alive bitmap (inside the bytes, whose size the header checked): no
+ * bits at ids >= max_entities, and exactly `count` bits set. */
+static synk_status snap_bitmap(const uint8_t *p, const synk_snapshot_header *h) {
+  const uint32_t cap = h->max_entities, nwords = (uint32_t)(((uint64_t)cap + 63) / 64);
   const uint8_t *bm = p + SNAP_HEADER;
   uint64_t live = 0;
   for (uint32_t wi = 0; wi < nwords; wi++) {
@@ -107,17 +118,35 @@ synk_status synk_snapshot_load(const void *buf, size_t len, const synk_allocator
     if (wi == nwords - 1 && (cap & 63) && (v >> (cap & 63))) return SYNK_E_FORMAT; /* ids >= cap */
     live += (uint64_t)synk_popcount64(v);
   }
-  if (live != count) return SYNK_E_FORMAT;
+  return live == h->count ? SYNK_OK : SYNK_E_FORMAT;
+}
 
-  synk_config cfg;
-  memset(&cfg, 0, sizeof cfg);
-  cfg.max_entities = cap;
-  cfg.num_props = np;
-  cfg.seed = seed;
-  cfg.allocator = allocator;
-  synk_world *w = NULL;
-  synk_status st = synk_world_create(&cfg, &w);
+synk_status synk_snapshot_inspect(const void *buf, size_t len, synk_snapshot_header *out) {
+  if (!buf || !out) return SYNK_E_ARG;
+  synk_snapshot_header h;
+  synk_status st = snap_header((const uint8_t *)buf, len, &h);
+  if (!st) st = snap_bitmap((const uint8_t *)buf, &h);
+  if (!st) *out = h;
+  return st;
+}
+
+synk_status synk_snapshot_load(const void *buf, size_t len, const synk_config *expect, synk_world **out) {
+  if (out) *out = NULL;
+  if (!buf || !out || !expect) return SYNK_E_ARG;
+  if (expect->allocator && (!expect->allocator->alloc || !expect->allocator->free)) return SYNK_E_ARG;
+  const uint8_t *p = (const uint8_t *)buf;
+  synk_snapshot_header h;
+  synk_status st = snap_header(p, len, &h);
   if (st) return st;
+  /* The receiver's config bounds everything that follows: a snapshot of any
+   * other world is refused before a byte is allocated. */
+  if (h.max_entities != expect->max_entities || h.num_props != expect->num_props || h.seed != expect->seed)
+    return SYNK_E_MISMATCH;
+  if ((st = snap_bitmap(p, &h))) return st;
+  const uint32_t np = h.num_props, cap = h.max_entities, nwords = (uint32_t)(((uint64_t)cap + 63) / 64);
+  const uint8_t *bm = p + SNAP_HEADER;
+  synk_world *w = NULL;
+  if ((st = synk_world_create(expect, &w))) return st; /* exactly the world the caller asked for */
   for (uint32_t wi = 0; wi < nwords; wi++) w->alive[wi] = synk_ld64(bm + 8 * (size_t)wi);
   const uint8_t *q = bm + 8 * (size_t)nwords;
   q = get_field(q, w->kind, w->alive, nwords);
@@ -125,8 +154,8 @@ synk_status synk_snapshot_load(const void *buf, size_t len, const synk_allocator
   q = get_field(q, (uint32_t *)w->y, w->alive, nwords);
   q = get_field(q, (uint32_t *)w->z, w->alive, nwords);
   for (uint32_t s = 0; s < np; s++) q = get_field(q, (uint32_t *)w->props[s], w->alive, nwords);
-  w->count = (size_t)count;
-  w->frame = frame;
+  w->count = (size_t)h.count;
+  w->frame = h.frame;
   const synk_kernels *k = synk_kernels_active();
   uint64_t sum = 0;
   for (uint32_t c = 0; c < w->nchunks; c++) {
@@ -136,7 +165,7 @@ synk_status synk_snapshot_load(const void *buf, size_t len, const synk_allocator
     sum += w->chunk[c];
   }
   w->sum = sum;
-  if (synk_hash(w) != hash) {
+  if (synk_hash(w) != h.hash) {
     synk_world_destroy(w);
     return SYNK_E_MISMATCH;
   }

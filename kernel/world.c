@@ -224,6 +224,17 @@ size_t synk_chunk_hashes(const synk_world *w, uint64_t *out, size_t cap) {
   return w->nchunks;
 }
 
+synk_config synk_get_config(const synk_world *w) {
+  synk_config c;
+  memset(&c, 0, sizeof c);
+  if (!w) return c;
+  c.max_entities = w->cap;
+  c.num_props = w->num_props;
+  c.seed = w->seed;
+  c.allocator = &w->alloc;
+  return c;
+}
+
 synk_view synk_get_view(const synk_world *w) {
   synk_view v;
   memset(&v, 0, sizeof v);

@@ -32,4 +32,9 @@ foreach(sc crowd peer churn props)
   set_tests_properties(sync_stat_${sc} PROPERTIES DEPENDS sync_gen_${sc})
   add_test(NAME sync_replay_${sc} COMMAND test_sync_cli replay ${trace} --all-isas)
   set_tests_properties(sync_replay_${sc} PROPERTIES DEPENDS sync_gen_${sc})
+  # a trace whose world is larger than the replayer's limit is refused before
+  # anything is allocated (every trace here asks for at least 100 ids)
+  synk_add_output_test(NAME sync_replay_limit_${sc} COMMAND test_sync_cli replay ${trace} --max-entities 99
+    RC 1 STDERR "asks for a world of [0-9]+ ids, above the limit of 99")
+  set_tests_properties(sync_replay_limit_${sc} PROPERTIES DEPENDS sync_gen_${sc})
 endforeach()

@@ -16,6 +16,7 @@ static unsigned char *snap(const synk_world *w, size_t *len) {
 static void test_window(t_rng *r) {
   const uint32_t W = 8, K = 20, F = 60;
   synk_world *w = ts_world(3000, 2, 11, r, 128);
+  const synk_config cfg = synk_get_config(w);
   synk_ring *rb = NULL, *hist = NULL;
   CHECK_ST(synk_ring_create(w, W, &rb), SYNK_OK);
   CHECK_ST(synk_ring_create(w, K, &hist), SYNK_OK);
@@ -57,7 +58,7 @@ static void test_window(t_rng *r) {
     if (f >= 2 && f % 5 == 0) {
       uint32_t pf = t_below(r, f + 1);
       synk_world *peer = NULL;
-      CHECK_ST(synk_snapshot_load(saved[pf], slen[pf], NULL, &peer), SYNK_OK);
+      CHECK_ST(synk_snapshot_load(saved[pf], slen[pf], &cfg, &peer), SYNK_OK);
       size_t len = 0;
       int is_snap = -1;
       CHECK_ST(synk_ring_since(hist, pf, NULL, 0, &len, &is_snap), SYNK_OK);
@@ -67,7 +68,7 @@ static void test_window(t_rng *r) {
       if (is_snap) {
         synk_world_destroy(peer);
         peer = NULL;
-        CHECK_ST(synk_snapshot_load(buf, len, NULL, &peer), SYNK_OK);
+        CHECK_ST(synk_snapshot_load(buf, len, &cfg, &peer), SYNK_OK);
       } else {
         CHECK_ST(synk_delta_apply(peer, buf, len), SYNK_OK);
       }
@@ -139,6 +140,7 @@ static int model_find(const model *m, uint64_t f) {
  * rings of different windows sharing one world, against the model. */
 static void test_model(t_rng *r) {
   synk_world *w = ts_world(5000, 3, 21, r, 200);
+  const synk_config cfg = synk_get_config(w);
   synk_ring *ring[2];
   model m[2];
   memset(m, 0, sizeof m);
@@ -184,9 +186,9 @@ static void test_model(t_rng *r) {
       CHECK(is_snap == (i < 0));
       synk_world *peer = NULL;
       if (is_snap) {
-        CHECK_ST(synk_snapshot_load(buf, len, NULL, &peer), SYNK_OK);
+        CHECK_ST(synk_snapshot_load(buf, len, &cfg, &peer), SYNK_OK);
       } else {
-        CHECK_ST(synk_snapshot_load(m[x].snap[i], m[x].len[i], NULL, &peer), SYNK_OK);
+        CHECK_ST(synk_snapshot_load(m[x].snap[i], m[x].len[i], &cfg, &peer), SYNK_OK);
         CHECK_ST(synk_delta_apply(peer, buf, len), SYNK_OK);
       }
       CHECK(peer && ts_equal(peer, w));

@@ -48,7 +48,8 @@ static inline synk_world *ts_clone(const synk_world *w) {
   synk_snapshot_save(w, NULL, 0, &len);
   unsigned char *buf = (unsigned char *)malloc(len);
   synk_world *c = NULL;
-  if (buf && synk_snapshot_save(w, buf, len, &len) == SYNK_OK) synk_snapshot_load(buf, len, NULL, &c);
+  const synk_config cfg = synk_get_config(w);
+  if (buf && synk_snapshot_save(w, buf, len, &len) == SYNK_OK) synk_snapshot_load(buf, len, &cfg, &c);
   free(buf);
   return c;
 }

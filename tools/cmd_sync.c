@@ -35,11 +35,13 @@ const char synk_cli_gen_usage[] =
     "last-but-one tick to the final world, --fuzz-delta a delta fuzz seed (u32 LE\n"
     "snapshot length, base snapshot, delta).\n";
 const char synk_cli_replay_usage[] =
-    "usage: synk replay FILE [--isa NAME | --all-isas] [--per-tick]\n"
+    "usage: synk replay FILE [--isa NAME | --all-isas] [--per-tick] [--max-entities N]\n"
     "Applies a trace's stream to a new world and prints the final hash (and with\n"
     "--per-tick the hash after every tick). --all-isas replays on every runnable\n"
     "backend and fails unless all reach the same hash. Exits 1 if the stream is\n"
-    "refused.\n";
+    "refused. The world is the one the trace's header names, up to --max-entities\n"
+    "ids (default 16777216, 2^24): a larger one is refused before anything is\n"
+    "allocated, so a small file cannot make replay allocate gigabytes.\n";
 const char synk_cli_stat_usage[] =
     "usage: synk stat FILE\n"
     "Bytes per event kind and per motion (in motion runs and alone), and what the\n"
@@ -294,7 +296,7 @@ int synk_cli_gen(int argc, char **argv) {
     if (!rc && t == sc.ticks && (deltap || fuzzp)) {
       before.len = 0;
       prev = NULL;
-      if (save_snapshot(w, &before) || synk_snapshot_load(before.p, before.len, NULL, &prev) != SYNK_OK) rc = 1;
+      if (save_snapshot(w, &before) || synk_snapshot_load(before.p, before.len, &cfg, &prev) != SYNK_OK) rc = 1;
     }
     /* apply the piece as it arrived, through the stream path (proves the bytes) */
     if (!rc && synk_stream_apply(w, stream.p, stream.len, &applied, UINT64_MAX, NULL) != SYNK_OK) rc = 1;
@@ -344,7 +346,13 @@ int synk_cli_gen(int argc, char **argv) {
 
 /* ---- replay ------------------------------------------------------------------ */
 
-static int load_trace(const char *path, unsigned char **buf, size_t *len, synk_config *cfg) {
+/* Default bound on the world a trace may ask replay to create (2^24 ids:
+ * about 1.9 GB with 16 props, the documented minimum id range). */
+#define REPLAY_MAX_ENTITIES (1u << 24)
+
+/* Read a trace; its header's config is accepted only up to max_entities ids
+ * (0: no world is created from it, any size is fine). */
+static int load_trace(const char *path, unsigned char **buf, size_t *len, synk_config *cfg, uint32_t max_entities) {
   *buf = read_file(path, len);
   if (!*buf) {
     fprintf(stderr, "synk: cannot read %s\n", path);
@@ -359,6 +367,11 @@ static int load_trace(const char *path, unsigned char **buf, size_t *len, synk_c
   cfg->num_props = p[5];
   cfg->max_entities = synk_ld32(p + 8);
   cfg->seed = synk_ld64(p + 12);
+  if (max_entities && cfg->max_entities > max_entities) {
+    fprintf(stderr, "synk: %s asks for a world of %u ids, above the limit of %u (--max-entities)\n", path,
+            cfg->max_entities, max_entities);
+    return -1;
+  }
   return 0;
 }
 
@@ -407,8 +420,17 @@ static int replay_once(const synk_config *cfg, const unsigned char *s, size_t sl
 int synk_cli_replay(int argc, char **argv) {
   const char *path = NULL, *isa = NULL;
   int per_tick = 0, all = 0;
+  uint32_t max_entities = REPLAY_MAX_ENTITIES;
   for (int i = 1; i < argc; i++) {
-    if (strcmp(argv[i], "--isa") == 0 && i + 1 < argc) isa = argv[++i];
+    char *end = NULL;
+    if (strcmp(argv[i], "--max-entities") == 0 && i + 1 < argc) {
+      unsigned long v = strtoul(argv[++i], &end, 10);
+      if (*end || v == 0 || v > SYNK_MAX_ENTITIES_LIMIT) {
+        fprintf(stderr, "synk replay: --max-entities takes 1..%u\n", SYNK_MAX_ENTITIES_LIMIT);
+        return 2;
+      }
+      max_entities = (uint32_t)v;
+    } else if (strcmp(argv[i], "--isa") == 0 && i + 1 < argc) isa = argv[++i];
     else if (strncmp(argv[i], "--isa=", 6) == 0) isa = argv[i] + 6;
     else if (strcmp(argv[i], "--per-tick") == 0) per_tick = 1;
     else if (strcmp(argv[i], "--all-isas") == 0) all = 1;
@@ -429,7 +451,7 @@ int synk_cli_replay(int argc, char **argv) {
   unsigned char *buf = NULL;
   size_t len = 0;
   synk_config cfg;
-  if (load_trace(path, &buf, &len, &cfg)) {
+  if (load_trace(path, &buf, &len, &cfg, max_entities)) {
     free(buf);
     return 1;
   }
@@ -488,7 +510,7 @@ int synk_cli_stat(int argc, char **argv) {
   unsigned char *buf = NULL;
   size_t len = 0;
   synk_config cfg;
-  if (load_trace(argv[1], &buf, &len, &cfg)) {
+  if (load_trace(argv[1], &buf, &len, &cfg, 0)) {
     free(buf);
     return 1;
   }

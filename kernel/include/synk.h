@@ -210,6 +210,12 @@ typedef struct synk_view {
   uint32_t num_props;
 } synk_view;
 
+/* The config w was created with (all fields zero for NULL): what a receiver
+ * passes to synk_snapshot_load to accept snapshots of worlds like w. Its
+ * allocator points at w's copy of the allocator (valid while w lives; the
+ * default malloc/free one when w was created without). O(1). */
+SYNK_API synk_config synk_get_config(const synk_world *w);
+
 /* The view of w (all fields zero for NULL). O(1). */
 SYNK_API synk_view synk_get_view(const synk_world *w);
 
@@ -219,8 +225,10 @@ SYNK_API synk_view synk_get_view(const synk_world *w);
 /* Byte formats are specified in docs/wire-format.md: versioned, little-endian
  * whatever the host, every length bounded. Decoders treat their input as
  * hostile: they never read outside [buf, buf + len), never allocate (except
- * synk_snapshot_load, which creates a world of the size the snapshot
- * carries), and every failing call leaves the world exactly as it was. */
+ * synk_snapshot_load, which creates a world of the config its caller
+ * expects, never one the bytes choose), their work is bounded by the bytes
+ * they are given and the caller's config, and every failing call leaves the
+ * world exactly as it was. */
 
 typedef enum synk_event_type {
   SYNK_EV_SPAWN = 1,   /* id, arg = kind, a/b/c = x/y/z */
@@ -372,16 +380,42 @@ SYNK_API size_t synk_snapshot_size(const synk_world *w);
  * with word-at-a-time copies. */
 SYNK_API synk_status synk_snapshot_save(const synk_world *w, void *buf, size_t cap, size_t *len);
 
-/* Create a new world from a snapshot (allocator as in synk_config, NULL for
- * malloc/free). The world hash is recomputed and must equal the one carried.
- * Errors: SYNK_E_ARG (buf or out NULL, or allocator without alloc/free),
- * SYNK_E_FORMAT (malformed, wrong length, bits beyond max_entities, count not
- * the number of live ids), SYNK_E_MISMATCH (the recomputed hash differs),
- * SYNK_E_NOMEM. On error *out is NULL and nothing stays allocated.
- * Memory: the world's, about (48 + 4*num_props)*max_entities bytes, at most
- * ~900 bytes per snapshot byte (the alive bitmap is max_entities/8 bytes).
- * Cost: O(max_entities) (creation) + a SIMD rehash of the live entities. */
-SYNK_API synk_status synk_snapshot_load(const void *buf, size_t len, const synk_allocator *allocator,
+/* What a snapshot's header says, checked for structure (synk_snapshot_inspect). */
+typedef struct synk_snapshot_header {
+  uint32_t max_entities, num_props; /* the config of the world it holds ... */
+  uint64_t seed;                    /* ... with its seed */
+  uint64_t frame, count, hash;      /* its frame, live entities and world hash */
+  size_t size;                      /* the snapshot's size in bytes (== len) */
+} synk_snapshot_header;
+
+/* Read a snapshot's header without loading it: magic, version, the bounds of
+ * every field, the size its counts imply (must equal len), and the alive
+ * bitmap (no ids >= max_entities, exactly `count` live ids). The entity
+ * columns and the hash are not checked (synk_snapshot_load does that). For a
+ * caller that must choose a config before loading -- a tool opening a file,
+ * a server accepting any world up to its own limit -- and then passes it to
+ * synk_snapshot_load, having refused configs beyond its limit.
+ * Errors: SYNK_E_ARG (buf or out NULL), SYNK_E_FORMAT (as for
+ * synk_snapshot_load; *out unchanged). Cost: O(len / 64): reads the header
+ * and the bitmap, allocates nothing. */
+SYNK_API synk_status synk_snapshot_inspect(const void *buf, size_t len, synk_snapshot_header *out);
+
+/* Create a new world from a snapshot of a world whose config is `expect`'s:
+ * the config the receiver agreed to (at a handshake, or from its own limits
+ * via synk_snapshot_inspect). A snapshot of any other config (max_entities,
+ * num_props or seed) is refused before anything is allocated, so what a peer
+ * sends can never make the receiver allocate beyond its own configuration.
+ * The new world uses expect->allocator (NULL: malloc/free). The world hash is
+ * recomputed and must equal the one carried.
+ * Errors: SYNK_E_ARG (buf, expect or out NULL, or an allocator without
+ * alloc/free), SYNK_E_FORMAT (malformed, wrong length, bits beyond
+ * max_entities, count not the number of live ids), SYNK_E_MISMATCH (a config
+ * other than *expect -- nothing allocated -- or a recomputed hash that
+ * differs), SYNK_E_NOMEM. On error *out is NULL and nothing stays allocated.
+ * Memory: one world of config *expect, as synk_world_create.
+ * Cost: header and bitmap checks (O(len / 64)) before allocating, then
+ * O(max_entities) (creation) + a SIMD rehash of the live entities. */
+SYNK_API synk_status synk_snapshot_load(const void *buf, size_t len, const synk_config *expect,
                                         synk_world **out);
 
 /* Encode what changed from `base` to `target` (two worlds of the same config):

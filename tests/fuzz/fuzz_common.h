@@ -30,6 +30,24 @@ static inline void fz_consistent(const synk_world *w) {
   FZ_CHECK(live == synk_count(w));
 }
 
+/* The receivers the targets play accept worlds of at most FZ_MAX_ENTITIES ids
+ * (any props): one world then costs at most (48 + 4*16) * 2^16 B + chunk sums
+ * ~ 7.4 MB, which run.sh's -malloc_limit_mb=16 enforces -- a snapshot can
+ * never make a target allocate more than its own limit allows. */
+#define FZ_MAX_ENTITIES (1u << 16)
+
+/* Load a snapshot as a receiver with a limit does: inspect the header,
+ * refuse a world above the limit, load with the config the header names. */
+static inline synk_status fz_load_limited(const uint8_t *b, size_t len, synk_world **out) {
+  *out = NULL;
+  synk_snapshot_header h;
+  synk_status st = synk_snapshot_inspect(b, len, &h);
+  if (st) return st;
+  if (h.max_entities > FZ_MAX_ENTITIES) return SYNK_E_RANGE;
+  synk_config cfg = {h.max_entities, h.num_props, h.seed, NULL};
+  return synk_snapshot_load(b, len, &cfg, out);
+}
+
 /* Two worlds hold the same state. */
 static inline int fz_same(const synk_world *a, const synk_world *b) {
   if (synk_hash(a) != synk_hash(b) || a->frame != b->frame || a->count != b->count) return 0;

@@ -15,8 +15,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   size_t l = synk_ld32(data);
   if (l > size - 4) return 0;
   synk_world *w = NULL, *base = NULL;
-  if (synk_snapshot_load(data + 4, l, NULL, &w) != SYNK_OK) return 0;
-  FZ_CHECK(synk_snapshot_load(data + 4, l, NULL, &base) == SYNK_OK);
+  if (fz_load_limited(data + 4, l, &w) != SYNK_OK) return 0;
+  FZ_CHECK(fz_load_limited(data + 4, l, &base) == SYNK_OK);
   const uint8_t *d = data + 4 + l;
   size_t dl = size - 4 - l;
   synk_status st = synk_delta_apply(w, d, dl);
@@ -31,7 +31,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     uint8_t *b = (uint8_t *)malloc(len);
     FZ_CHECK(b && synk_delta_encode(base, w, b, len, &len) == SYNK_OK);
     synk_world *c = NULL;
-    FZ_CHECK(synk_snapshot_load(data + 4, l, NULL, &c) == SYNK_OK);
+    FZ_CHECK(fz_load_limited(data + 4, l, &c) == SYNK_OK);
     FZ_CHECK(synk_delta_apply(c, b, len) == SYNK_OK && fz_same(c, w));
     synk_world_destroy(c);
     free(b);

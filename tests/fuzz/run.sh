@@ -22,9 +22,11 @@ cmake -S "$here" -B "$build" -DCMAKE_C_COMPILER="$CC" >/dev/null
 cmake --build "$build" -j "${JOBS:-2}" >/dev/null
 
 mkdir -p "$build/artifacts"
-# 64 KiB inputs, 2 GiB of memory, 10 s per input: a decoder that allocates
-# beyond its bound or loops on hostile bytes fails here.
-opts="-max_len=65536 -rss_limit_mb=2048 -timeout=10 -artifact_prefix=$build/artifacts/"
+# 64 KiB inputs, 2 GiB of memory, 10 s per input, and no single allocation of
+# 16 MiB or more: the targets' receivers accept worlds of at most 2^16 ids
+# (FZ_MAX_ENTITIES in fuzz_common.h: <= 7.4 MB each), so a decoder that
+# allocates beyond the caller's limit, or loops on hostile bytes, fails here.
+opts="-max_len=65536 -rss_limit_mb=2048 -malloc_limit_mb=16 -timeout=10 -artifact_prefix=$build/artifacts/"
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 
