@@ -211,13 +211,13 @@ rel=${out#"$root"/}
   echo "$config build, commit \`$commit\`. Full report with provenance, every case, peers and plots:"
   echo "[$rel/report.md]($rel/report.md)."
   echo
+  echo "### Against the best-known peer, ALICE-Sync (Rust)"
+  echo
+  section "The best-known peer" "$tmp/harness.md" | sed 's/^### /#### /' | cat -s | sed '1{/^$/d}'
+  echo
+  echo "### Targets"
+  echo
   section Targets "$tmp/harness.md" | sed '/^Measured by this suite/d' | cat -s | sed '1{/^$/d}'
-  echo
-  echo "Against the best-known peer's published figures:"
-  echo
-  section "Published peer figures" "$tmp/harness.md" | sed '/^$/d; /^Published by/d'
-  echo
-  echo "(The peer's numbers are its own publication on its own hardware, not measured here.)"
   echo
   echo '```sh'
   echo 'make bench          # full suite (<= 10 min on 2 cores): writes perf-reports/<cpu-slug>/'
