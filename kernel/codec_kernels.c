@@ -66,3 +66,8 @@ void synk_codec_init_scalar(synk_kernels *k) {
   k->diff_words = synk_diff_words_scalar;
   k->crc32c = synk_crc32c_scalar;
 }
+
+uint32_t synk_crc32c(uint32_t crc, const void *p, size_t n) {
+  if (!n) return crc;
+  return synk_kernels_active()->crc32c(crc, (const uint8_t *)p, n);
+}

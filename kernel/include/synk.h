@@ -513,6 +513,17 @@ SYNK_API size_t synk_isa_list(const char **names, size_t cap);
  * never a performance claim), 0 if native, -1 if unknown or not runnable. */
 SYNK_API int synk_isa_emulated(const char *name);
 
+/* CRC-32C (Castagnoli, reflected polynomial 0x82F63B78) of p[0..n),
+ * continuing from crc, the CRC of the bytes before p (0 for none):
+ * synk_crc32c(synk_crc32c(0, a, na), b, nb) is the CRC of a followed by b.
+ * Standard pre- and post-inversion: synk_crc32c(0, "123456789", 9) ==
+ * 0xE3069283. The integrity check of every synk wire format (streams' check
+ * records, session datagrams, protocol messages), exposed for the layers
+ * above the kernel. p may be NULL when n is 0. Cost: O(n), the active
+ * backend's kernel (SSE4.2 / ARMv8 crc32 instructions where available,
+ * slice-by-8 otherwise). */
+SYNK_API uint32_t synk_crc32c(uint32_t crc, const void *p, size_t n);
+
 /* Library version, "MAJOR.MINOR.PATCH". */
 SYNK_API const char *synk_version(void);
 
