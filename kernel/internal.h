@@ -18,11 +18,13 @@ extern "C" {
 #if defined(__GNUC__)
 #  define SYNK_HIDDEN __attribute__((visibility("hidden")))
 #  define SYNK_INLINE static inline __attribute__((always_inline))
+#  define SYNK_NOINLINE __attribute__((noinline))
 #  define SYNK_LIKELY(x) __builtin_expect(!!(x), 1)
 #  define SYNK_UNLIKELY(x) __builtin_expect(!!(x), 0)
 #else
 #  define SYNK_HIDDEN
 #  define SYNK_INLINE static inline
+#  define SYNK_NOINLINE
 #  define SYNK_LIKELY(x) (x)
 #  define SYNK_UNLIKELY(x) (x)
 #endif

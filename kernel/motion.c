@@ -5,10 +5,12 @@
  * mod 2^32) and the hash is a sum over entities, coalescing per entity and
  * applying in id order gives the same state and the same hash.
  *
- * Small batches are sorted in registers. Larger ones coalesce into a dense
- * per-id accumulator and take their order from a two-level "touched" bitmap:
- * the ids come out sorted without a comparison sort, in
- * O(n + distinct + span/4096).
+ * Small batches are sorted in registers. A larger batch whose ids are
+ * strictly increasing (what the codec, the sessions and most engines hand
+ * over) is validated and copied in one pass and goes straight to the kernel.
+ * Any other batch coalesces into a dense per-id accumulator and takes its
+ * order from a two-level "touched" bitmap: the ids come out sorted without a
+ * comparison sort, in O(n + distinct + span/4096).
  */
 #include "internal.h"
 
@@ -145,16 +147,52 @@ SYNK_INLINE size_t coalesce(synk_world *w, const synk_motion *m, size_t n, int p
   return n;
 }
 
+/* The strictly-increasing fast path: one pass validates m[0..n) and copies it
+ * into the kernel's columns. Returns n when every id is valid and each is
+ * larger than the one before (the batch is applied as it is); the index of
+ * the first invalid motion with *st set, when the ids up to it were strictly
+ * increasing (the batch fails there, exactly as the general path would
+ * report it: in a strictly increasing prefix each id is its own first
+ * touch); or the index where the order breaks with *st == SYNK_OK (the
+ * general path takes over; only scratch was written). */
+SYNK_NOINLINE static size_t sorted_pass(synk_world *w, const synk_motion *m, size_t n, synk_status *st) {
+  /* five samples must already be increasing: batches that cycle over their
+   * ids (bench case motion/batch/peer-mod100) skip the pass at once */
+  if (!(m[0].id < m[n / 4].id && m[n / 4].id < m[n / 2].id && m[n / 2].id < m[n - n / 4 - 1].id &&
+        m[n - n / 4 - 1].id < m[n - 1].id))
+    return 0;
+  const uint32_t cap = w->cap;
+  const uint64_t *alive = w->alive;
+  uint32_t *ids = w->sorted;
+  int32_t *dx = w->dx, *dy = w->dy, *dz = w->dz;
+  uint32_t prev = 0;
+  for (size_t i = 0; i < n; i++) {
+    const uint32_t id = m[i].id;
+    if (SYNK_UNLIKELY(i && id <= prev)) return i;
+    if (SYNK_UNLIKELY(id >= cap)) {
+      *st = SYNK_E_RANGE;
+      return i;
+    }
+    if (SYNK_UNLIKELY(!((alive[id >> 6] >> (id & 63)) & 1))) {
+      *st = SYNK_E_DEAD;
+      return i;
+    }
+    ids[i] = id;
+    dx[i] = m[i].dx;
+    dy[i] = m[i].dy;
+    dz[i] = m[i].dz;
+    prev = id;
+  }
+  return n;
+}
+
 /* Accumulators up to this many ids (16 bytes each: 1 MiB) stay in the caches
  * of the machines we measure: pass 1 runs without prefetching (bench case
  * motion/batch/peer-7x13, 100 ids). Larger worlds prefetch (rand-1e6). */
 #define PREFETCH_MIN_IDS (1u << 16)
 
-synk_status synk_apply_motions(synk_world *w, const synk_motion *m, size_t n, size_t *bad_index) {
-  if (!w || (!m && n)) return SYNK_E_ARG;
-  if (n == 0) return SYNK_OK;
-  if (n <= SMALL_BATCH) return apply_small(w, m, n, bad_index);
-
+/* Any batch: accumulator, bitmaps, then the kernel. */
+static synk_status apply_general(synk_world *w, const synk_motion *m, size_t n, size_t *bad_index) {
   uint64_t *touched = w->touched, *tsum = w->touched_sum;
   const uint32_t *acc = w->acc;
   uint32_t slo = UINT32_MAX, shi = 0; /* range of touched_sum words in use */
@@ -190,5 +228,20 @@ synk_status synk_apply_motions(synk_world *w, const synk_motion *m, size_t n, si
   }
 
   w->sum += synk_kernels_active()->motion_apply(w, ids, dx, dy, dz, k);
+  return SYNK_OK;
+}
+
+synk_status synk_apply_motions(synk_world *w, const synk_motion *m, size_t n, size_t *bad_index) {
+  if (!w || (!m && n)) return SYNK_E_ARG;
+  if (n == 0) return SYNK_OK;
+  if (n <= SMALL_BATCH) return apply_small(w, m, n, bad_index);
+  synk_status st = SYNK_OK;
+  size_t i = sorted_pass(w, m, n, &st);
+  if (st) {
+    if (bad_index) *bad_index = i;
+    return st;
+  }
+  if (i < n) return apply_general(w, m, n, bad_index);
+  w->sum += synk_kernels_active()->motion_apply(w, w->sorted, w->dx, w->dy, w->dz, n);
   return SYNK_OK;
 }

@@ -162,12 +162,18 @@ static int same_world(const synk_world *a, const synk_world *b, const char **wha
  * (one or two words of the touched summary bitmap), and large batches spread
  * over more than 2^16 ids (many summary words, mostly empty). Results are
  * checked for every batch, whatever its class. */
-enum { PATH_SMALL, PATH_CLUSTER, PATH_SPREAD, PATH_OTHER, NPATHS };
-static const char *path_name[NPATHS] = {"small", "clustered", "spread", "other"};
+enum { PATH_SMALL, PATH_SORTED, PATH_SWITCH, PATH_CLUSTER, PATH_SPREAD, PATH_OTHER, NPATHS };
+static const char *path_name[NPATHS] = {"small", "sorted", "sorted-then-not", "clustered", "spread", "other"};
 static size_t path_count[NPATHS];
 
 static int classify(const synk_motion *m, size_t n) {
   if (n <= 32) return PATH_SMALL;
+  /* strictly increasing ids take the sorted path; strictly increasing but for
+   * the last motion (a repeat or a smaller id) start on it and switch */
+  size_t inc = 1;
+  while (inc < n && m[inc].id > m[inc - 1].id) inc++;
+  if (inc == n) return PATH_SORTED;
+  if (inc == n - 1) return PATH_SWITCH;
   uint32_t lo = UINT32_MAX, hi = 0;
   for (size_t i = 0; i < n; i++) {
     lo = m[i].id < lo ? m[i].id : lo;
@@ -285,6 +291,19 @@ static void make_batch(t_rng *r, const scen *s, synk_motion *m, size_t n, int sh
         free(set);
         break;
       }
+      case 9:   /* strictly increasing: a sorted random subset of the live ids */
+      case 10:  /* the same, but the last motion repeats the one before it */
+      case 11: { /* the same, but the last motion goes back to a smaller id */
+        uint32_t at = t_below(r, s->nalive / 4 + 1);
+        for (size_t j = 0; j < len; j++) {
+          m[i + j].id = s->alive[at];
+          at += 1 + (t_below(r, 4) == 0);
+          if (at >= s->nalive) at = 0; /* out of live ids: the order breaks here */
+        }
+        if (len >= 2 && sh == 10) m[i + len - 1].id = m[i + len - 2].id;
+        if (len >= 2 && sh == 11) m[i + len - 1].id = m[i].id;
+        break;
+      }
       default: /* the two ends of the id range */
         for (size_t j = 0; j < len; j++)
           m[i + j].id = s->alive[t_below(r, 2) ? t_below(r, s->nalive < 8 ? s->nalive : 8)
@@ -313,7 +332,20 @@ static size_t spoil_batch(t_rng *r, const synk_world *w, synk_motion *m, size_t 
   for (uint32_t b = 0; b < bad_count; b++) {
     size_t at = t_below(r, (uint32_t)n);
     uint32_t id;
-    switch (t_below(r, 3)) {
+    switch (t_below(r, 4)) {
+      case 3: /* keep the order: a dead id between the neighbours, or past cap at the end */
+        if (at + 1 == n) {
+          id = m[at].id >= cap ? m[at].id : cap + t_below(r, 1000);
+          if (at && id <= m[at - 1].id) id = m[at].id;
+          break;
+        }
+        id = m[at].id;
+        for (uint32_t lo = at ? m[at - 1].id + 1 : 0, c = lo; c < m[at + 1].id && c < cap && c < lo + 64; c++)
+          if (!is_live(w, c)) {
+            id = c;
+            break;
+          }
+        break;
       case 0: id = cap + t_below(r, 1000); break;
       case 1: id = UINT32_MAX - t_below(r, 4); break;
       default: { /* a dead id, if there is one nearby */
@@ -417,7 +449,7 @@ static uint64_t scenario_batches(t_rng *r, uint32_t cap, uint32_t np, int densit
   int full_every = cap <= 65536 ? 1 : 4;
   for (int i = 0; i < nbatches; i++) {
     size_t n = rand_batch_size(r);
-    int shape = (int)t_below(r, 9), dmode = (int)t_below(r, 4);
+    int shape = (int)t_below(r, 12), dmode = (int)t_below(r, 4);
     int spoil = t_below(r, 8) == 0;
     if (!run_batch(r, a, b, &s, n, shape, dmode, spoil, i % full_every == 0)) goto bail;
     if (t_below(r, 4) == 0) {
