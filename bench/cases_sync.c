@@ -20,6 +20,13 @@
  *              (moves, property sets, a few despawns/spawns).
  *   save-1e4   a 1e4-entity world (4 props, 40 chunks); each frame changes 2
  *              chunks (5%): the same 2 (a moving group) or 2 random ones.
+ *   rollback-8 an 8-frame rollback of a 1e4-entity world (4 props): restore
+ *              the frame 8 back, re-simulate 8 frames (each moves 5% of the
+ *              entities: 500 motions, a moving group of consecutive ids or
+ *              500 random ids, sorted) saving each. synk saves and restores
+ *              through a ring (changed chunks only); the peer does what
+ *              GGPO-style sessions do, a full copy of the world per frame
+ *              (synk_world_copy into one of 9 slots).
  */
 #include "cases.h"
 
@@ -622,10 +629,96 @@ static void run_rb_save_restore(void *p) {
 static uint64_t digest_rb(void *p) { return synk_hash(((rb_state *)p)->w); }
 static const void *world_rb(void *p) { return ((rb_state *)p)->w; }
 
+/* ---- 8-frame rollback: ring vs full copies ----------------------------------------------- */
+
+#define RB8_N 10000u
+#define RB8_MOVE 500u  /* 5% of the entities move each frame */
+#define RB8_DEPTH 8u
+#define RB8_SLOTS (RB8_DEPTH + 1)
+
+typedef struct rb8_state {
+  synk_world *w;
+  synk_ring *ring;                     /* synk: the ring (NULL for the peer) */
+  synk_world *slot[RB8_SLOTS];         /* the peer: a full copy per frame */
+  synk_motion m[RB8_DEPTH][RB8_MOVE];  /* the inputs of the 8 frames re-simulated */
+} rb8_state;
+
+/* Frame f's motions: `group` moves ids [g, g + 500) of a group that drifts
+ * slowly through the world; otherwise 500 distinct random ids. Sorted. */
+static void rb8_frame(synk_motion *m, uint32_t f, int group, synk_bench_rng *r) {
+  if (group) {
+    uint32_t g = (f * 16u) % (RB8_N - RB8_MOVE);
+    for (uint32_t i = 0; i < RB8_MOVE; i++) m[i] = (synk_motion){g + i, 1, -1, 0};
+    return;
+  }
+  uint32_t i = 0;
+  for (uint32_t id = 0; id < RB8_N && i < RB8_MOVE; id++) /* selection sampling: sorted, distinct */
+    if (synk_bench_below(r, RB8_N - id) < RB8_MOVE - i) m[i++] = (synk_motion){id, synk_bench_range(r, -3, 3), synk_bench_range(r, -3, 3), 0};
+}
+
+/* one frame: its inputs, the tick, and the save of the frame reached */
+static void rb8_step(rb8_state *s, const synk_motion *m) {
+  if (synk_apply_motions(s->w, m, RB8_MOVE, NULL) != SYNK_OK) synk_bench_failed = 1;
+  synk_tick(s->w);
+  if (s->ring ? synk_ring_save(s->ring) != SYNK_OK
+              : synk_world_copy(s->slot[synk_frame(s->w) % RB8_SLOTS], s->w) != SYNK_OK)
+    synk_bench_failed = 1;
+}
+
+static void teardown_rb8(void *p) {
+  rb8_state *s = (rb8_state *)p;
+  synk_ring_destroy(s->ring);
+  for (uint32_t i = 0; i < RB8_SLOTS; i++) synk_world_destroy(s->slot[i]);
+  synk_world_destroy(s->w);
+  free(s);
+}
+
+/* arg: bit 0 = the moving group (else random ids), bit 1 = the full-copy peer */
+static void *setup_rb8(const synk_bench_case *c) {
+  const int mode = *(const int *)c->arg, group = mode & 1, peer = mode & 2;
+  rb8_state *s = (rb8_state *)calloc(1, sizeof *s);
+  if (!s) return NULL;
+  s->w = synk_bench_make_world(RB8_N, 4, 8000u);
+  int ok = s->w != NULL;
+  if (ok && !peer) ok = synk_ring_create(s->w, 16, &s->ring) == SYNK_OK && synk_ring_save(s->ring) == SYNK_OK;
+  if (ok && peer) {
+    const synk_config cfg = synk_get_config(s->w);
+    for (uint32_t i = 0; i < RB8_SLOTS && ok; i++) ok = synk_world_create(&cfg, &s->slot[i]) == SYNK_OK;
+    ok = ok && synk_world_copy(s->slot[0], s->w) == SYNK_OK;
+  }
+  if (!ok) {
+    teardown_rb8(s);
+    return NULL;
+  }
+  /* 16 frames of play; the last 8 are the ones each run re-simulates */
+  synk_bench_rng r;
+  synk_bench_seed(&r, 8001u);
+  synk_motion warm[RB8_MOVE];
+  for (uint32_t f = 0; f < 16; f++) {
+    synk_motion *m = f >= 16 - RB8_DEPTH ? s->m[f - (16 - RB8_DEPTH)] : warm;
+    rb8_frame(m, f, group, &r);
+    rb8_step(s, m);
+  }
+  return s;
+}
+
+/* roll back 8 frames and re-simulate them: the world ends where it started */
+static void run_rb8(void *p) {
+  rb8_state *s = (rb8_state *)p;
+  const uint64_t back = synk_frame(s->w) - RB8_DEPTH;
+  if (s->ring ? synk_ring_restore(s->ring, back) != SYNK_OK
+              : synk_world_copy(s->w, s->slot[back % RB8_SLOTS]) != SYNK_OK)
+    synk_bench_failed = 1;
+  for (uint32_t f = 0; f < RB8_DEPTH; f++) rb8_step(s, s->m[f]);
+}
+static uint64_t digest_rb8(void *p) { return synk_hash(((rb8_state *)p)->w); }
+static const void *world_rb8(void *p) { return ((rb8_state *)p)->w; }
+
 /* ---- the table --------------------------------------------------------------------- */
 
 static const uint32_t np0 = 0, np4 = 4;
 static const int same_chunks = 0, scattered_chunks = 1;
+static const int rb8_random = 0, rb8_group = 1, rb8_random_copy = 2, rb8_group_copy = 3;
 
 #define P_ISA SYNK_BENCH_PER_ISA
 #define PEER SYNK_BENCH_PEER
@@ -702,6 +795,20 @@ static const synk_bench_case sync_cases[] = {
      "rollback/save/1e4", NULL, NULL,
      "as rollback/save with 2 random chunks per frame (a slot then copies what changed over the 8-frame window)",
      setup_rb, run_rb_save, teardown_rb, digest_rb, world_rb, &scattered_chunks},
+    {"rollback/8-frame/1e4-group", "rollback/8-frame", "n=1e4 props=4 5%/frame group", 10000, 1, "rollback", 0,
+     NULL, NULL, "rb8-group",
+     "synk_ring_restore 8 frames back, then 8 x (500 motions of a moving group, tick, synk_ring_save)", setup_rb8,
+     run_rb8, teardown_rb8, digest_rb8, world_rb8, &rb8_group},
+    {"peer/full-copy/8-frame/1e4-group", "peer/full-copy", "n=1e4 props=4 5%/frame group", 10000, 1, "rollback",
+     PEER, "rollback/8-frame/1e4-group", NULL, "rb8-group",
+     "the same frames; save = synk_world_copy of the whole world per frame, restore = copy back (GGPO/GGRS style)",
+     setup_rb8, run_rb8, teardown_rb8, digest_rb8, world_rb8, &rb8_group_copy},
+    {"rollback/8-frame/1e4-random", "rollback/8-frame", "n=1e4 props=4 5%/frame random", 10000, 1, "rollback", 0,
+     NULL, NULL, "rb8-random", "as rollback/8-frame/1e4-group with 500 random ids per frame (every chunk changes)",
+     setup_rb8, run_rb8, teardown_rb8, digest_rb8, world_rb8, &rb8_random},
+    {"peer/full-copy/8-frame/1e4-random", "peer/full-copy", "n=1e4 props=4 5%/frame random", 10000, 1, "rollback",
+     PEER, "rollback/8-frame/1e4-random", NULL, "rb8-random", "the full-copy peer on the random frames",
+     setup_rb8, run_rb8, teardown_rb8, digest_rb8, world_rb8, &rb8_random_copy},
 };
 
 size_t synk_bench_sync_cases(const synk_bench_case **out) {

@@ -102,6 +102,22 @@ void synk_world_destroy(synk_world *w) {
   a.free(a.ctx, w);
 }
 
+synk_status synk_world_copy(synk_world *dst, const synk_world *src) {
+  if (!dst || !src) return SYNK_E_ARG;
+  if (dst->cap != src->cap || dst->num_props != src->num_props || dst->seed != src->seed) return SYNK_E_MISMATCH;
+  if (dst == src) return SYNK_OK;
+  /* equal configs lay out equal blocks: the state (positions, kinds, props,
+   * alive bitmap, chunk sums) is the block's prefix up to the dirty bits */
+  const size_t state = (size_t)((const unsigned char *)src->dirty - (const unsigned char *)src->block);
+  memcpy(dst->block, src->block, state);
+  dst->frame = src->frame;
+  dst->count = src->count;
+  dst->sum = src->sum;
+  /* every chunk of dst may have changed: rings attached to dst see them all */
+  for (uint32_t c = 0; c < dst->nchunks; c++) dst->dirty[c >> 6] |= UINT64_C(1) << (c & 63);
+  return SYNK_OK;
+}
+
 /* ---- hash bookkeeping ---------------------------------------------------- */
 
 static inline void chunk_add(synk_world *w, uint32_t id, uint64_t delta) {

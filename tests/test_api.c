@@ -1004,6 +1004,73 @@ static int expect_isa(const char *want) {
   return t_done("test_api --expect-isa");
 }
 
+/* synk_world_copy: an exact copy (state, frame, count, hash), refused for
+ * another config with dst unchanged; a ring on dst sees the copy's changes. */
+static unsigned char *snap_bytes(const synk_world *w, size_t *len) {
+  CHECK_ST(synk_snapshot_save(w, NULL, 0, len), SYNK_OK);
+  unsigned char *b = (unsigned char *)malloc(*len);
+  CHECK(b != NULL);
+  CHECK_ST(synk_snapshot_save(w, b, *len, len), SYNK_OK);
+  return b;
+}
+
+static void test_world_copy(void) {
+  synk_config cfg = {3000, 3, 77, NULL};
+  synk_world *a = NULL, *b = NULL, *other = NULL;
+  CHECK_ST(synk_world_create(&cfg, &a), SYNK_OK);
+  CHECK_ST(synk_world_create(&cfg, &b), SYNK_OK);
+  for (uint32_t id = 0; id < 3000; id += 7) {
+    CHECK_ST(synk_spawn(a, id, id % 5, (int32_t)id, -(int32_t)id, 3), SYNK_OK);
+    CHECK_ST(synk_set_prop(a, id, id % 3, (int32_t)(id * 31)), SYNK_OK);
+  }
+  synk_tick(a);
+  for (uint32_t id = 1; id < 3000; id += 11) CHECK_ST(synk_spawn(b, id, 9, 1, 2, 3), SYNK_OK);
+  synk_ring *ring = NULL;
+  CHECK_ST(synk_ring_create(b, 4, &ring), SYNK_OK);
+  CHECK_ST(synk_ring_save(ring), SYNK_OK); /* b's own frame 0 */
+  size_t lb0 = 0;
+  unsigned char *b0 = snap_bytes(b, &lb0);
+  CHECK_ST(synk_world_copy(b, a), SYNK_OK);
+  CHECK_EQ_U64(synk_hash(b), synk_hash(a));
+  CHECK_EQ_U64(synk_rehash(b), synk_hash(b));
+  CHECK(synk_frame(b) == 1 && synk_count(b) == synk_count(a));
+  size_t la = 0, lb = 0;
+  unsigned char *sa = snap_bytes(a, &la), *sb = snap_bytes(b, &lb);
+  CHECK(la == lb && memcmp(sa, sb, la) == 0);
+  /* the copy is b's next state for its ring: frame 0 restores exactly */
+  CHECK_ST(synk_ring_save(ring), SYNK_OK);
+  CHECK_ST(synk_ring_restore(ring, 0), SYNK_OK);
+  size_t lr = 0;
+  unsigned char *br = snap_bytes(b, &lr);
+  CHECK(lr == lb0 && memcmp(br, b0, lr) == 0);
+  synk_ring_destroy(ring);
+  /* independent after the copy */
+  CHECK_ST(synk_move(a, 7, 1, 1, 1), SYNK_OK);
+  CHECK(synk_hash(a) != synk_hash(b));
+  /* another config: refused, dst unchanged */
+  synk_config ocfg = {3000, 2, 77, NULL};
+  CHECK_ST(synk_world_create(&ocfg, &other), SYNK_OK);
+  const uint64_t oh = synk_hash(other);
+  CHECK_ST(synk_world_copy(other, a), SYNK_E_MISMATCH);
+  CHECK_EQ_U64(synk_hash(other), oh);
+  ocfg.num_props = 3;
+  ocfg.seed = 78;
+  synk_world *o2 = NULL;
+  CHECK_ST(synk_world_create(&ocfg, &o2), SYNK_OK);
+  CHECK_ST(synk_world_copy(o2, a), SYNK_E_MISMATCH);
+  CHECK_ST(synk_world_copy(NULL, a), SYNK_E_ARG);
+  CHECK_ST(synk_world_copy(a, NULL), SYNK_E_ARG);
+  CHECK_ST(synk_world_copy(a, a), SYNK_OK);
+  free(sa);
+  free(sb);
+  free(br);
+  free(b0);
+  synk_world_destroy(o2);
+  synk_world_destroy(other);
+  synk_world_destroy(a);
+  synk_world_destroy(b);
+}
+
 /* synk_crc32c: the published check value, chaining, the empty input, and the
  * same value from every runnable backend. */
 static void test_crc32c(void) {
@@ -1039,6 +1106,7 @@ int main(int argc, char **argv) {
   test_batch_errors();
   test_chunks();
   test_view();
+  test_world_copy();
   test_status_version();
   test_hash_semantics();
   test_count_frame();

@@ -119,6 +119,15 @@ SYNK_API synk_status synk_world_create(const synk_config *cfg, synk_world **out)
 /* Free a world and everything it owns. NULL is accepted. Cost: O(1) frees. */
 SYNK_API void synk_world_destroy(synk_world *w);
 
+/* Make dst an exact copy of src (state, frame, count, hash): a save state by
+ * cloning, as engines without rings do it. The two worlds must have the same
+ * config (max_entities, num_props, seed; the allocators may differ). Rings
+ * attached to dst see every chunk as changed. src == dst does nothing.
+ * Errors: SYNK_E_ARG (NULL), SYNK_E_MISMATCH (configs differ; dst unchanged).
+ * Cost: O(max_entities): one copy of the state, (16 + 4*num_props) bytes per
+ * id plus the bitmap and chunk sums; no allocation. */
+SYNK_API synk_status synk_world_copy(synk_world *dst, const synk_world *src);
+
 /* ------------------------------------------------------------------------ */
 /* Events                                                                    */
 /* ------------------------------------------------------------------------ */
