@@ -810,7 +810,7 @@ static void print_targets(FILE *f) {
  * not in Debian), so it is not run by this suite. Its figures come from two
  * sources, each labelled as what it is:
  *  - measured side by side: ALICE-Sync 0.6.0 (commit 3bb79ca), built offline
- *    with its dependencies and run on this machine kind (AMD EPYC, 2 vCPU VM)
+ *    with its dependencies and run on an AMD EPYC (family 26) 2 vCPU VM
  *    on 2026-12-01 in three rounds interleaved with synk_bench in one window;
  *    the peer's API driven on synk's exact bench inputs, setup outside the
  *    timed region, its fastest path per workload; criterion medians vs
@@ -879,12 +879,13 @@ static void fmt_peer_value(char *out, size_t cap, double v, int unit) {
 static void print_peers(FILE *f) {
   fprintf(f,
           "### Measured side by side\n\n"
-          "ALICE-Sync 0.6.0 (commit 3bb79ca), built offline with its dependencies and run on this machine kind "
-          "(AMD EPYC, 2 vCPU VM) on 2026-12-01, three rounds interleaved with `synk_bench` in one window: the "
-          "peer's API driven on synk's exact bench inputs with setup outside the timed region, its fastest path "
-          "per workload; criterion medians vs synk_bench medians (AVX2). The ratio is from that run only. The "
-          "last column is synk in this run, for orientation (a different run: not a ratio). The peer is not built "
-          "by this suite (its crates are not Debian packages).\n\n");
+          "ALICE-Sync 0.6.0 (commit 3bb79ca), built offline with its dependencies and run on an AMD EPYC "
+          "(family 26) 2 vCPU VM, the machine of `perf-reports/amd-epyc-f26m2/`, on 2026-12-01, three rounds "
+          "interleaved with `synk_bench` in one window: the peer's API driven on synk's exact bench inputs with "
+          "setup outside the timed region, its fastest path per workload; criterion medians vs synk_bench "
+          "medians (AVX2). The ratio is from that run only. The last column is synk in this run, on this "
+          "report's machine, for orientation (another run, possibly another machine: not a ratio). The peer is "
+          "not built by this suite (its crates are not Debian packages).\n\n");
   fprintf(f, "| workload | synk case | peer's fastest path | peer | synk (same run) | ratio | synk (this run) |\n"
              "|:--|:--|:--|--:|--:|--:|--:|\n");
   for (size_t i = 0; i < sizeof side_by_side / sizeof side_by_side[0]; i++) {
