@@ -438,16 +438,17 @@ static size_t n_all_cases = 0;
 
 static void build_registry(void) {
   if (n_all_cases) return;
-  const synk_bench_case *sync;
-  size_t nsync = synk_bench_sync_cases(&sync);
-  if (nsync > MAX_CASES - NBASE) {
-    fprintf(stderr, "synk bench: %zu kernel + %zu sync cases exceed MAX_CASES (%d) in bench/cases.c\n", NBASE,
-            nsync, MAX_CASES);
+  const synk_bench_case *sync, *mach;
+  size_t nsync = synk_bench_sync_cases(&sync), nmach = synk_bench_machine_cases(&mach);
+  if (nsync + nmach > MAX_CASES - NBASE) {
+    fprintf(stderr, "synk bench: %zu kernel + %zu sync + %zu machine cases exceed MAX_CASES (%d) in bench/cases.c\n",
+            NBASE, nsync, nmach, MAX_CASES);
     abort();
   }
   memcpy(all_cases, cases, sizeof cases);
   if (nsync) memcpy(all_cases + NBASE, sync, nsync * sizeof *sync);
-  n_all_cases = NBASE + nsync;
+  if (nmach) memcpy(all_cases + NBASE + nsync, mach, nmach * sizeof *mach);
+  n_all_cases = NBASE + nsync + nmach;
 }
 
 size_t synk_bench_cases(const synk_bench_case **out) {

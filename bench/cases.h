@@ -33,7 +33,8 @@ enum {
   SYNK_BENCH_PER_ISA = 1u << 0, /* depends on the kernel backend: run per native ISA */
   SYNK_BENCH_PEER = 1u << 1,    /* a comparison point, not synk's own code path */
   SYNK_BENCH_KEY = 1u << 2,     /* gated by the instruction-count regression test */
-  SYNK_BENCH_HEAVY = 1u << 3    /* 1e6-sized setup: left out of the gbench smoke test */
+  SYNK_BENCH_HEAVY = 1u << 3,   /* 1e6-sized setup: left out of the gbench smoke test */
+  SYNK_BENCH_MACHINE = 1u << 4  /* measures the machine (DRAM), not synk: no smoke run */
 };
 
 typedef struct synk_bench_case synk_bench_case;
@@ -76,8 +77,10 @@ size_t synk_bench_cases(const synk_bench_case **out);
 /* The case called `name`, or NULL. */
 const synk_bench_case *synk_bench_find(const char *name);
 
-/* bench/cases_sync.c: its own table (appended by synk_bench_cases; use that). */
+/* bench/cases_sync.c and bench/cases_machine.c: their own tables (appended
+ * by synk_bench_cases; use that). */
 size_t synk_bench_sync_cases(const synk_bench_case **out);
+size_t synk_bench_machine_cases(const synk_bench_case **out);
 
 /* bench/cases_sync.c: the markdown table of bytes per motion of every
  * encoding (synk stream and the codec peers built in) for the crowd tick and
