@@ -26,7 +26,7 @@ define preset
 	ctest --preset $(1) -j $(JOBS)
 endef
 
-.PHONY: fresh-check all test test-release test-asan test-clang test-cross test-fuzz fuzz bench deps-test deps-bench clean
+.PHONY: fresh-check all test test-release test-asan test-clang test-tsan test-cross test-fuzz fuzz bench deps-test deps-bench clean
 all: test
 
 deps-test:
@@ -40,6 +40,12 @@ test-asan: deps-test
 	$(call preset,asan)
 test-clang: deps-test
 	$(call preset,clang)
+# ThreadSanitizer over the multi-core execution tests (synk_config.jobs with
+# the pthread pool of tools/jobs.c): only the test that runs threads is built
+test-tsan: deps-test
+	cmake --preset tsan >/dev/null
+	cmake --build --preset tsan -j $(JOBS) --target test_jobs
+	ctest --preset tsan
 
 # Every target and backend: gcc release on x86-64 with every ISA (native and
 # SIMDe-emulated), the SIMDE_NO_NATIVE build, aarch64, s390x and wasm32, then
@@ -55,8 +61,8 @@ fuzz: deps-test
 test-fuzz: deps-test
 	tests/fuzz/run.sh 20
 
-# Every test: clang, ASan+UBSan, every target (all with -Werror), the fuzzers.
-test: test-clang test-asan test-cross test-fuzz
+# Every test: clang, ASan+UBSan, TSan (threads), every target (all with -Werror), the fuzzers.
+test: test-clang test-asan test-tsan test-cross test-fuzz
 	@echo "make test: all presets passed"
 
 # The main job: build the release preset, run the whole benchmark suite and

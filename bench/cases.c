@@ -338,6 +338,47 @@ static const motion_arg ma_crowd = {WL_CROWD, 10000, 100000, 4, 8};
  * batching only amortizes the harness's call overhead. */
 static const motion_arg ma_single = {WL_SINGLE, 256, 10000, 0, 16};
 
+/* ---- multi-core: cases run again through tools/jobs.c's pthread pool ------------- */
+
+#if defined(SYNK_BENCH_HAVE_THREADS)
+#include "jobs.h"
+
+typedef struct mt_arg {
+  void *(*setup)(const synk_bench_case *c); /* the single-thread case's setup ... */
+  const void *arg;                          /* ... and its argument */
+  uint32_t threads;
+} mt_arg;
+
+/* Set up as the single-thread case does, then move its world into one with
+ * a job interface over a pool of `threads` threads (pools live as long as
+ * the process). Every state of these cases starts with its world pointer. */
+static void *setup_mt(const synk_bench_case *c) {
+  static synk_tool_jobs *pools[SYNK_MAX_TASKS + 1];
+  const mt_arg *a = (const mt_arg *)c->arg;
+  synk_bench_case base = *c;
+  base.arg = a->arg;
+  void *s = a->setup(&base);
+  if (!s) return NULL;
+  synk_world **wp = (synk_world **)s;
+  if (!pools[a->threads]) pools[a->threads] = synk_tool_jobs_create(a->threads);
+  synk_world *mt = NULL;
+  if (pools[a->threads]) {
+    synk_jobs jobs = synk_tool_jobs_iface(pools[a->threads], a->threads);
+    synk_config cfg = synk_get_config(*wp);
+    cfg.allocator = NULL;
+    cfg.jobs = &jobs; /* copied by the world */
+    if (synk_world_create(&cfg, &mt) == SYNK_OK && synk_world_copy(mt, *wp) != SYNK_OK) {
+      synk_world_destroy(mt);
+      mt = NULL;
+    }
+  }
+  if (!mt) return s; /* no pool: the case then runs on one thread, and its cpu% shows it */
+  synk_world_destroy(*wp);
+  *wp = mt;
+  return s;
+}
+#endif
+
 #define P_ISA SYNK_BENCH_PER_ISA
 #define K SYNK_BENCH_KEY
 #define HV SYNK_BENCH_HEAVY
@@ -383,6 +424,23 @@ static const motion_arg ma_single = {WL_SINGLE, 256, 10000, 0, 16};
   {"motion/batch/" WL, "motion/batch", PARAM, SIZE, N, "motion", P_ISA | (F), "peer/naive/" WL, "batch",    \
    WL, DESC, setup_motion, run_batch, teardown_motion, digest_motion, world_motion, ARG},
 
+#if defined(SYNK_BENCH_HAVE_THREADS)
+static const mt_arg mt_rehash_1e6 = {setup_hash, &ha_1000000_p0, 2};
+static const mt_arg mt_rand_1e6 = {setup_motion, &ma_r6, 2};
+/* the same workloads as their single-thread cases (equal digests in the smoke test) */
+#define MT_CASES                                                                                                \
+  {"hash/rehash/1e6/p0-2t", "hash/rehash-2t", "n=1e6 props=0 threads=2", 1000000, 1000000, "entity",          \
+   P_ISA | HV, "hash/rehash/1e6/p0", NULL, "rehash-1e6-p0",                                                    \
+   "hash/rehash/1e6/p0 split across 2 threads (synk_config.jobs over tools/jobs.c's pool)", setup_mt,          \
+   run_rehash, teardown_hash, digest_rehash, world_hash, &mt_rehash_1e6},                                      \
+  {"motion/batch/rand-1e6-2t", "motion/batch-2t", "n=1e6 world=1e6 threads=2", 1000000, 1000000, "motion",    \
+   P_ISA | HV, "motion/batch/rand-1e6", NULL, "rand-1e6",                                                      \
+   "motion/batch/rand-1e6 with 2 threads: the apply step split by 64-chunk groups (validation, coalescing "   \
+   "and ordering stay serial)", setup_mt, run_batch, teardown_motion, digest_motion, world_motion, &mt_rand_1e6},
+#else
+#define MT_CASES
+#endif
+
 static const synk_bench_case cases[] = {
     REHASH(1000, "1e3", 0, K)
     REHASH(10000, "1e4", 0, K)
@@ -425,6 +483,7 @@ static const synk_bench_case cases[] = {
     MOTION_PEERS("rand-1e5", 100000, 100000, &ma_r5, 0)
     MOTION_PEERS("rand-1e6", 1000000, 1000000, &ma_r6, HV)
     MOTION_PEERS("crowd-1e5", 100000, 10000, &ma_crowd, 0)
+    MT_CASES
 };
 
 /* The registry handed out: cases[] followed by cases_sync.c's table, copied

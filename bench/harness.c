@@ -1015,6 +1015,37 @@ static void print_roofline(FILE *f) {
   }
 }
 
+/* ---- scaling ---------------------------------------------------------------------- */
+
+/* Cases named *-2t run their baseline's workload with 2 threads
+ * (synk_config.jobs). From the measured speedup S, Amdahl's serial fraction
+ * f = 2/S - 1 and what 16 cores would give, 1 / (f + (1 - f)/16) -- a model
+ * that ignores memory bandwidth, which caps it sooner for streaming cases. */
+static void print_scaling(FILE *f) {
+  int any = 0;
+  for (int i = 0; i < nresults; i++) {
+    const result *r = &results[i];
+    const size_t nl = strlen(r->c->name);
+    if (r->failed || nl < 3 || strcmp(r->c->name + nl - 3, "-2t") != 0 || !r->c->baseline) continue;
+    const result *b = find_result(r->c->baseline, r->isa);
+    if (!b || b->failed) continue;
+    if (!any)
+      fprintf(f, "| case | isa | 1 thread | 2 threads | speedup | serial fraction | model: 16 cores |\n"
+                 "|:--|:--|--:|--:|--:|--:|--:|\n");
+    any = 1;
+    const double sp = b->ns_run / r->ns_run;
+    double ser = 2.0 / sp - 1.0;
+    if (ser < 0) ser = 0;
+    if (ser > 1) ser = 1;
+    char t1[32], t2[32];
+    fmt_time(t1, sizeof t1, b->ns_run);
+    fmt_time(t2, sizeof t2, r->ns_run);
+    fprintf(f, "| `%s` | %s | %s | %s | %.2fx | %.2f | %.1fx |\n", b->c->name, r->isa, t1, t2, sp, ser,
+            1.0 / (ser + (1.0 - ser) / 16.0));
+  }
+  if (!any) fprintf(f, "No multi-thread case ran (no pthreads in this build, or filtered out).\n");
+}
+
 /* ---- reports -------------------------------------------------------------------- */
 
 static void json_str(FILE *f, const char *s) {
@@ -1085,6 +1116,10 @@ static int write_md(const char *path, const provenance *p, const options *o) {
   print_peers(f);
   fprintf(f, "\n## Roofline\n\n");
   print_roofline(f);
+  fprintf(f, "\n## Scaling with threads\n\nThe `*-2t` cases: their single-thread case's workload through "
+             "`synk_config.jobs` over a pool of 2 threads (tools/jobs.c), on this 2-vCPU machine; the model "
+             "assumes Amdahl's law with the serial fraction the 2-thread speedup implies.\n\n");
+  print_scaling(f);
 
   fprintf(f, "\n## Results\n\nns/op: median time per operation (the unit is per case, see the case list). "
              "time/run: one run of the case (e.g. a whole batch). vs baseline: the named baseline's ns/op "

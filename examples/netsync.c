@@ -51,7 +51,7 @@ static int fail(const char *what, synk_status st) {
 }
 
 int main(void) {
-  const synk_config cfg = {ENTITIES, 2, 0x6E657473796E63ull, NULL};
+  const synk_config cfg = {ENTITIES, 2, 0x6E657473796E63ull, NULL, NULL};
   synk_world *server = NULL;
   synk_ring *history = NULL;
   synk_status st;

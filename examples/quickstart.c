@@ -30,7 +30,7 @@ fail:
 }
 
 int main(void) {
-  synk_config cfg = {.max_entities = 1024, .num_props = 2, .seed = 0x5EEDu, .allocator = NULL};
+  synk_config cfg = {.max_entities = 1024, .num_props = 2, .seed = 0x5EEDu, .allocator = NULL, NULL};
   synk_world *a = NULL, *b = NULL;
   if (synk_world_create(&cfg, &a) != SYNK_OK || synk_world_create(&cfg, &b) != SYNK_OK) return 1;
   int rc = apply_events(a) | apply_events(b);

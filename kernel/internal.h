@@ -45,6 +45,7 @@ typedef struct synk_keys {
 
 struct synk_world {
   synk_allocator alloc;
+  synk_jobs jobs;        /* the engine's job interface; parallel_for NULL: none */
   uint32_t cap;          /* max_entities */
   uint32_t num_props;
   uint32_t nchunks;      /* ceil(cap / SYNK_CHUNK_IDS) */
@@ -77,6 +78,19 @@ struct synk_world {
   void *rings;           /* kernel/rollback.c: head of the rings attached to this world,
                             which collect `dirty` (NULL: none; zeroed at creation) */
 };
+
+/* ---- multi-core execution (kernel/jobs.c) ---------------------------------- */
+
+/* Run task(arg, 0..n-1) through w's job interface, or inline when it has
+ * none or n <= 1. */
+SYNK_HIDDEN void synk_jobs_run(const synk_world *w, uint32_t n, synk_task_fn task, void *arg);
+/* How many tasks to split `items` units of work into: at most the job
+ * interface's max_tasks, at least min_per_task units each (1: inline). */
+SYNK_HIDDEN uint32_t synk_jobs_split(const synk_world *w, uint64_t items, uint64_t min_per_task);
+/* The wrapping sum of h(e) over every live entity, by chunk ranges, split
+ * across the job interface; with store != 0 each chunk's sum is also
+ * written to w->chunk (snapshot load; w is then not const in spirit). */
+SYNK_HIDDEN uint64_t synk_sum_chunks(const synk_world *w, int store);
 
 /* Every change of an entity's stored state goes through here: the chunk sum
  * and the chunk's dirty bit. (The world total `sum` is the caller's.) */

@@ -156,15 +156,7 @@ synk_status synk_snapshot_load(const void *buf, size_t len, const synk_config *e
   for (uint32_t s = 0; s < np; s++) q = get_field(q, (uint32_t *)w->props[s], w->alive, nwords);
   w->count = (size_t)h.count;
   w->frame = h.frame;
-  const synk_kernels *k = synk_kernels_active();
-  uint64_t sum = 0;
-  for (uint32_t c = 0; c < w->nchunks; c++) {
-    uint32_t first = c * SYNK_CHUNK_IDS;
-    uint32_t n = cap - first < SYNK_CHUNK_IDS ? cap - first : SYNK_CHUNK_IDS;
-    w->chunk[c] = k->hash_range(w, first, n);
-    sum += w->chunk[c];
-  }
-  w->sum = sum;
+  w->sum = synk_sum_chunks(w, 1);
   if (synk_hash(w) != h.hash) {
     synk_world_destroy(w);
     return SYNK_E_MISMATCH;

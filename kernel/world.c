@@ -62,12 +62,14 @@ synk_status synk_world_create(const synk_config *cfg, synk_world **out) {
     if (!cfg->allocator->alloc || !cfg->allocator->free) return SYNK_E_ARG;
     a = *cfg->allocator;
   }
+  if (cfg->jobs && (!cfg->jobs->parallel_for || cfg->jobs->max_tasks > SYNK_MAX_TASKS)) return SYNK_E_ARG;
   (void)synk_kernels_active(); /* select the backend before the first hot call */
 
   synk_world *w = (synk_world *)a.alloc(a.ctx, sizeof *w, SYNK_ALIGN);
   if (!w) return SYNK_E_NOMEM;
   memset(w, 0, sizeof *w);
   w->alloc = a;
+  if (cfg->jobs) w->jobs = *cfg->jobs;
   w->cap = cfg->max_entities;
   w->num_props = cfg->num_props;
   w->nchunks = (uint32_t)(((uint64_t)w->cap + SYNK_CHUNK_IDS - 1) / SYNK_CHUNK_IDS);
@@ -215,14 +217,7 @@ uint64_t synk_hash(const synk_world *w) { return w ? synk_finalize_world(w, w->s
 
 uint64_t synk_rehash(const synk_world *w) {
   if (!w) return 0;
-  const synk_kernels *k = synk_kernels_active();
-  uint64_t sum = 0;
-  for (uint32_t c = 0; c < w->nchunks; c++) {
-    uint32_t first = c * SYNK_CHUNK_IDS;
-    uint32_t n = w->cap - first < SYNK_CHUNK_IDS ? w->cap - first : SYNK_CHUNK_IDS;
-    sum += k->hash_range(w, first, n);
-  }
-  return synk_finalize_world(w, sum);
+  return synk_finalize_world(w, synk_sum_chunks(w, 0));
 }
 
 synk_status synk_entity_hash(const synk_world *w, uint32_t id, uint64_t *out) {
@@ -248,6 +243,7 @@ synk_config synk_get_config(const synk_world *w) {
   c.num_props = w->num_props;
   c.seed = w->seed;
   c.allocator = &w->alloc;
+  c.jobs = w->jobs.parallel_for ? &w->jobs : NULL;
   return c;
 }
 

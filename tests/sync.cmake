@@ -38,3 +38,13 @@ foreach(sc crowd peer churn props)
     RC 1 STDERR "asks for a world of [0-9]+ ids, above the limit of 99")
   set_tests_properties(sync_replay_limit_${sc} PROPERTIES DEPENDS sync_gen_${sc})
 endforeach()
+
+# multi-core execution through synk_config.jobs (tools/jobs.c: the pthread pool)
+find_package(Threads)
+if(Threads_FOUND)
+  set(jobs_args "")
+  if(CMAKE_CROSSCOMPILING OR SYNK_SANITIZE OR SYNK_TSAN)
+    set(jobs_args --quick) # smaller worlds under emulators and sanitizers
+  endif()
+  synk_test(test_jobs SOURCES test_jobs.c ${PROJECT_SOURCE_DIR}/tools/jobs.c LIBS Threads::Threads ARGS ${jobs_args})
+endif()

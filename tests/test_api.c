@@ -16,7 +16,7 @@
 /* ---- helpers ------------------------------------------------------------- */
 
 static synk_world *mk(uint32_t max, uint32_t np, uint64_t seed) {
-  synk_config cfg = {max, np, seed, NULL};
+  synk_config cfg = {max, np, seed, NULL, NULL};
   synk_world *w = NULL;
   synk_status st = synk_world_create(&cfg, &w);
   CHECK_ST(st, SYNK_OK);
@@ -171,18 +171,18 @@ static int aligned64(const void *p) { return ((uintptr_t)p & 63) == 0; }
 
 static void test_create_args(void) {
   synk_world *w = (synk_world *)(uintptr_t)1; /* not NULL: must be reset */
-  synk_config cfg = {16, 2, 1, NULL};
+  synk_config cfg = {16, 2, 1, NULL, NULL};
   CHECK_ST(synk_world_create(NULL, &w), SYNK_E_ARG);
   CHECK(w == NULL);
   CHECK_ST(synk_world_create(&cfg, NULL), SYNK_E_ARG);
   CHECK_ST(synk_world_create(NULL, NULL), SYNK_E_ARG);
 
   synk_config bad[] = {
-      {0, 2, 1, NULL},                                 /* no ids */
-      {SYNK_MAX_ENTITIES_LIMIT + 1u, 0, 1, NULL},      /* above the limit */
-      {UINT32_MAX, 0, 1, NULL},
-      {16, SYNK_MAX_PROPS + 1, 1, NULL},               /* too many slots */
-      {16, UINT32_MAX, 1, NULL},
+      {0, 2, 1, NULL, NULL},                                 /* no ids */
+      {SYNK_MAX_ENTITIES_LIMIT + 1u, 0, 1, NULL, NULL},      /* above the limit */
+      {UINT32_MAX, 0, 1, NULL, NULL},
+      {16, SYNK_MAX_PROPS + 1, 1, NULL, NULL},               /* too many slots */
+      {16, UINT32_MAX, 1, NULL, NULL},
   };
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
     w = (synk_world *)(uintptr_t)1;
@@ -198,7 +198,7 @@ static void test_create_args(void) {
   synk_allocator neither = {NULL, NULL, &c};
   const synk_allocator *bad_alloc[] = {&no_alloc, &no_free, &neither};
   for (size_t i = 0; i < 3; i++) {
-    synk_config ac = {16, 2, 1, bad_alloc[i]};
+    synk_config ac = {16, 2, 1, bad_alloc[i], NULL};
     w = (synk_world *)(uintptr_t)1;
     CHECK_ST(synk_world_create(&ac, &w), SYNK_E_ARG);
     CHECK(w == NULL);
@@ -207,7 +207,7 @@ static void test_create_args(void) {
 
   /* an allocator with a bad config is not called either */
   synk_allocator good = {counting_alloc, counting_free, &c};
-  synk_config bc = {0, 0, 1, &good};
+  synk_config bc = {0, 0, 1, &good, NULL};
   CHECK_ST(synk_world_create(&bc, &w), SYNK_E_ARG);
   bc.max_entities = 16;
   bc.num_props = 17;
@@ -215,8 +215,8 @@ static void test_create_args(void) {
   CHECK(c.allocs == 0);
 
   /* boundaries that are accepted */
-  synk_config edge[] = {{1, 0, 0, NULL}, {1, SYNK_MAX_PROPS, 0, NULL}, {255, 0, 0, NULL},
-                        {256, 1, 0, NULL}, {257, 16, 0, NULL}};
+  synk_config edge[] = {{1, 0, 0, NULL, NULL}, {1, SYNK_MAX_PROPS, 0, NULL, NULL}, {255, 0, 0, NULL, NULL},
+                        {256, 1, 0, NULL, NULL}, {257, 16, 0, NULL, NULL}};
   for (size_t i = 0; i < sizeof edge / sizeof edge[0]; i++) {
     w = NULL;
     CHECK_ST(synk_world_create(&edge[i], &w), SYNK_OK);
@@ -233,7 +233,7 @@ static void test_allocator(void) {
   counting c;
   counting_init(&c);
   synk_allocator a = {counting_alloc, counting_free, &c};
-  synk_config cfg = {1000, 3, 42, &a};
+  synk_config cfg = {1000, 3, 42, &a, NULL};
   synk_world *w = NULL;
   CHECK_ST(synk_world_create(&cfg, &w), SYNK_OK);
   CHECK(w != NULL);
@@ -270,7 +270,7 @@ static void test_allocator(void) {
   counting c2;
   counting_init(&c2);
   synk_allocator a2 = {counting_alloc, counting_free, &c2};
-  synk_config with = {300, 2, 9, &a2}, without = {300, 2, 9, NULL};
+  synk_config with = {300, 2, 9, &a2, NULL}, without = {300, 2, 9, NULL, NULL};
   synk_world *p = NULL, *q = NULL;
   CHECK_ST(synk_world_create(&with, &p), SYNK_OK);
   CHECK_ST(synk_world_create(&without, &q), SYNK_OK);
@@ -292,7 +292,7 @@ static void test_allocator(void) {
     counting_init(&f);
     f.fail_at = fail_at;
     synk_allocator fa = {counting_alloc, counting_free, &f};
-    synk_config fc = {5000, 16, 1, &fa};
+    synk_config fc = {5000, 16, 1, &fa, NULL};
     synk_world *fw = (synk_world *)(uintptr_t)1;
     synk_status st = synk_world_create(&fc, &fw);
     if (st == SYNK_OK) {
@@ -316,7 +316,7 @@ static void test_allocator(void) {
   counting_init(&big);
   big.max_size = (size_t)1 << 26;
   synk_allocator ba = {counting_alloc, counting_free, &big};
-  synk_config bc = {SYNK_MAX_ENTITIES_LIMIT, 16, 1, &ba};
+  synk_config bc = {SYNK_MAX_ENTITIES_LIMIT, 16, 1, &ba, NULL};
   synk_world *bw = (synk_world *)(uintptr_t)1;
   CHECK_ST(synk_world_create(&bc, &bw), SYNK_E_NOMEM);
   CHECK(bw == NULL);
@@ -1015,7 +1015,7 @@ static unsigned char *snap_bytes(const synk_world *w, size_t *len) {
 }
 
 static void test_world_copy(void) {
-  synk_config cfg = {3000, 3, 77, NULL};
+  synk_config cfg = {3000, 3, 77, NULL, NULL};
   synk_world *a = NULL, *b = NULL, *other = NULL;
   CHECK_ST(synk_world_create(&cfg, &a), SYNK_OK);
   CHECK_ST(synk_world_create(&cfg, &b), SYNK_OK);
@@ -1048,7 +1048,7 @@ static void test_world_copy(void) {
   CHECK_ST(synk_move(a, 7, 1, 1, 1), SYNK_OK);
   CHECK(synk_hash(a) != synk_hash(b));
   /* another config: refused, dst unchanged */
-  synk_config ocfg = {3000, 2, 77, NULL};
+  synk_config ocfg = {3000, 2, 77, NULL, NULL};
   CHECK_ST(synk_world_create(&ocfg, &other), SYNK_OK);
   const uint64_t oh = synk_hash(other);
   CHECK_ST(synk_world_copy(other, a), SYNK_E_MISMATCH);

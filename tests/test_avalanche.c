@@ -450,7 +450,7 @@ static void public_matches_words(t_rng *r) {
   for (int c = 0; c < 4; c++) {
     uint32_t np = nps[c];
     uint64_t seed = t_next(r);
-    synk_config cfg = {1000, np, seed, NULL};
+    synk_config cfg = {1000, np, seed, NULL, NULL};
     synk_world *w = NULL;
     CHECK_ST(synk_world_create(&cfg, &w), SYNK_OK);
     if (!w) return;

@@ -174,7 +174,7 @@ static void apply_direct(synk_world *w, const synk_event *ev, size_t n) {
 }
 
 static synk_world *new_world(uint32_t cap, uint32_t np) {
-  synk_config cfg = {cap, np, 0x5EED, NULL};
+  synk_config cfg = {cap, np, 0x5EED, NULL, NULL};
   synk_world *w = NULL;
   CHECK_ST(synk_world_create(&cfg, &w), SYNK_OK);
   return w;

@@ -53,7 +53,7 @@ const char *name_of(synk_status s) {
 }  // namespace
 
 int main() {
-  synk_config cfg = {1024, 2, 0x5EEDu, nullptr};
+  synk_config cfg = {1024, 2, 0x5EEDu, nullptr, NULL};
   World a(cfg), b(cfg);
   EXPECT(a.status == SYNK_OK && a.w != nullptr);
   EXPECT(b.status == SYNK_OK && b.w != nullptr);

@@ -79,7 +79,7 @@ static void test_random(t_rng *r) {
 
 /* Two segments swapped: refused. */
 static void test_reordered(void) {
-  synk_config cfg = {200000, 0, 5, NULL};
+  synk_config cfg = {200000, 0, 5, NULL, NULL};
   synk_world *a = NULL, *b = NULL;
   CHECK_ST(synk_world_create(&cfg, &a), SYNK_OK);
   CHECK_ST(synk_world_create(&cfg, &b), SYNK_OK);
@@ -111,7 +111,7 @@ static void test_reordered(void) {
 }
 
 static void test_golden(void) {
-  synk_config cfg = {300, 2, 42, NULL};
+  synk_config cfg = {300, 2, 42, NULL, NULL};
   synk_world *a = NULL;
   CHECK_ST(synk_world_create(&cfg, &a), SYNK_OK);
   for (uint32_t id = 0; id < 20; id++) CHECK_ST(synk_spawn(a, id * 13, id, (int32_t)id, -(int32_t)id, 7), SYNK_OK);
@@ -131,7 +131,7 @@ static void test_golden(void) {
   synk_world *o = ts_clone(a);
   CHECK_ST(synk_move(o, 0, 1, 0, 0), SYNK_OK);
   CHECK_ST(synk_delta_apply(o, buf, len), SYNK_E_MISMATCH);
-  synk_config cfg2 = {301, 2, 42, NULL};
+  synk_config cfg2 = {301, 2, 42, NULL, NULL};
   synk_world *o2 = NULL;
   CHECK_ST(synk_world_create(&cfg2, &o2), SYNK_OK);
   CHECK_ST(synk_delta_apply(o2, buf, len), SYNK_E_MISMATCH);

@@ -49,7 +49,7 @@ static uint64_t cur_seed = 0;
   } while (0)
 
 static synk_world *mk(uint32_t cap, uint32_t np, uint64_t seed) {
-  synk_config cfg = {cap, np, seed, NULL};
+  synk_config cfg = {cap, np, seed, NULL, NULL};
   synk_world *w = NULL;
   if (synk_world_create(&cfg, &w) != SYNK_OK || !w) {
     fprintf(stderr, "cannot create a world of %u ids, %u props\n", cap, np);

@@ -208,7 +208,7 @@ static void test_model(t_rng *r) {
 static void test_args(void) {
   synk_ring *r = NULL;
   CHECK_ST(synk_ring_create(NULL, 4, &r), SYNK_E_ARG);
-  synk_config cfg = {10, 0, 1, NULL};
+  synk_config cfg = {10, 0, 1, NULL, NULL};
   synk_world *w = NULL;
   CHECK_ST(synk_world_create(&cfg, &w), SYNK_OK);
   CHECK_ST(synk_ring_create(w, 0, &r), SYNK_E_ARG);

@@ -78,7 +78,7 @@ static void test_roundtrip(t_rng *r) {
 }
 
 static void test_golden(void) {
-  synk_config cfg = {70, 1, 42, NULL};
+  synk_config cfg = {70, 1, 42, NULL, NULL};
   synk_world *w = NULL;
   CHECK_ST(synk_world_create(&cfg, &w), SYNK_OK);
   CHECK_ST(synk_spawn(w, 1, 2, 3, -4, 5), SYNK_OK);
@@ -98,7 +98,7 @@ static void test_golden(void) {
 static void test_args(void) {
   synk_world *w = NULL;
   size_t len;
-  synk_config cfg = {64, 0, 1, NULL};
+  synk_config cfg = {64, 0, 1, NULL, NULL};
   synk_snapshot_header h;
   CHECK_ST(synk_snapshot_save(NULL, NULL, 0, &len), SYNK_E_ARG);
   CHECK_ST(synk_snapshot_load(NULL, 0, &cfg, &w), SYNK_E_ARG);
@@ -171,7 +171,7 @@ static void test_hostile_size(void) {
    * props (8 MiB) or 2^28 x 16 (32 MiB) are refused with nothing allocated */
   peak_alloc pa = {0, 0, 0};
   synk_allocator al = {peak_malloc, peak_free, &pa};
-  const synk_config mine = {10000, 4, 0x5EED, &al};
+  const synk_config mine = {10000, 4, 0x5EED, &al, NULL};
   static const uint32_t huge[] = {1u << 26, SYNK_MAX_ENTITIES_LIMIT};
   for (int i = 0; i < 2; i++) {
     size_t len = 0;

@@ -52,7 +52,7 @@ set(SYNK_HEADER_TU [=[
 #include "synk.h" /* include guard */
 
 static int use_api(void) {
-  synk_config cfg = {64, 2, 7, NULL};
+  synk_config cfg = {64, 2, 7, NULL, NULL};
   synk_world *w = NULL;
   uint32_t id = 3;
   int32_t x = INT32_MAX;

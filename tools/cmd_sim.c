@@ -15,6 +15,9 @@
 
 #include "../bench/bench_rng.h"
 #include "synk.h"
+#if defined(SYNK_HAVE_THREADS)
+#include "jobs.h"
+#endif
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -30,11 +33,12 @@ typedef struct sim_opts {
   uint64_t verify_every;
   const char *isa;
   int verbose;
+  uint64_t threads;
 } sim_opts;
 
 const char synk_cli_sim_usage[] =
     "usage: synk sim [--seed N] [--ticks N] [--entities N] [--props N] [--isa NAME]\n"
-    "                [--verify-every N] [-v]\n"
+    "                [--verify-every N] [--threads N] [-v]\n"
     "Runs a deterministic scenario and prints the final world hash (16 hex digits).\n"
     "Every backend prints the same hash for the same options.\n"
     "  --seed N          scenario seed (default 1)\n"
@@ -43,6 +47,8 @@ const char synk_cli_sim_usage[] =
     "  --props N         property slots, 0..16 (default 4)\n"
     "  --isa NAME        kernel backend (default: SYNK_ISA or the best native one)\n"
     "  --verify-every N  check synk_rehash == synk_hash every N ticks (default 100; 0: end only)\n"
+    "  --threads N       run the large calls on N threads (synk_config.jobs over a pthread\n"
+    "                    pool; default 1); the hash is the same for every N\n"
     "  -v                a summary on stderr\n"
     "Exits 0 on success, 1 when a check failed, 2 on a usage error.\n";
 
@@ -64,6 +70,7 @@ static int sim_parse(int argc, char **argv, sim_opts *o) {
   o->entities = 100000;
   o->props = 4;
   o->verify_every = 100;
+  o->threads = 1;
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
     const char *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -77,12 +84,25 @@ static int sim_parse(int argc, char **argv, sim_opts *o) {
       o->isa = v;
       i++;
     } else if ((strcmp(a, "--seed") == 0 || strcmp(a, "--ticks") == 0 || strcmp(a, "--entities") == 0 ||
-                strcmp(a, "--props") == 0 || strcmp(a, "--verify-every") == 0) &&
+                strcmp(a, "--props") == 0 || strcmp(a, "--verify-every") == 0 || strcmp(a, "--threads") == 0) &&
                parse_u64(v, &x) == 0) {
       i++;
       if (strcmp(a, "--seed") == 0) o->seed = x;
       else if (strcmp(a, "--ticks") == 0) o->ticks = x;
       else if (strcmp(a, "--verify-every") == 0) o->verify_every = x;
+      else if (strcmp(a, "--threads") == 0) {
+        if (x < 1 || x > SYNK_MAX_TASKS) {
+          fprintf(stderr, "synk sim: --threads must be 1..%d\n", SYNK_MAX_TASKS);
+          return -1;
+        }
+#if !defined(SYNK_HAVE_THREADS)
+        if (x > 1) {
+          fprintf(stderr, "synk sim: this build has no threads (--threads 1 only)\n");
+          return -1;
+        }
+#endif
+        o->threads = x;
+      }
       else if (strcmp(a, "--entities") == 0) {
         if (x < 64 || x > SYNK_MAX_ENTITIES_LIMIT) {
           fprintf(stderr, "synk sim: --entities must be 64..%u\n", SYNK_MAX_ENTITIES_LIMIT);
@@ -132,6 +152,17 @@ int synk_cli_sim(int argc, char **argv) {
   cfg.max_entities = o.entities;
   cfg.num_props = o.props;
   cfg.seed = o.seed ^ 0x73796E6B73696Dull; /* "synksim" */
+#if defined(SYNK_HAVE_THREADS)
+  synk_tool_jobs *pool = o.threads > 1 ? synk_tool_jobs_create((uint32_t)o.threads) : NULL;
+  synk_jobs jobs;
+  if (pool) {
+    jobs = synk_tool_jobs_iface(pool, (uint32_t)o.threads);
+    cfg.jobs = &jobs;
+  } else if (o.threads > 1) {
+    fprintf(stderr, "synk sim: cannot start %u threads\n", (unsigned)o.threads);
+    return 1;
+  }
+#endif
   synk_world *w = NULL;
   synk_motion *m = NULL;
   uint64_t tick = 0, motions = 0, events = 0;
@@ -230,5 +261,8 @@ int synk_cli_sim(int argc, char **argv) {
 fail:
   free(m);
   synk_world_destroy(w);
+#if defined(SYNK_HAVE_THREADS)
+  synk_tool_jobs_destroy(pool);
+#endif
   return rc;
 }

@@ -271,7 +271,7 @@ int synk_cli_gen(int argc, char **argv) {
   if (strcmp(sc.name, "peer") == 0 && sc.entities > 1000) sc.entities = 1000;
   const uint32_t cap = strcmp(sc.name, "churn") == 0 ? sc.entities * 2 : sc.entities;
 
-  synk_config cfg = {cap, sc.props, seed ^ 0x73796E6B, NULL};
+  synk_config cfg = {cap, sc.props, seed ^ 0x73796E6B, NULL, NULL};
   synk_world *w = NULL, *prev = NULL;
   if (synk_world_create(&cfg, &w) != SYNK_OK) return 1;
   rng r = {seed};

@@ -85,11 +85,35 @@ typedef struct synk_allocator {
 /* Ids per hash chunk: chunk c covers ids [c*SYNK_CHUNK_IDS, (c+1)*SYNK_CHUNK_IDS). */
 #define SYNK_CHUNK_IDS 256
 
+/* Most tasks synk splits one call into (synk_jobs.max_tasks). */
+#define SYNK_MAX_TASKS 64
+
+/* One task of a split call: synk passes its own arg and the task's index. */
+typedef void (*synk_task_fn)(void *arg, uint32_t task);
+
+/* The engine's job system, for multi-core execution of the large calls:
+ * synk_apply_motions (the apply step of large batches), synk_rehash,
+ * synk_snapshot_load (its rehash). synk splits such a call by chunk ranges
+ * into at most max_tasks tasks and calls parallel_for once; parallel_for
+ * must run task(arg, 0) .. task(arg, n_tasks - 1), each exactly once, in any
+ * order, on any threads (the calling one included), and return only when
+ * all have finished. Tasks touch disjoint memory (whole groups of 64 chunks)
+ * and never call back into synk, so the result -- state and hash, bit for
+ * bit -- is the same for every task count, order and thread count. Calls
+ * too small to gain run inline, without parallel_for. */
+typedef struct synk_jobs {
+  void (*parallel_for)(void *ctx, uint32_t n_tasks, synk_task_fn task, void *arg);
+  void *ctx;           /* passed through */
+  uint32_t max_tasks;  /* 1..SYNK_MAX_TASKS (0 counts as 1: serial) */
+} synk_jobs;
+
 typedef struct synk_config {
   uint32_t max_entities;            /* 1..SYNK_MAX_ENTITIES_LIMIT */
   uint32_t num_props;               /* 0..SYNK_MAX_PROPS */
   uint64_t seed;                    /* keys the hash; peers must share it */
   const synk_allocator *allocator;  /* NULL: malloc/free; copied at creation */
+  const synk_jobs *jobs;            /* NULL: every call runs on the calling thread;
+                                       copied at creation */
 } synk_config;
 
 typedef struct synk_world synk_world;
@@ -111,7 +135,8 @@ typedef struct synk_motion {
  * batch-motion scratch) plus 8 bytes per SYNK_CHUNK_IDS ids; no later
  * call allocates.
  * Errors: SYNK_E_ARG (cfg or out NULL, max_entities 0 or above the limit,
- * num_props above SYNK_MAX_PROPS, allocator given without alloc/free),
+ * num_props above SYNK_MAX_PROPS, allocator given without alloc/free, jobs
+ * given without parallel_for or with max_tasks above SYNK_MAX_TASKS),
  * SYNK_E_NOMEM. On error *out is set to NULL (when out is not NULL).
  * Cost: O(max_entities) to zero the storage. */
 SYNK_API synk_status synk_world_create(const synk_config *cfg, synk_world **out);
@@ -222,7 +247,8 @@ typedef struct synk_view {
 /* The config w was created with (all fields zero for NULL): what a receiver
  * passes to synk_snapshot_load to accept snapshots of worlds like w. Its
  * allocator points at w's copy of the allocator (valid while w lives; the
- * default malloc/free one when w was created without). O(1). */
+ * default malloc/free one when w was created without); jobs at w's copy of
+ * the job interface, or NULL. O(1). */
 SYNK_API synk_config synk_get_config(const synk_world *w);
 
 /* The view of w (all fields zero for NULL). O(1). */

@@ -44,7 +44,7 @@ static inline synk_status fz_load_limited(const uint8_t *b, size_t len, synk_wor
   synk_status st = synk_snapshot_inspect(b, len, &h);
   if (st) return st;
   if (h.max_entities > FZ_MAX_ENTITIES) return SYNK_E_RANGE;
-  synk_config cfg = {h.max_entities, h.num_props, h.seed, NULL};
+  synk_config cfg = {h.max_entities, h.num_props, h.seed, NULL, NULL};
   return synk_snapshot_load(b, len, &cfg, out);
 }
 

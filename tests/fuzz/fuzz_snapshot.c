@@ -40,7 +40,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     synk_world_destroy(w);
   }
 
-  const synk_config fixed = {60, 4, 0x73796E6A, NULL};
+  const synk_config fixed = {60, 4, 0x73796E6A, NULL, NULL};
   synk_world *f = NULL;
   synk_status fst = synk_snapshot_load(data, size, &fixed, &f);
   FZ_CHECK(fst == SYNK_OK || fst == SYNK_E_FORMAT || fst == SYNK_E_MISMATCH);

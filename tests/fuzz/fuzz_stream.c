@@ -18,7 +18,7 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static synk_world *fresh(void) {
-  synk_config cfg = {1024, 8, 0x5EED, NULL};
+  synk_config cfg = {1024, 8, 0x5EED, NULL, NULL};
   synk_world *w = NULL;
   FZ_CHECK(synk_world_create(&cfg, &w) == SYNK_OK);
   return w;
