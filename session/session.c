@@ -55,7 +55,7 @@ typedef struct peer_st {
   uint64_t hashack_frame;
   int desynced;
   /* localization */
-  int loc_active, loc_reported, loc_have_chunks, loc_have_ents, peer_has_chunks, peer_has_ents;
+  int loc_active, loc_finished, loc_echo, loc_reported, loc_have_chunks, loc_have_ents, peer_has_chunks, peer_has_ents;
   uint64_t loc_frame;
   uint32_t loc_ck;
   uint64_t *chunk_recv, *chunk_diff; /* bitmaps over chunks */
@@ -331,26 +331,29 @@ synk_status synk_session_advance(synk_session *s, uint32_t now_ms) {
   if (!s) return SYNK_E_ARG;
   run_timers(s, now_ms);
   if (s->step_open || s->tick_pending) return SYNK_E_ARG;
-  if ((s->pending_set & s->local_mask) != s->local_mask) return SYNK_E_ARG;
+  uint64_t F = s->frame, f_in = F + s->D, c_remote = NONE, min_acked = NONE;
+  int commit = s->local_end <= f_in; /* not yet committed by an earlier, stalled attempt */
+  if (commit && (s->pending_set & s->local_mask) != s->local_mask) return SYNK_E_ARG;
+  s->pending_set = 0;
   promote_finals(s);
-  uint64_t F = s->frame, c_remote = NONE, min_acked = NONE;
   for (uint32_t q = 0; q < s->cfg.num_peers; q++) {
     if (q == s->cfg.local_peer) continue;
     if (s->peers[q].nplayers && s->peers[q].known < c_remote) c_remote = s->peers[q].known;
     if (s->peers[q].acked < min_acked) min_acked = s->peers[q].acked;
   }
+  if (commit) {
+    /* the history: every input not acknowledged, and the frames a rollback or
+       a decode may need, must stay in the Q frames kept */
+    if (min_acked != NONE && s->local_end + 1 - min_acked > s->Q - 4) goto stall;
+    /* commit the local inputs for F + D: they are sent from now on, and are
+       the frame's even if it stalls below (so lockstep without delay works) */
+    for (uint32_t p = 0; p < s->np; p++)
+      if (s->local_mask & (1u << p)) memcpy(in_at(s, s->in, f_in, p), s->pending + (size_t)p * s->B, s->B);
+    s->local_end = f_in + 1;
+    s->peers[s->cfg.local_peer].known = s->local_end;
+  }
   /* the window: F may run at most P frames past the confirmed frames */
   if (c_remote != NONE && F >= c_remote + s->P) goto stall;
-  /* the history: every input not acknowledged, and the frames a rollback or
-     a decode may need, must stay in the Q frames kept */
-  if (min_acked != NONE && s->local_end + 1 - min_acked > s->Q - 4) goto stall;
-  /* commit the local inputs for F + D */
-  uint64_t f_in = F + s->D;
-  for (uint32_t p = 0; p < s->np; p++)
-    if (s->local_mask & (1u << p)) memcpy(in_at(s, s->in, f_in, p), s->pending + (size_t)p * s->B, s->B);
-  s->local_end = f_in + 1;
-  s->peers[s->cfg.local_peer].known = s->local_end;
-  s->pending_set = 0;
   /* plan: a rollback to the first mispredicted frame, then F */
   s->step_open = 1;
   s->step_load = 0;
@@ -515,6 +518,7 @@ static void loc_finish_if_done(synk_session *s, uint32_t q) {
   }
   if (pe->loc_reported && pe->peer_has_ents && pe->loc_active) {
     pe->loc_active = 0;
+    pe->loc_finished = 1;
     s->ck[pe->loc_ck].locks--;
   }
 }
@@ -594,7 +598,13 @@ static void add_id(peer_st *pe, uint32_t id) {
 
 static void loc_receive(synk_session *s, uint32_t q, const sw_datagram *d) {
   peer_st *pe = &s->peers[q];
-  if (!pe->loc_active) return;
+  if (!pe->loc_active) {
+    /* done here, but the peer still talks about it: it lacks our last state */
+    if (pe->loc_finished && ((d->has_loc_state && d->loc_state_frame == pe->loc_frame) ||
+                             (d->has_loc_data && d->loc_frame == pe->loc_frame)))
+      pe->loc_echo = 1;
+    return;
+  }
   const ck_rec *c = &s->ck[pe->loc_ck];
   if (d->has_loc_state && d->loc_state_frame == pe->loc_frame) {
     if (d->loc_state & SW_LOC_HAVE_CHUNKS) pe->peer_has_chunks = 1;
@@ -778,7 +788,7 @@ static const ck_rec *report_now(const synk_session *s, const peer_st *pe, uint32
 }
 
 static int peer_due(const synk_session *s, const peer_st *pe, uint32_t now) {
-  if (!pe->sent_any || pe->ack_dirty || pe->pong_pending || pe->hashack_pending) return 1;
+  if (!pe->sent_any || pe->ack_dirty || pe->pong_pending || pe->hashack_pending || pe->loc_echo) return 1;
   if (s->local_end > pe->last_sent_end) return 1;
   uint32_t quiet = now - pe->last_send_ms;
   if (quiet >= KEEPALIVE_MS || now - pe->last_ping_ms >= PING_MS) return 1;
@@ -789,6 +799,12 @@ static int peer_due(const synk_session *s, const peer_st *pe, uint32_t now) {
 /* the localization piece to send next, if any */
 static void loc_piece(synk_session *s, uint32_t q, sw_datagram *d) {
   peer_st *pe = &s->peers[q];
+  if (!pe->loc_active && pe->loc_echo) {
+    pe->loc_echo = 0;
+    d->has_loc_state = 1;
+    d->loc_state_frame = pe->loc_frame;
+    d->loc_state = SW_LOC_HAVE_CHUNKS | SW_LOC_HAVE_ENTS;
+  }
   if (!pe->loc_active) return;
   const ck_rec *c = &s->ck[pe->loc_ck];
   d->has_loc_state = 1;

@@ -112,17 +112,21 @@ SYNK_API void synk_session_destroy(synk_session *s);
 /* Set the input of local player `player` for the next frame to advance
  * (it takes effect at that frame + input_delay). Called for every local
  * player before each synk_session_advance; a second call before advancing
- * replaces the input. Errors: SYNK_E_ARG (s or input NULL, player not local
- * or out of range). Cost: O(input_size). */
+ * replaces the input. The first synk_session_advance attempt of a frame
+ * commits (and sends) these inputs even when it stalls: the inputs given
+ * for the retries of a stalled frame are ignored. Errors: SYNK_E_ARG (s or
+ * input NULL, player not local or out of range). Cost: O(input_size). */
 SYNK_API synk_status synk_session_add_local_input(synk_session *s, uint32_t player, const void *input);
 
 /* Plan the next step: a rollback when a received input contradicted a
  * prediction, then the next frame. On SYNK_OK the requests are read with
- * synk_session_next_request. Also runs the timers (interrupt, disconnect).
+ * synk_session_next_request. Also runs the timers (interrupt, disconnect)
+ * and makes final the checkpoints whose inputs became confirmed.
  * Errors: SYNK_E_ARG (s NULL, a local player's input not added, requests of
- * the previous step not all read), SYNK_SESSION_STALL (nothing planned,
- * nothing committed: the window is exhausted or the history is full; the
- * pending rollback, if any, stays pending). Cost: O(players*input_size). */
+ * the previous step not all read), SYNK_SESSION_STALL (nothing planned: the
+ * window is exhausted -- the local inputs are committed all the same -- or
+ * the history of unacknowledged inputs is full -- nothing committed; a
+ * pending rollback stays pending). Cost: O(players*input_size). */
 SYNK_API synk_status synk_session_advance(synk_session *s, uint32_t now_ms);
 
 typedef enum synk_session_request_type {

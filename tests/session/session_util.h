@@ -54,6 +54,23 @@ typedef struct sm {
   uint8_t buf[65536];
 } sm;
 
+/* 2 peers of one player, 4-byte inputs, 8 frames of prediction, a check
+ * every 30 frames, 1024 entities, 20 000 frames, a perfect network */
+static inline sm_cfg sm_default_cfg(void) {
+  sm_cfg c;
+  memset(&c, 0, sizeof c);
+  c.peers = 2;
+  c.players_per_peer = 1;
+  c.input_size = 4;
+  c.prediction = 8;
+  c.interval = 30;
+  c.entities = 1024;
+  c.frames = 20000;
+  c.seed = 1;
+  c.corrupt_peer = -1;
+  return c;
+}
+
 static inline uint32_t sm_now(uint64_t tick) { return (uint32_t)(tick * 50 / 3); } /* 60 Hz */
 
 static inline void sm_game_apply(const sm *m, uint32_t peer, synk_world *w, uint64_t frame,

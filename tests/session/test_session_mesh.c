@@ -17,17 +17,7 @@
 static uint64_t arg_u64(const char *s) { return strtoull(s, NULL, 0); }
 
 int main(int argc, char **argv) {
-  sm_cfg c;
-  memset(&c, 0, sizeof c);
-  c.peers = 2;
-  c.players_per_peer = 1;
-  c.input_size = 4;
-  c.prediction = 8;
-  c.interval = 30;
-  c.entities = 1024;
-  c.frames = 20000;
-  c.seed = 1;
-  c.corrupt_peer = -1;
+  sm_cfg c = sm_default_cfg();
   c.link.latency_ms = 30;
   c.link.jitter_ms = 150;
   c.link.loss_ppm = 200000;
@@ -83,7 +73,23 @@ int main(int argc, char **argv) {
       datagrams += ps.datagrams_sent;
     }
   printf("ticks %" PRIu64 ", datagrams %" PRIu64 "\n", m.ticks, datagrams);
-  for (int extra = 0; extra < 240; extra++) sm_tick(&m); /* last reports and localizations */
+  for (int extra = 0; extra < 120; extra++) sm_tick(&m); /* last reports and localizations */
+  /* then the links fall quiet: keepalives and pings, no localization left running */
+  uint64_t before = 0, after = 0;
+  for (int pass = 0; pass < 2; pass++) {
+    for (uint32_t i = 0; i < c.peers; i++)
+      for (uint32_t q = 0; q < c.peers; q++) {
+        synk_session_peer_stats ps;
+        if (q == i) continue;
+        synk_session_get_peer_stats(m.p[i].s, q, &ps);
+        *(pass ? &after : &before) += ps.bytes_sent;
+      }
+    if (!pass)
+      for (int extra = 0; extra < 120; extra++) sm_tick(&m);
+  }
+  double idle = (double)(after - before) / (120.0 * c.peers * (c.peers - 1));
+  printf("idle: %.2f bytes per link per tick\n", idle);
+  CHECK(idle < 2.0);
 
   /* every frame that can no longer roll back hashes the same on every (honest) peer */
   uint64_t settled = c.frames > c.prediction + 2 ? c.frames - c.prediction - 2 : 0;
