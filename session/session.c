@@ -96,6 +96,10 @@ struct synk_session {
   size_t nchunks;
   uint32_t max_entities;
   ck_rec ck[CK_SLOTS];
+  /* sync test */
+  uint32_t K;
+  ck_rec *st_rec;           /* [K + 1] first-run records, by frame % (K + 1) */
+  int st_phase, st_rerun, st_reported;
   uint64_t *sums;           /* nchunks: scratch for synk_chunk_hashes */
   /* events */
   synk_session_event evq[EVQ];
@@ -109,6 +113,9 @@ struct synk_session {
 static void try_compare(synk_session *s, uint32_t q, uint32_t k);
 static void make_final(synk_session *s, uint32_t k);
 static void promote_finals(synk_session *s);
+static void synctest_record(synk_session *s, uint64_t g);
+static void fingerprint_chunks(synk_session *s, ck_rec *c, const ck_rec *prev);
+static void synctest_compare(synk_session *s, uint64_t g);
 
 /* ------------------------------------------------------------------ memory */
 static void *s_malloc(void *ctx, size_t size, size_t align) {
@@ -181,6 +188,7 @@ static int config_ok(const synk_session_config *c) {
     if (block + (block + 7) / 8 + SW_MAX_OVERHEAD > mtu) return 0;
   }
   if (c->allocator && (!c->allocator->alloc || !c->allocator->free)) return 0;
+  if (c->synctest_frames && (!c->world || c->num_peers != 1 || c->synctest_frames > c->max_prediction)) return 0;
   return 1;
 }
 
@@ -196,6 +204,11 @@ void synk_session_destroy(synk_session *s) {
     zfree(&al, s->peers[q].chunk_recv);
     zfree(&al, s->peers[q].chunk_diff);
   }
+  for (uint32_t k = 0; s->st_rec && k <= s->K; k++) {
+    zfree(&al, s->st_rec[k].chunks);
+    zfree(&al, s->st_rec[k].fp);
+  }
+  zfree(&al, s->st_rec);
   zfree(&al, s->sums);
   zfree(&al, s->in);
   zfree(&al, s->used);
@@ -254,7 +267,18 @@ synk_status synk_session_create(const synk_session_config *cfg, synk_session **o
       st = SYNK_E_NOMEM;
     }
   }
-  if (s->w && cfg->desync_interval && !(s->sums = (uint64_t *)zalloc(&al, s->nchunks * 8))) goto fail;
+  if (s->w && (cfg->desync_interval || cfg->synctest_frames) && !(s->sums = (uint64_t *)zalloc(&al, s->nchunks * 8)))
+    goto fail;
+  s->K = cfg->synctest_frames;
+  if (s->K) {
+    if (!(s->st_rec = (ck_rec *)zalloc(&al, sizeof(ck_rec) * (s->K + 1)))) goto fail;
+    for (uint32_t k = 0; k <= s->K; k++) {
+      s->st_rec[k].frame = NONE;
+      s->st_rec[k].chunks = (uint64_t *)zalloc(&al, s->nchunks * 8);
+      s->st_rec[k].fp = (uint32_t *)zalloc(&al, (size_t)s->max_entities * 4);
+      if (!s->st_rec[k].chunks || !s->st_rec[k].fp) goto fail;
+    }
+  }
   for (uint32_t k = 0; k < CK_SLOTS; k++) {
     s->ck[k].frame = NONE;
     if (s->w && cfg->desync_interval) {
@@ -370,6 +394,7 @@ synk_status synk_session_advance(synk_session *s, uint32_t now_ms) {
   s->mispredict = NONE;
   s->step_last = F;
   s->frame = F + 1;
+  s->st_rerun = s->K && F + 1 >= s->K;
   return SYNK_OK;
 stall:
   s->st.stalls++;
@@ -410,16 +435,8 @@ static void record_checkpoint(synk_session *s, uint64_t g, int final) {
   c->final = 0;
   c->acked_by = 0;
   c->hash = synk_hash(s->w);
-  synk_view v = synk_get_view(s->w);
   synk_chunk_hashes(s->w, s->sums, s->nchunks);
-  for (size_t ch = 0; ch < s->nchunks; ch++) {
-    uint64_t sum = s->sums[ch];
-    if (again && sum == c->chunks[ch]) continue;
-    c->chunks[ch] = sum;
-    uint32_t end = (uint32_t)(ch + 1) * SYNK_CHUNK_IDS;
-    for (uint32_t id = (uint32_t)ch * SYNK_CHUNK_IDS; id < end && id < s->max_entities; id++)
-      c->fp[id] = ((v.alive[id / 64] >> (id % 64)) & 1u) ? fingerprint(&v, id) : 0;
-  }
+  fingerprint_chunks(s, c, again ? c : NULL);
   if (final) make_final(s, k);
 }
 
@@ -523,6 +540,68 @@ static void loc_finish_if_done(synk_session *s, uint32_t q) {
   }
 }
 
+/* ------------------------------------------------------------------ sync test */
+/* fingerprints of the chunks whose sums differ from `prev`'s (all without
+ * prev), the others copied from prev; the sums are in s->sums */
+static void fingerprint_chunks(synk_session *s, ck_rec *c, const ck_rec *prev) {
+  synk_view v = synk_get_view(s->w);
+  for (size_t ch = 0; ch < s->nchunks; ch++) {
+    uint32_t first = (uint32_t)ch * SYNK_CHUNK_IDS;
+    uint32_t n = s->max_entities - first < SYNK_CHUNK_IDS ? s->max_entities - first : SYNK_CHUNK_IDS;
+    if (prev && prev->chunks[ch] == s->sums[ch]) {
+      if (prev != c) memcpy(c->fp + first, prev->fp + first, n * sizeof c->fp[0]);
+    } else {
+      for (uint32_t id = first; id < first + n; id++)
+        c->fp[id] = ((v.alive[id / 64] >> (id % 64)) & 1u) ? fingerprint(&v, id) : 0;
+    }
+    c->chunks[ch] = s->sums[ch];
+  }
+}
+
+static void synctest_record(synk_session *s, uint64_t g) {
+  ck_rec *c = &s->st_rec[g % (s->K + 1)];
+  const ck_rec *prev = g ? &s->st_rec[(g - 1) % (s->K + 1)] : NULL;
+  if (prev && prev->frame != g - 1) prev = NULL;
+  c->frame = g;
+  c->hash = synk_hash(s->w);
+  synk_chunk_hashes(s->w, s->sums, s->nchunks);
+  fingerprint_chunks(s, c, prev);
+}
+
+static void synctest_compare(synk_session *s, uint64_t g) {
+  const ck_rec *c = &s->st_rec[g % (s->K + 1)];
+  if (c->frame != g) return;
+  s->st.checks++;
+  uint64_t h = synk_hash(s->w);
+  if (h == c->hash) return;
+  s->st.synctest_mismatches++;
+  if (s->st_reported) return;
+  s->st_reported = 1;
+  synk_session_event ev;
+  memset(&ev, 0, sizeof ev);
+  ev.type = SYNK_SEV_DESYNC;
+  ev.peer = s->cfg.local_peer;
+  ev.frame = g;
+  ev.local_hash = h;
+  ev.remote_hash = c->hash;
+  push_event(s, &ev);
+  /* the entities: in the chunks whose sums differ, the fingerprints that do */
+  ev.type = SYNK_SEV_DESYNC_LOCALIZED;
+  synk_chunk_hashes(s->w, s->sums, s->nchunks);
+  synk_view v = synk_get_view(s->w);
+  for (size_t ch = 0; ch < s->nchunks; ch++) {
+    if (s->sums[ch] == c->chunks[ch]) continue;
+    uint32_t first = (uint32_t)ch * SYNK_CHUNK_IDS;
+    for (uint32_t id = first; id < first + SYNK_CHUNK_IDS && id < s->max_entities; id++) {
+      uint32_t now = ((v.alive[id / 64] >> (id % 64)) & 1u) ? fingerprint(&v, id) : 0;
+      if (now == c->fp[id]) continue;
+      if (ev.num_ids < SYNK_SESSION_MAX_IDS) ev.ids[ev.num_ids++] = id;
+      else ev.more_ids = 1;
+    }
+  }
+  push_event(s, &ev);
+}
+
 /* ------------------------------------------------------------------ requests */
 static void build_inputs(synk_session *s, uint64_t g, int *confirmed) {
   int conf = 1;
@@ -546,7 +625,17 @@ int synk_session_next_request(synk_session *s, synk_session_request *req) {
   if (s->tick_pending) { /* the application applied ADVANCE(tick_frame) */
     s->tick_pending = 0;
     if (s->w) synk_tick(s->w);
-    record_checkpoint(s, s->tick_frame, s->tick_confirmed);
+    if (!s->K) record_checkpoint(s, s->tick_frame, s->tick_confirmed);
+    else if (!s->st_phase) synctest_record(s, s->tick_frame);
+    else synctest_compare(s, s->tick_frame);
+    if (s->st_phase && !s->step_open) s->st_phase = 0;
+  }
+  if (!s->step_open && s->st_rerun) { /* sync test: the same frames again */
+    s->st_rerun = 0;
+    s->st_phase = 1;
+    s->step_open = 1;
+    s->step_load = 1;
+    s->step_cur = s->step_last + 1 - s->K;
   }
   if (!s->step_open) return 0;
   memset(req, 0, sizeof *req);

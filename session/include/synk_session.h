@@ -40,6 +40,20 @@
  * latched per peer: after the first one, no further checks run with that
  * peer (the worlds have diverged; later frames would all differ).
  *
+ * Sync-test mode (synctest_frames = K > 0; one peer owning every player, a
+ * world, 1 <= K <= max_prediction): after every frame F the session rolls
+ * back to frame F + 1 - K and re-simulates up to F (LOAD, then SAVE/ADVANCE
+ * requests as for a rollback), comparing the world after each re-simulated
+ * frame with the first simulation of it. A difference means the simulation
+ * is not a function of the world and the inputs (it reads a clock, an
+ * uninitialized value, a pointer, global state ...): the session reports
+ * SYNK_SEV_DESYNC for that frame (peer = the local peer; local_hash: the
+ * re-simulation's, remote_hash: the first run's) and SYNK_SEV_DESYNC_LOCALIZED
+ * with the entities that differ, once (later mismatches are only counted
+ * in the stats). Memory: K + 1 records of 8*ceil(max_entities/256) +
+ * 4*max_entities bytes; cost: the first run fingerprints the chunks that
+ * changed since the previous frame, the re-run compares hashes.
+ *
  * Disconnection does not drop players: a peer silent for disconnect_notify_ms
  * is reported interrupted, for disconnect_timeout_ms disconnected; the session
  * keeps waiting for its inputs (stalling), and a datagram from it reconnects
@@ -88,6 +102,7 @@ typedef struct synk_session_config {
   uint32_t disconnect_timeout_ms;/* silence before SYNK_SEV_DISCONNECTED; 0: 3000 */
   uint32_t mtu;                  /* max datagram size; 0: 1200; >= SYNK_SESSION_MIN_MTU */
   uint32_t session_id;           /* shared by the peers; keys the datagram checks */
+  uint32_t synctest_frames;      /* sync-test mode (0: off): see below */
   synk_world *world;             /* optional: saved/restored/ticked by the session */
   const synk_allocator *allocator; /* NULL: the world's, else malloc/free */
 } synk_session_config;
@@ -103,7 +118,9 @@ typedef struct synk_session synk_session;
  * session.
  * Errors: SYNK_E_ARG (cfg or out NULL, any field out of range, a player
  * owned by no valid peer, an mtu too small for one frame of a peer's
- * inputs), SYNK_E_NOMEM. On error *out is NULL. Cost: O(memory). */
+ * inputs, sync-test mode without a world, with more than one peer or with
+ * synctest_frames above max_prediction), SYNK_E_NOMEM. On error *out is
+ * NULL. Cost: O(memory). */
 SYNK_API synk_status synk_session_create(const synk_session_config *cfg, synk_session **out);
 
 /* Free a session and its ring (not the world). NULL is accepted. */
@@ -213,7 +230,8 @@ typedef struct synk_session_stats {
   uint64_t rollbacks, rollback_frames; /* rollbacks and frames re-simulated */
   uint32_t max_rollback;       /* deepest rollback (frames) */
   uint64_t stalls;             /* advance calls that returned SYNK_SESSION_STALL */
-  uint64_t checks;             /* final hashes compared with a peer */
+  uint64_t checks;             /* final hashes compared with a peer (sync test: re-simulated frames) */
+  uint64_t synctest_mismatches; /* sync test: re-simulated frames that differed */
   uint64_t events_dropped;
 } synk_session_stats;
 

@@ -477,6 +477,76 @@ static void test_wait(void) {
   sm_destroy(&m);
 }
 
+/* sync test: a deterministic simulation passes; one that is not (a hidden
+   counter moves an entity on its 777th call) is caught at that frame, with
+   that entity */
+static void synctest_run(int nondeterministic, uint64_t *bad_frame, synk_session_event *dev,
+                         synk_session_event *lev, synk_session_stats *out) {
+  synk_config wc = {600, 1, 4, NULL};
+  synk_world *w = NULL;
+  CHECK_ST(synk_world_create(&wc, &w), SYNK_OK);
+  for (uint32_t id = 0; id < 600; id += 2) synk_spawn(w, id, 0, (int32_t)id, 0, 0);
+  synk_session_config c = base_cfg(0, 8, 0);
+  c.num_peers = 1;
+  c.player_peer[1] = 0;
+  c.world = w;
+  c.synctest_frames = 6;
+  synk_session *s = NULL;
+  CHECK_ST(synk_session_create(&c, &s), SYNK_OK);
+  uint64_t calls = 0;
+  *bad_frame = UINT64_MAX;
+  memset(dev, 0, sizeof *dev);
+  memset(lev, 0, sizeof *lev);
+  for (uint64_t f = 0; f < 400; f++) {
+    for (uint32_t pl = 0; pl < 2; pl++) {
+      uint8_t in[4];
+      input_of(in, pl, f);
+      CHECK_ST(synk_session_add_local_input(s, pl, in), SYNK_OK);
+    }
+    CHECK_ST(synk_session_advance(s, (uint32_t)f * 16), SYNK_OK);
+    synk_session_request rq;
+    while (synk_session_next_request(s, &rq)) {
+      if (rq.type != SYNK_REQ_ADVANCE) continue;
+      CHECK(synk_frame(w) == rq.frame);
+      for (uint32_t pl = 0; pl < 2; pl++) synk_move(w, 2 * pl + 100 * (rq.inputs[4 * pl] % 5), 1, (int8_t)rq.inputs[4 * pl + 3], 0);
+      if (nondeterministic && ++calls == 777) {
+        synk_move(w, 346, 1, 0, 0);
+        *bad_frame = rq.frame;
+      }
+    }
+    synk_session_event ev;
+    while (synk_session_next_event(s, &ev)) {
+      if (ev.type == SYNK_SEV_DESYNC) *dev = ev;
+      if (ev.type == SYNK_SEV_DESYNC_LOCALIZED) *lev = ev;
+    }
+  }
+  synk_session_get_stats(s, out);
+  synk_session_destroy(s);
+  synk_world_destroy(w);
+}
+
+static void test_synctest(void) {
+  synk_session_config c = base_cfg(0, 4, 0);
+  synk_session *s = NULL;
+  c.synctest_frames = 2; /* no world, two peers, K > P: refused */
+  CHECK_ST(synk_session_create(&c, &s), SYNK_E_ARG);
+  uint64_t bad;
+  synk_session_event dev, lev;
+  synk_session_stats st;
+  synctest_run(0, &bad, &dev, &lev, &st);
+  CHECK(dev.type == 0 && lev.type == 0);
+  CHECK(st.checks == (400 - 5) * 6 && st.synctest_mismatches == 0);
+  CHECK(st.rollbacks == 0); /* sync-test re-runs are not rollbacks */
+  synctest_run(1, &bad, &dev, &lev, &st);
+  CHECK(bad != UINT64_MAX);
+  CHECK(dev.type == SYNK_SEV_DESYNC && dev.frame == bad && dev.local_hash != dev.remote_hash);
+  CHECK(lev.type == SYNK_SEV_DESYNC_LOCALIZED && lev.frame == bad);
+  CHECK(lev.num_ids == 1 && lev.ids[0] == 346 && !lev.more_ids);
+  CHECK(st.synctest_mismatches >= 1);
+  printf("sync test: non-determinism at frame %" PRIu64 " caught at frame %" PRIu64 ", entity %u\n", bad, dev.frame,
+         lev.ids[0]);
+}
+
 /* golden bytes: a datagram's layout is the format's, on every target */
 static void test_golden(void) {
   uint8_t buf[SYNK_SESSION_DEFAULT_MTU];
@@ -497,5 +567,6 @@ int main(void) {
   test_hostile();
   test_wait();
   test_golden();
+  test_synctest();
   return t_done("test_session_unit");
 }
