@@ -18,4 +18,7 @@ done
 $g crowd --entities 600 --ticks 2 --seed 3 --raw -o "$here/corpus/stream/crowd-600.bin" \
    --fuzz-delta "$tmp/d.bin" >/dev/null
 rm -rf "$tmp"
+# session datagrams (fuzz_session): written by gen_session_corpus, next to fuzz_gen
+mkdir -p "$here/corpus/session"
+"$(dirname "$gen")/gen_session_corpus" "$here/corpus/session"
 ls -l "$here/corpus"/*

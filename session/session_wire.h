@@ -1,0 +1,90 @@
+/*
+ * Session datagrams: the codec (docs/wire-format.md, "Session datagrams").
+ * Internal to session/: the encoder writes what the session decided to send,
+ * the decoder checks every byte and bound before the session looks at it.
+ */
+#ifndef SYNK_SESSION_WIRE_H
+#define SYNK_SESSION_WIRE_H
+
+#include "synk_session.h"
+
+/* header (2 + 10 ack + 10 n + 10 c) + extensions without localization
+ * data (53) + check (4) + one change record's head (10): what a datagram
+ * needs besides one frame's changed bytes and mask */
+#define SW_MAX_OVERHEAD 100u
+
+#define SW_F_PING 0x01u
+#define SW_F_PONG 0x02u
+#define SW_F_HASH 0x04u
+#define SW_F_HASHACK 0x08u
+#define SW_F_LOCSTATE 0x10u
+#define SW_F_LOCDATA 0x20u
+
+#define SW_LOC_HAVE_CHUNKS 1u
+#define SW_LOC_HAVE_ENTS 2u
+#define SW_LOC_CHUNKS 2u
+#define SW_LOC_ENTS 3u
+#define SW_LOC_CHUNKS_PER_PIECE 32u
+
+/* what the check covers besides the bytes (never sent) */
+typedef struct sw_keys {
+  uint32_t session_id, from, to;
+} sw_keys;
+
+typedef struct sw_datagram {
+  uint64_t e;          /* span end: the sender's inputs of frames < e */
+  uint64_t ack;        /* the sender has the receiver's inputs of frames < ack */
+  uint32_t n;          /* span length: frames [e - n, e) */
+  uint32_t c;          /* change records */
+  const uint8_t *changes, *changes_end; /* decoder: the change records */
+  int has_ping, has_pong, has_hash, has_hashack, has_loc_state, has_loc_data;
+  uint32_t ping_ms, pong_ms; /* the low 16 bits of the sender's clock (ms) */
+  int32_t ping_adv;
+  uint64_t hash_frame, hash, hashack_frame;
+  uint64_t loc_state_frame;
+  uint8_t loc_state;
+  uint64_t loc_frame;
+  uint32_t loc_kind;   /* SW_LOC_CHUNKS or SW_LOC_ENTS */
+  uint64_t loc_first;  /* CHUNKS: first chunk; ENTS: the chunk */
+  uint32_t loc_count;  /* CHUNKS: sums; ENTS: entries */
+  uint32_t loc_piece;  /* ENTS: 64-slot piece 0..3 */
+  const uint8_t *loc_payload;   /* decoder: sums (8 B) or entries (slot, fp: 5 B) */
+  const uint64_t *loc_chunks;   /* encoder: loc_count sums */
+  const uint32_t *loc_fp;       /* encoder: loc_fp_count fingerprints (0: dead) */
+  uint32_t loc_fp_count;
+} sw_datagram;
+
+/* the block (every input of the sender's players) of frame g */
+typedef void (*sw_block_fn)(const void *ctx, uint64_t g, uint8_t *out);
+
+static inline uint32_t sw_get32(const uint8_t *p) {
+  return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+static inline uint64_t sw_get64(const uint8_t *p) { return (uint64_t)sw_get32(p) | (uint64_t)sw_get32(p + 4) << 32; }
+
+/* Decode and check buf[0..len): the span end is placed within `window`
+ * frames of `ref` (the candidate the check accepts); the check covers keys
+ * and the placed frame. Every field is validated (bounds, change records
+ * against `block` bytes and n <= q). Errors: SYNK_E_FORMAT. */
+synk_status sw_decode(const uint8_t *buf, size_t len, const sw_keys *keys, uint64_t ref, uint32_t window,
+                      uint32_t block, uint32_t q, sw_datagram *d);
+
+/* Encode d (e, ack, n as the whole span the sender would like to send; the
+ * span may be cut to fit mtu, d->e and d->n then say what was sent; a
+ * localization piece that does not fit is left out) into out[0..mtu).
+ * base is the block of frame e - n - 1. scratch holds mtu bytes.
+ * Returns the datagram's length. */
+size_t sw_encode(sw_datagram *d, const sw_keys *keys, uint32_t block, const uint8_t *base, sw_block_fn get,
+                 const void *ctx, uint8_t *scratch, uint8_t *out, size_t mtu);
+
+/* Walk a decoded span frame by frame: cur holds the block of the frame
+ * before the span; each sw_span_next turns it into the next frame's. */
+typedef struct sw_span_iter {
+  const uint8_t *p, *end;
+  uint32_t left, block;
+  uint64_t pos, next; /* next: index of the next changed frame (UINT64_MAX: none) */
+} sw_span_iter;
+void sw_span_begin(sw_span_iter *it, const sw_datagram *d, uint32_t block);
+void sw_span_next(sw_span_iter *it, uint8_t *cur);
+
+#endif

@@ -1,0 +1,86 @@
+/* The fuzz target's session and the seed corpus generator share this setup:
+ * peer 0 of a 2-peer rollback session (one player each, 4-byte inputs, 8
+ * frames of prediction, 1 frame of delay, a hash check every 10 frames) over
+ * a 512-id world, brought to frame 30 by an honest exchange with peer 1.
+ * An input of the target is a sequence of datagrams from peer 1, each as a
+ * u16 little-endian length and its bytes. */
+#ifndef SYNK_FUZZ_SESSION_H
+#define SYNK_FUZZ_SESSION_H
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "synk_session.h"
+
+typedef struct fs_peer {
+  synk_world *w;
+  synk_session *s;
+} fs_peer;
+
+static inline int fs_open(fs_peer *p, uint32_t local) {
+  synk_config wc = {512, 2, 5, NULL};
+  if (synk_world_create(&wc, &p->w) != SYNK_OK) return 0;
+  for (uint32_t id = 0; id < 512; id += 3) synk_spawn(p->w, id, id % 5, (int32_t)id, 0, 0);
+  synk_session_config c;
+  memset(&c, 0, sizeof c);
+  c.num_players = 2;
+  c.num_peers = 2;
+  c.local_peer = local;
+  c.player_peer[1] = 1;
+  c.input_size = 4;
+  c.input_delay = 1;
+  c.max_prediction = 8;
+  c.desync_interval = 10;
+  c.session_id = 0xF022;
+  c.world = p->w;
+  return synk_session_create(&c, &p->s) == SYNK_OK;
+}
+
+static inline void fs_close(fs_peer *p) {
+  synk_session_destroy(p->s);
+  synk_world_destroy(p->w);
+}
+
+/* one frame of peer `who`: its input, the step, the game (player q moves
+ * entity 3q by its input's first two bytes); 0 when it stalled */
+static inline int fs_step(fs_peer *p, uint32_t who, uint64_t frame, uint32_t now) {
+  uint8_t in[4] = {(uint8_t)(frame / 4 + who), (uint8_t)(who * 3), 0, (uint8_t)(frame / 7)};
+  synk_session_add_local_input(p->s, who, in);
+  if (synk_session_advance(p->s, now) != SYNK_OK) return 0;
+  synk_session_request rq;
+  while (synk_session_next_request(p->s, &rq))
+    if (rq.type == SYNK_REQ_ADVANCE)
+      for (uint32_t q = 0; q < 2; q++) synk_move(p->w, 3 * q, (int8_t)rq.inputs[4 * q], (int8_t)rq.inputs[4 * q + 1], 0);
+  return 1;
+}
+
+/* move every datagram of `from` to `to`; with `out`, also append peer 1's
+ * datagrams as target input (u16 length + bytes) */
+static inline void fs_flush(fs_peer *from, uint32_t fi, fs_peer *to, uint32_t now, FILE *out) {
+  uint8_t buf[SYNK_SESSION_DEFAULT_MTU];
+  uint32_t peer;
+  size_t len;
+  while (synk_session_poll(from->s, now, &peer, buf, sizeof buf, &len)) {
+    if (to) synk_session_receive(to->s, fi, buf, len, now);
+    if (out) {
+      uint8_t h[2] = {(uint8_t)len, (uint8_t)(len >> 8)};
+      fwrite(h, 1, 2, out);
+      fwrite(buf, 1, len, out);
+    }
+  }
+}
+
+/* the honest prelude: both peers to frame 30, every datagram delivered */
+static inline int fs_prelude(fs_peer *a, fs_peer *b) {
+  if (!fs_open(a, 0) || !fs_open(b, 1)) return 0;
+  for (uint64_t f = 0; f < 30; f++) {
+    uint32_t now = (uint32_t)(f * 16);
+    if (!fs_step(a, 0, f, now) || !fs_step(b, 1, f, now)) return 0;
+    fs_flush(a, 0, b, now, NULL);
+    fs_flush(b, 1, a, now, NULL);
+  }
+  return 1;
+}
+
+#endif

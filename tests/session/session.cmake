@@ -1,0 +1,31 @@
+# Session-layer tests (lockstep / rollback sessions over the network
+# simulator). Included by tests/CMakeLists.txt (which defines synk_test).
+# The mesh runs take a frame count: the full 100 000 frames in optimized
+# builds, fewer under the sanitizers.
+if(SYNK_SANITIZE)
+  set(SESSION_FRAMES 20000)
+else()
+  set(SESSION_FRAMES 100000)
+endif()
+set(SESSION_NET --loss 20 --dup 5 --reorder 5 --latency 30 --jitter 150)
+foreach(t session_mesh session_unit)
+  string(REPLACE "session_" "test_session_" src ${t})
+  add_executable(${src} ${CMAKE_CURRENT_SOURCE_DIR}/session/${src}.c)
+  target_link_libraries(${src} PRIVATE synk_internal)
+  # the unit test forges datagrams with the internal codec (session/session_wire.h)
+  target_include_directories(${src} PRIVATE ${CMAKE_CURRENT_SOURCE_DIR} ${CMAKE_CURRENT_SOURCE_DIR}/session
+    ${PROJECT_SOURCE_DIR}/session)
+  target_compile_options(${src} PRIVATE ${SYNK_WARNINGS})
+endforeach()
+foreach(n 2 4 8)
+  add_test(NAME session_mesh${n} COMMAND test_session_mesh --peers ${n} --frames ${SESSION_FRAMES} ${SESSION_NET})
+endforeach()
+add_test(NAME session_mesh_lockstep COMMAND test_session_mesh --peers 4 --lockstep --delay 2
+  --frames ${SESSION_FRAMES} ${SESSION_NET})
+add_test(NAME session_desync2 COMMAND test_session_mesh --peers 2 --frames 3000 --corrupt 1:1234 ${SESSION_NET})
+add_test(NAME session_desync4 COMMAND test_session_mesh --peers 4 --frames 3000 --corrupt 2:1500 ${SESSION_NET})
+# the wire target: 2 players, 60 Hz, 4-byte inputs changing every ~6 frames, no loss
+add_test(NAME session_bytes COMMAND test_session_mesh --peers 2 --frames 6000 --loss 0 --dup 0 --reorder 0
+  --jitter 0 --latency 20 --max-bpf 8)
+set_tests_properties(session_mesh2 session_mesh4 session_mesh8 session_mesh_lockstep PROPERTIES TIMEOUT 600)
+add_test(NAME session_unit COMMAND test_session_unit)
