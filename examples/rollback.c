@@ -43,7 +43,7 @@ int main(void) {
   if (synk_netsim_create(2, 1024, SYNK_SESSION_DEFAULT_MTU, 7, NULL, &net) != SYNK_OK) return 1;
   synk_netsim_set_link(net, UINT32_MAX, UINT32_MAX, &link);
   for (uint32_t i = 0; i < 2; i++) {
-    synk_config wc = {ENTITIES, 0, 2024, NULL};
+    synk_config wc = {ENTITIES, 0, 2024, NULL, NULL};
     if (synk_world_create(&wc, &pe[i].w) != SYNK_OK) return 1;
     for (uint32_t id = 0; id < ENTITIES; id++) synk_spawn(pe[i].w, id, 0, (int32_t)id, 0, 0);
     synk_session_config sc;

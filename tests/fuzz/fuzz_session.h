@@ -19,7 +19,7 @@ typedef struct fs_peer {
 } fs_peer;
 
 static inline int fs_open(fs_peer *p, uint32_t local) {
-  synk_config wc = {512, 2, 5, NULL};
+  synk_config wc = {512, 2, 5, NULL, NULL};
   if (synk_world_create(&wc, &p->w) != SYNK_OK) return 0;
   for (uint32_t id = 0; id < 512; id += 3) synk_spawn(p->w, id, id % 5, (int32_t)id, 0, 0);
   synk_session_config c;

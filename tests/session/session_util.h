@@ -104,7 +104,7 @@ static inline int sm_create(sm *m, const sm_cfg *c) {
   synk_netsim_set_link(m->ns, UINT32_MAX, UINT32_MAX, &c->link);
   for (uint32_t i = 0; i < c->peers; i++) {
     sm_peer *P = &m->p[i];
-    synk_config wc = {c->entities, 2, 42, NULL};
+    synk_config wc = {c->entities, 2, 42, NULL, NULL};
     if (synk_world_create(&wc, &P->w) != SYNK_OK) return 0;
     for (uint32_t id = 0; id < c->entities; id++)
       synk_spawn(P->w, id, id % 4, (int32_t)(id * 7), (int32_t)(id * 13), 0);

@@ -37,7 +37,7 @@ static void pair_open(pair *p, uint32_t pred, uint32_t delay, int with_world) {
   for (uint32_t i = 0; i < 2; i++) {
     synk_session_config c = base_cfg(i, pred, delay);
     if (with_world) {
-      synk_config wc = {512, 1, 9, NULL};
+      synk_config wc = {512, 1, 9, NULL, NULL};
       CHECK_ST(synk_world_create(&wc, &p->w[i]), SYNK_OK);
       for (uint32_t id = 0; id < 512; id++) synk_spawn(p->w[i], id, 1, (int32_t)id, 0, 0);
       c.world = p->w[i];
@@ -482,7 +482,7 @@ static void test_wait(void) {
    that entity */
 static void synctest_run(int nondeterministic, uint64_t *bad_frame, synk_session_event *dev,
                          synk_session_event *lev, synk_session_stats *out) {
-  synk_config wc = {600, 1, 4, NULL};
+  synk_config wc = {600, 1, 4, NULL, NULL};
   synk_world *w = NULL;
   CHECK_ST(synk_world_create(&wc, &w), SYNK_OK);
   for (uint32_t id = 0; id < 600; id += 2) synk_spawn(w, id, 0, (int32_t)id, 0, 0);
