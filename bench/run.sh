@@ -104,6 +104,27 @@ else
   printf '%s\n' "$hyper_note" > "$out/hyperfine.md"
 fi
 
+# ---------------------------------------------------------------- 3b. sessions on the wire
+echo
+echo "== sessions: synk netsim, 2 players at 60 Hz, bytes per player per frame"
+: > "$tmp/netsim.md"
+netsim_frames=3600
+[ $quick = 1 ] && netsim_frames=600
+if [ -x "$build/tools/synk" ] && "$build/tools/synk" netsim --help >/dev/null 2>&1; then
+  for loss in 0 0.2; do
+    for lat in 0 30; do
+      args="--players 2 --frames $netsim_frames --latency $lat --loss $loss --seed 1"
+      o=$("$build/tools/synk" netsim $args) || { echo "$o"; echo "bench/run.sh: synk netsim $args failed" >&2; exit 1; }
+      bpf=$(awk '$1 ~ /^[0-9]+$/ && NF >= 9 { s += $8; n++ } END { if (n) printf "%.2f", s / n }' <<<"$o")
+      rb=$(awk '$1 ~ /^[0-9]+$/ && NF >= 9 { s += $3 } END { print s }' <<<"$o")
+      echo "| $lat ms | $loss | $bpf | $rb | \`synk netsim $args\` |" >> "$tmp/netsim.md"
+      echo "latency $lat ms, loss $loss: $bpf B/player/frame, $rb rollbacks"
+    done
+  done
+else
+  echo "| - | - | - | - | the synk CLI was not built |" >> "$tmp/netsim.md"
+fi
+
 # ---------------------------------------------------------------- 4. instruction counts
 echo
 echo "== 4/5 instruction counts under callgrind (scalar, avx2)"
@@ -179,6 +200,16 @@ img() { [ -f "$out/$1" ] && printf '![%s](%s)\n\n' "$2" "$1" || true; }
   cat "$tmp/determinism.md"
   echo
   cat "$out/hyperfine.md"
+  echo
+  echo "## Sessions on the wire (synk netsim)"
+  echo
+  echo "Two rollback peers at 60 Hz over the network simulator, 4-byte inputs of which a byte changes about"
+  echo "every 6 frames; bytes each peer puts on the wire per frame for its player (datagram headers, CRC-32C"
+  echo "checks, acks, pings and hash reports included), averaged over both peers. Target: <= 8 B at no loss."
+  echo
+  echo "| one-way latency | loss | bytes per player per frame | rollbacks (both peers) | command |"
+  echo "|--:|--:|--:|--:|:--|"
+  cat "$tmp/netsim.md"
   echo
   echo "## Instruction counts (callgrind)"
   echo

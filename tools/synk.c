@@ -5,6 +5,7 @@
  *   synk verify [--isa=NAME]...  golden scenarios x backends, hashes vs golden
  *   synk sim [options]           deterministic simulation (tools/cmd_sim.c)
  *   synk gen|replay|stat ...     event streams (tools/cmd_sync.c)
+ *   synk netsim [options]        session peers over the network simulator (tools/cmd_netsim.c)
  *   synk version                 library version
  *   synk help [COMMAND]          usage
  *
@@ -22,6 +23,7 @@
 #include "internal.h"
 #include "scenarios.h"
 #include "synk.h"
+#include "cmd_netsim.h"
 #include "cmd_sim.h"
 #include "cmd_sync.h"
 
@@ -55,6 +57,7 @@ static const command commands[] = {
     {"replay", synk_cli_replay, "apply a stream, print the final hash (--per-tick, --isa, --all-isas)",
      synk_cli_replay_usage},
     {"stat", synk_cli_stat, "bytes per event kind and per motion of a stream", synk_cli_stat_usage},
+    {"netsim", synk_cli_netsim, "lockstep/rollback session peers over a simulated network", synk_cli_netsim_usage},
     {"version", cmd_version, "print the library version", "usage: synk version\n"},
     {"help", cmd_help, "show this help, or a command's help", "usage: synk help [COMMAND]\n"},
 };
