@@ -497,17 +497,21 @@ static size_t n_all_cases = 0;
 
 static void build_registry(void) {
   if (n_all_cases) return;
-  const synk_bench_case *sync, *mach;
-  size_t nsync = synk_bench_sync_cases(&sync), nmach = synk_bench_machine_cases(&mach);
-  if (nsync + nmach > MAX_CASES - NBASE) {
-    fprintf(stderr, "synk bench: %zu kernel + %zu sync + %zu machine cases exceed MAX_CASES (%d) in bench/cases.c\n",
-            NBASE, nsync, nmach, MAX_CASES);
-    abort();
-  }
+  /* the other case files' tables, appended in this order */
+  size_t (*const tables[])(const synk_bench_case **) = {synk_bench_sync_cases, synk_bench_session_cases,
+                                                         synk_bench_machine_cases};
   memcpy(all_cases, cases, sizeof cases);
-  if (nsync) memcpy(all_cases + NBASE, sync, nsync * sizeof *sync);
-  if (nmach) memcpy(all_cases + NBASE + nsync, mach, nmach * sizeof *mach);
-  n_all_cases = NBASE + nsync + nmach;
+  n_all_cases = NBASE;
+  for (size_t t = 0; t < sizeof tables / sizeof tables[0]; t++) {
+    const synk_bench_case *more;
+    size_t n = tables[t](&more);
+    if (n > MAX_CASES - n_all_cases) {
+      fprintf(stderr, "synk bench: more than MAX_CASES (%d) cases: raise it in bench/cases.c\n", MAX_CASES);
+      abort();
+    }
+    memcpy(all_cases + n_all_cases, more, n * sizeof *more);
+    n_all_cases += n;
+  }
 }
 
 size_t synk_bench_cases(const synk_bench_case **out) {

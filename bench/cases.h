@@ -81,6 +81,7 @@ const synk_bench_case *synk_bench_find(const char *name);
  * by synk_bench_cases; use that). */
 size_t synk_bench_sync_cases(const synk_bench_case **out);
 size_t synk_bench_machine_cases(const synk_bench_case **out);
+size_t synk_bench_session_cases(const synk_bench_case **out); /* bench/cases_session.c */
 
 /* bench/cases_sync.c: the markdown table of bytes per motion of every
  * encoding (synk stream and the codec peers built in) for the crowd tick and

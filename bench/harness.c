@@ -675,6 +675,13 @@ static const target targets[] = {
      NULL},
     {"rollback save, then restore of the previous frame: each operation", "rollback/save-restore/1e4", "-", T_OP_NS,
      2000, NULL},
+    /* sessions (bench/cases_session.c, the rollback/8-frame cases of cases_sync.c) */
+    {"session overhead per peer-frame, 4 players (input, advance, datagrams out and in)", "session/frame/4p", "-",
+     T_OP_NS, 500, NULL},
+    {"8-frame rollback of a 1e4 world (a moving group): >= 10x the full-copy peer", "rollback/8-frame/1e4-group",
+     "-", T_FASTER, 10.0, "peer/full-copy/8-frame/1e4-group"},
+    {"8-frame rollback of a 1e4 world (random movers): >= 10x the full-copy peer", "rollback/8-frame/1e4-random",
+     "-", T_FASTER, 10.0, "peer/full-copy/8-frame/1e4-random"},
 };
 #define NTARGETS (sizeof targets / sizeof targets[0])
 
