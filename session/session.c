@@ -68,6 +68,8 @@ typedef struct peer_st {
   int ids_more;
   uint32_t loc_rr;
   synk_session_peer_stats st;
+  uint32_t tx_start, rx_start, tx_bytes, rx_bytes; /* the current second of each direction */
+  int tx_open, rx_open;
 } peer_st;
 
 struct synk_session {
@@ -326,6 +328,19 @@ synk_status synk_session_add_local_input(synk_session *s, uint32_t player, const
   memcpy(s->pending + (size_t)player * s->B, input, s->B);
   s->pending_set |= 1u << player;
   return SYNK_OK;
+}
+
+/* bytes per second over whole seconds: `bytes` arrive at `now` */
+static void rate_add(uint32_t *start, uint32_t *acc, int *open, uint32_t *bps, uint32_t now, size_t bytes) {
+  if (!*open) {
+    *open = 1;
+    *start = now;
+  } else if (now - *start >= 1000) {
+    *bps = now - *start < 2000 ? *acc : 0; /* a silent second in between: the last second had nothing */
+    *acc = 0;
+    *start = now - (now - *start) % 1000;
+  }
+  *acc += (uint32_t)bytes;
 }
 
 /* ------------------------------------------------------------------ timers */
@@ -765,6 +780,7 @@ synk_status synk_session_receive(synk_session *s, uint32_t peer, const void *buf
   run_timers(s, now_ms);
   pe->st.datagrams_received++;
   pe->st.bytes_received += len;
+  rate_add(&pe->rx_start, &pe->rx_bytes, &pe->rx_open, &pe->st.receive_bps, now_ms, len);
   pe->last_recv_ms = now_ms;
   if (pe->state == 0 || pe->state == 3) {
     pe->state = 1;
@@ -975,6 +991,7 @@ int synk_session_poll(synk_session *s, uint32_t now_ms, uint32_t *peer, void *bu
     pe->last_sent_end = s->local_end;
     pe->st.datagrams_sent++;
     pe->st.bytes_sent += n;
+    rate_add(&pe->tx_start, &pe->tx_bytes, &pe->tx_open, &pe->st.send_bps, now_ms, n);
     s->poll_rr = q + 1;
     *peer = q;
     *len = n;

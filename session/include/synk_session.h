@@ -219,6 +219,7 @@ typedef struct synk_session_peer_stats {
   uint32_t rtt_ms;             /* last measured round trip (0: none yet) */
   int32_t frames_ahead;        /* our frame minus the peer's estimated current frame */
   uint64_t bytes_sent, bytes_received, datagrams_sent, datagrams_received;
+  uint32_t send_bps, receive_bps; /* bytes per second: over the last full second of sending / receiving */
   uint64_t datagrams_refused;  /* refused by receive (any status but OK) */
   uint64_t remote_frame;       /* frames of the peer's inputs received (confirmed) */
   uint32_t state;              /* 0 waiting, 1 connected, 2 interrupted, 3 disconnected */

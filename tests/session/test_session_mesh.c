@@ -73,6 +73,15 @@ int main(int argc, char **argv) {
       datagrams += ps.datagrams_sent;
     }
   printf("ticks %" PRIu64 ", datagrams %" PRIu64 "\n", m.ticks, datagrams);
+  { /* the per-second rates agree with the totals (link 0 -> 1, both ends) */
+    synk_session_peer_stats p01, p10;
+    synk_session_get_peer_stats(m.p[0].s, 1, &p01);
+    synk_session_get_peer_stats(m.p[1].s, 0, &p10);
+    double avg = (double)p01.bytes_sent * 1000.0 / sm_now(m.ticks);
+    printf("peer 0 -> 1: %u B/s sent (average %.0f), %u B/s received by 1\n", p01.send_bps, avg, p10.receive_bps);
+    CHECK(p01.send_bps > avg / 2 && p01.send_bps < avg * 2);
+    if (!c.link.loss_ppm && !c.link.dup_ppm) CHECK(p10.receive_bps > avg / 2 && p10.receive_bps < avg * 2);
+  }
   for (int extra = 0; extra < 120; extra++) sm_tick(&m); /* last reports and localizations */
   /* then the links fall quiet: keepalives and pings, no localization left running */
   uint64_t before = 0, after = 0;
@@ -193,6 +202,7 @@ int main(int argc, char **argv) {
   synk_netsim_stats ns;
   synk_netsim_get_stats(m.ns, &ns);
   double bpf = (double)bytes / ((double)c.frames * m.nplayers);
+
   printf("%u peers, %" PRIu64 " frames, %s: rollbacks %" PRIu64 " (%" PRIu64 " frames, max %u), stalls %" PRIu64
          ", checks %" PRIu64 ", desyncs %" PRIu64 "\n",
          c.peers, c.frames, c.prediction ? "rollback" : "lockstep", rollbacks, rb_frames, max_rb, stalls, checks,
