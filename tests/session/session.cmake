@@ -30,3 +30,11 @@ add_test(NAME session_bytes COMMAND test_session_mesh --peers 2 --frames 6000 --
 set_tests_properties(session_mesh2 session_mesh4 session_mesh8 session_mesh_lockstep PROPERTIES TIMEOUT 600)
 add_test(NAME session_unit COMMAND test_session_unit)
 add_test(NAME session_netsim COMMAND test_session_netsim)
+# the session headers from C++11
+if(CMAKE_CXX_COMPILER)
+  add_executable(test_session_cxx ${CMAKE_CURRENT_SOURCE_DIR}/session/test_session_cxx.cpp)
+  target_link_libraries(test_session_cxx PRIVATE synk_internal)
+  set_target_properties(test_session_cxx PROPERTIES CXX_STANDARD 11 CXX_STANDARD_REQUIRED ON CXX_EXTENSIONS OFF)
+  target_compile_options(test_session_cxx PRIVATE -Wall -Wextra -Wpedantic -Werror -Wshadow)
+  add_test(NAME session_cxx COMMAND test_session_cxx)
+endif()
