@@ -22,6 +22,12 @@ foreach(n 2 4 8)
 endforeach()
 add_test(NAME session_mesh_lockstep COMMAND test_session_mesh --peers 4 --lockstep --delay 2
   --frames ${SESSION_FRAMES} ${SESSION_NET})
+# several players per peer, longer inputs (the masked change records), delay;
+# and big blocks through the smallest MTU (spans cut to fit)
+add_test(NAME session_mesh_multi COMMAND test_session_mesh --peers 3 --players-per-peer 2 --input-size 8
+  --delay 2 --prediction 6 --frames 10000 ${SESSION_NET})
+add_test(NAME session_mesh_mtu COMMAND test_session_mesh --peers 2 --players-per-peer 4 --input-size 64
+  --mtu 576 --frames 3000 ${SESSION_NET})
 add_test(NAME session_desync2 COMMAND test_session_mesh --peers 2 --frames 3000 --corrupt 1:1234 ${SESSION_NET})
 add_test(NAME session_desync4 COMMAND test_session_mesh --peers 4 --frames 3000 --corrupt 2:1500 ${SESSION_NET})
 # the wire target: 2 players, 60 Hz, 4-byte inputs changing every ~6 frames, no loss

@@ -10,7 +10,7 @@
  *   test_session_mesh [--peers N] [--frames F] [--lockstep] [--prediction P]
  *     [--delay D] [--interval I] [--latency MS] [--jitter MS] [--loss PCT]
  *     [--dup PCT] [--reorder PCT] [--players-per-peer K] [--input-size B]
- *     [--entities E] [--seed S] [--corrupt PEER:FRAME] [--max-bpf BYTES]
+ *     [--entities E] [--seed S] [--mtu BYTES] [--corrupt PEER:FRAME] [--max-bpf BYTES]
  */
 #include "session_util.h"
 
@@ -42,6 +42,7 @@ int main(int argc, char **argv) {
     else if (!strcmp(k, "--input-size")) c.input_size = (uint32_t)arg_u64(v);
     else if (!strcmp(k, "--entities")) c.entities = (uint32_t)arg_u64(v);
     else if (!strcmp(k, "--seed")) c.seed = arg_u64(v);
+    else if (!strcmp(k, "--mtu")) c.mtu = (uint32_t)arg_u64(v);
     else if (!strcmp(k, "--max-bpf")) max_bpf = strtod(v, NULL);
     else if (!strcmp(k, "--corrupt")) {
       char *end;
