@@ -716,24 +716,21 @@ static void loc_receive(synk_session *s, uint32_t q, const sw_datagram *d) {
   }
   if (d->has_loc_data && d->loc_frame == pe->loc_frame) {
     if (d->loc_kind == SW_LOC_CHUNKS && !pe->loc_have_chunks) {
-      {
-        for (uint32_t i = 0; i < d->loc_count; i++) {
-          uint64_t ch = d->loc_first + i;
-          if ((pe->chunk_recv[ch / 64] >> (ch % 64)) & 1u) continue;
-          pe->chunk_recv[ch / 64] |= 1ull << (ch % 64);
-          pe->chunks_recv_count++;
-          if (sw_get64(d->loc_payload + 8 * (size_t)i) != c->chunks[ch]) {
-            pe->chunk_diff[ch / 64] |= 1ull << (ch % 64);
-            if (pe->ndiff < LOC_MAX_CHUNKS) pe->diff_chunk[pe->ndiff++] = (uint32_t)ch;
-            else pe->diff_more = 1;
-          }
-        }
-        if (pe->chunks_recv_count == s->nchunks) {
-          pe->loc_have_chunks = 1;
-          /* the diff set in ascending order, as the peer lists it */
-          pe->ndiff = 0;
-          for (uint64_t ch = 0; ch < s->nchunks && pe->ndiff < LOC_MAX_CHUNKS; ch++)
-            if ((pe->chunk_diff[ch / 64] >> (ch % 64)) & 1u) pe->diff_chunk[pe->ndiff++] = (uint32_t)ch;
+      for (uint32_t i = 0; i < d->loc_count; i++) {
+        uint64_t ch = d->loc_first + i;
+        if ((pe->chunk_recv[ch / 64] >> (ch % 64)) & 1u) continue;
+        pe->chunk_recv[ch / 64] |= 1ull << (ch % 64);
+        pe->chunks_recv_count++;
+        if (sw_get64(d->loc_payload + 8 * (size_t)i) != c->chunks[ch]) pe->chunk_diff[ch / 64] |= 1ull << (ch % 64);
+      }
+      if (pe->chunks_recv_count == s->nchunks) {
+        pe->loc_have_chunks = 1;
+        /* the differing chunks in ascending order, as the peer lists them */
+        pe->ndiff = 0;
+        for (uint64_t ch = 0; ch < s->nchunks; ch++) {
+          if (!((pe->chunk_diff[ch / 64] >> (ch % 64)) & 1u)) continue;
+          if (pe->ndiff < LOC_MAX_CHUNKS) pe->diff_chunk[pe->ndiff++] = (uint32_t)ch;
+          else pe->diff_more = 1;
         }
       }
     } else if (d->loc_kind == SW_LOC_ENTS && pe->loc_have_chunks) {
@@ -742,14 +739,13 @@ static void loc_receive(synk_session *s, uint32_t q, const sw_datagram *d) {
         pe->ents_recv[i] |= (uint8_t)(1u << d->loc_piece);
         uint32_t base = pe->diff_chunk[i] * SYNK_CHUNK_IDS + d->loc_piece * 64u;
         uint32_t e = 0;
-        for (uint32_t slot = 0; slot < 64; slot++) {
+        for (uint32_t slot = 0; slot < 64 && base + slot < s->max_entities; slot++) {
           uint32_t id = base + slot, theirs = 0;
           if (e < d->loc_count && d->loc_payload[5 * (size_t)e] == slot) {
             theirs = sw_get32(d->loc_payload + 5 * (size_t)e + 1);
             e++;
           }
-          uint32_t mine = id < s->max_entities ? c->fp[id] : 0;
-          if (mine != theirs) add_id(pe, id);
+          if (c->fp[id] != theirs) add_id(pe, id);
         }
       }
     }
@@ -847,7 +843,8 @@ synk_status synk_session_receive(synk_session *s, uint32_t peer, const void *buf
   int64_t remote_frame = (int64_t)pe->emax - (int64_t)s->D - 1;
   pe->st.frames_ahead = (int32_t)((int64_t)s->frame - remote_frame);
   if (d.has_ping && pe->have_remote_adv) {
-    int32_t rec = (pe->st.frames_ahead - pe->remote_adv) / 2;
+    int64_t rec = ((int64_t)pe->st.frames_ahead - pe->remote_adv) / 2; /* int64: remote_adv is the peer's word */
+    if (rec > (int64_t)s->P + s->D + 1) rec = (int64_t)s->P + s->D + 1; /* never more than peers can drift */
     if (rec >= 2 && (!pe->waited || now_ms - pe->last_wait_ms >= 1000)) {
       synk_session_event ev;
       memset(&ev, 0, sizeof ev);
