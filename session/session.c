@@ -102,6 +102,8 @@ struct synk_session {
   uint32_t K;
   ck_rec *st_rec;           /* [K + 1] first-run records, by frame % (K + 1) */
   int st_phase, st_rerun, st_reported;
+  uint64_t app_sum;         /* the application's checksum of the frame just advanced */
+  int app_set;
   uint64_t *sums;           /* nchunks: scratch for synk_chunk_hashes */
   /* events */
   synk_session_event evq[EVQ];
@@ -117,6 +119,8 @@ static void make_final(synk_session *s, uint32_t k);
 static void promote_finals(synk_session *s);
 static void synctest_record(synk_session *s, uint64_t g);
 static void fingerprint_chunks(synk_session *s, ck_rec *c, const ck_rec *prev);
+static uint64_t state_hash(const synk_session *s);
+static void record_state(synk_session *s, ck_rec *c, const ck_rec *prev);
 static void synctest_compare(synk_session *s, uint64_t g);
 
 /* ------------------------------------------------------------------ memory */
@@ -190,7 +194,7 @@ static int config_ok(const synk_session_config *c) {
     if (block + (block + 7) / 8 + SW_MAX_OVERHEAD > mtu) return 0;
   }
   if (c->allocator && (!c->allocator->alloc || !c->allocator->free)) return 0;
-  if (c->synctest_frames && (!c->world || c->num_peers != 1 || c->synctest_frames > c->max_prediction)) return 0;
+  if (c->synctest_frames && (c->num_peers != 1 || c->synctest_frames > c->max_prediction)) return 0;
   return 1;
 }
 
@@ -276,6 +280,7 @@ synk_status synk_session_create(const synk_session_config *cfg, synk_session **o
     if (!(s->st_rec = (ck_rec *)zalloc(&al, sizeof(ck_rec) * (s->K + 1)))) goto fail;
     for (uint32_t k = 0; k <= s->K; k++) {
       s->st_rec[k].frame = NONE;
+      if (!s->w) continue;
       s->st_rec[k].chunks = (uint64_t *)zalloc(&al, s->nchunks * 8);
       s->st_rec[k].fp = (uint32_t *)zalloc(&al, (size_t)s->max_entities * 4);
       if (!s->st_rec[k].chunks || !s->st_rec[k].fp) goto fail;
@@ -441,7 +446,7 @@ static uint32_t fingerprint(const synk_view *v, uint32_t id) {
  * (promote_finals): a frame predicted right is never simulated again. */
 static void record_checkpoint(synk_session *s, uint64_t g, int final) {
   uint32_t iv = s->cfg.desync_interval;
-  if (!s->w || !iv || (g + 1) % iv != 0) return;
+  if (!iv || (g + 1) % iv != 0) return;
   uint32_t k = (uint32_t)(((g + 1) / iv) % CK_SLOTS);
   ck_rec *c = &s->ck[k];
   if (c->locks || (c->final && c->frame == g)) return; /* in use by a localization, or already final */
@@ -449,9 +454,7 @@ static void record_checkpoint(synk_session *s, uint64_t g, int final) {
   c->frame = g;
   c->final = 0;
   c->acked_by = 0;
-  c->hash = synk_hash(s->w);
-  synk_chunk_hashes(s->w, s->sums, s->nchunks);
-  fingerprint_chunks(s, c, again ? c : NULL);
+  record_state(s, c, again ? c : NULL);
   if (final) make_final(s, k);
 }
 
@@ -517,7 +520,8 @@ static void try_compare(synk_session *s, uint32_t q, uint32_t k) {
   ev.remote_hash = theirs;
   push_event(s, &ev);
   pe->desynced = 1;
-  start_localize(s, q, k);
+  pe->loc_frame = s->ck[k].frame; /* the desync's frame: its report still goes to the peer */
+  if (s->w) start_localize(s, q, k); /* entities to name */
 }
 
 static void loc_finish_if_done(synk_session *s, uint32_t q) {
@@ -555,6 +559,36 @@ static void loc_finish_if_done(synk_session *s, uint32_t q) {
   }
 }
 
+/* ------------------------------------------------------------------ states */
+/* what desync checks and sync tests compare: the world hash, mixed with the
+ * application's checksum of the frame when it gave one */
+static uint64_t state_hash(const synk_session *s) {
+  uint64_t h = s->w ? synk_hash(s->w) : 0;
+  if (s->app_set) {
+    uint64_t z = s->app_sum + 0x9E3779B97F4A7C15ull; /* splitmix64's finalizer: a bijection */
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    h ^= z ^ (z >> 31);
+  }
+  return h;
+}
+
+/* record the state after a frame into c; unchanged chunks' fingerprints come
+ * from prev (which may be c itself) */
+static void record_state(synk_session *s, ck_rec *c, const ck_rec *prev) {
+  c->hash = state_hash(s);
+  if (!s->w) return;
+  synk_chunk_hashes(s->w, s->sums, s->nchunks);
+  fingerprint_chunks(s, c, prev);
+}
+
+synk_status synk_session_set_checksum(synk_session *s, uint64_t checksum) {
+  if (!s || !s->tick_pending) return SYNK_E_ARG;
+  s->app_sum = checksum;
+  s->app_set = 1;
+  return SYNK_OK;
+}
+
 /* ------------------------------------------------------------------ sync test */
 /* fingerprints of the chunks whose sums differ from `prev`'s (all without
  * prev), the others copied from prev; the sums are in s->sums */
@@ -578,16 +612,14 @@ static void synctest_record(synk_session *s, uint64_t g) {
   const ck_rec *prev = g ? &s->st_rec[(g - 1) % (s->K + 1)] : NULL;
   if (prev && prev->frame != g - 1) prev = NULL;
   c->frame = g;
-  c->hash = synk_hash(s->w);
-  synk_chunk_hashes(s->w, s->sums, s->nchunks);
-  fingerprint_chunks(s, c, prev);
+  record_state(s, c, prev);
 }
 
 static void synctest_compare(synk_session *s, uint64_t g) {
   const ck_rec *c = &s->st_rec[g % (s->K + 1)];
   if (c->frame != g) return;
   s->st.checks++;
-  uint64_t h = synk_hash(s->w);
+  uint64_t h = state_hash(s);
   if (h == c->hash) return;
   s->st.synctest_mismatches++;
   if (s->st_reported) return;
@@ -600,6 +632,7 @@ static void synctest_compare(synk_session *s, uint64_t g) {
   ev.local_hash = h;
   ev.remote_hash = c->hash;
   push_event(s, &ev);
+  if (!s->w) return; /* the application's checksum only: no entities to name */
   /* the entities: in the chunks whose sums differ, the fingerprints that do */
   ev.type = SYNK_SEV_DESYNC_LOCALIZED;
   synk_chunk_hashes(s->w, s->sums, s->nchunks);
@@ -677,6 +710,7 @@ int synk_session_next_request(synk_session *s, synk_session_request *req) {
   req->confirmed = (uint32_t)conf;
   req->inputs = s->req_in;
   s->tick_pending = 1;
+  s->app_set = 0;
   s->tick_frame = g;
   s->tick_confirmed = conf;
   s->step_cur = g + 1;

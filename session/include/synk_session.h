@@ -40,17 +40,19 @@
  * latched per peer: after the first one, no further checks run with that
  * peer (the worlds have diverged; later frames would all differ).
  *
- * Sync-test mode (synctest_frames = K > 0; one peer owning every player, a
- * world, 1 <= K <= max_prediction): after every frame F the session rolls
+ * Sync-test mode (synctest_frames = K > 0; one peer owning every player,
+ * 1 <= K <= max_prediction): after every frame F the session rolls
  * back to frame F + 1 - K and re-simulates up to F (LOAD, then SAVE/ADVANCE
  * requests as for a rollback), comparing the world after each re-simulated
  * frame with the first simulation of it. A difference means the simulation
  * is not a function of the world and the inputs (it reads a clock, an
  * uninitialized value, a pointer, global state ...): the session reports
  * SYNK_SEV_DESYNC for that frame (peer = the local peer; local_hash: the
- * re-simulation's, remote_hash: the first run's) and SYNK_SEV_DESYNC_LOCALIZED
- * with the entities that differ, once (later mismatches are only counted
- * in the stats). Memory: K + 1 records of 8*ceil(max_entities/256) +
+ * re-simulation's, remote_hash: the first run's) and, with a world,
+ * SYNK_SEV_DESYNC_LOCALIZED with the entities that differ, once (later
+ * mismatches are only counted in the stats). What is compared is the world
+ * hash and the application's checksum (synk_session_set_checksum); without
+ * a world the application restores its state on the LOAD requests. Memory: K + 1 records of 8*ceil(max_entities/256) +
  * 4*max_entities bytes; cost: the first run fingerprints the chunks that
  * changed since the previous frame, the re-run compares hashes.
  *
@@ -118,8 +120,8 @@ typedef struct synk_session synk_session;
  * session.
  * Errors: SYNK_E_ARG (cfg or out NULL, any field out of range, a player
  * owned by no valid peer, an mtu too small for one frame of a peer's
- * inputs, sync-test mode without a world, with more than one peer or with
- * synctest_frames above max_prediction), SYNK_E_NOMEM. On error *out is
+ * inputs, sync-test mode with more than one peer or with synctest_frames
+ * above max_prediction), SYNK_E_NOMEM. On error *out is
  * NULL. Cost: O(memory). */
 SYNK_API synk_status synk_session_create(const synk_session_config *cfg, synk_session **out);
 
@@ -167,6 +169,17 @@ typedef struct synk_session_request {
  * world and nothing else. Call it until it returns 0 before the next
  * synk_session_advance. Cost: O(1) plus the world's ring save/restore. */
 SYNK_API int synk_session_next_request(synk_session *s, synk_session_request *req);
+
+/* The checksum of the application's own state (what it keeps outside the
+ * world) after the frame of the ADVANCE request just carried out: call it
+ * after applying that request's inputs and before asking for the next
+ * request. It joins the world hash in the desync checks and the sync test
+ * (mixed in; a frame without one compares the world hash alone), so state
+ * outside the world is checked too -- and a session without a world checks
+ * the application's checksums alone (desyncs are then reported without
+ * entities). Every peer must give one for the same frames.
+ * Errors: SYNK_E_ARG (s NULL, no ADVANCE just carried out). O(1). */
+SYNK_API synk_status synk_session_set_checksum(synk_session *s, uint64_t checksum);
 
 /* Take one datagram received from `peer`. Hostile bytes are refused with a
  * status and change nothing. A datagram older than about 2 s of frames
