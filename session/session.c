@@ -793,7 +793,9 @@ synk_status synk_session_receive(synk_session *s, uint32_t peer, const void *buf
   sw_datagram d;
   sw_keys keys = {s->cfg.session_id, peer, s->cfg.local_peer};
   uint64_t ref = s->frame + s->D;
-  synk_status st = sw_decode((const uint8_t *)buf, len, &keys, ref, 32 + s->P + 2 * s->D, pe->block, s->Q, &d);
+  /* every peer's span end lies within Q + 1 frames of ours (each stalls before
+     its unacknowledged inputs fill the history), spectators included */
+  synk_status st = sw_decode((const uint8_t *)buf, len, &keys, ref, s->Q + 8, pe->block, s->Q, &d);
   if (st == SYNK_OK) {
     /* semantics, before any change */
     if (d.ack > s->local_end) st = SYNK_E_MISMATCH;           /* acks inputs never sent */
@@ -844,6 +846,9 @@ synk_status synk_session_receive(synk_session *s, uint32_t peer, const void *buf
       }
     }
     if (pe->known > old_known) pe->ack_dirty = 1;
+  } else if (!pe->nplayers && d.e > pe->known) { /* a spectator: no inputs, its frames all "known" */
+    pe->known = d.e < cap ? d.e : cap;
+    pe->ack_dirty = 1;
   }
   if (d.has_ping) {
     pe->pong_pending = 1;

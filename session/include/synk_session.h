@@ -12,7 +12,10 @@
  *
  * Peers 0..num_peers-1 form a full mesh: each peer sends the inputs of its
  * local players to every other peer. Players 0..num_players-1 are owned by
- * peers (config.player_peer); one peer may own several players. Inputs are
+ * peers (config.player_peer); one peer may own several players, and a peer
+ * that owns none is a spectator: it receives every input and follows the
+ * game (desync checks included); nobody waits for its inputs, but players
+ * stall rather than run more than the input history ahead of it. Inputs are
  * opaque bytes (input_size per player per frame), compared bytewise.
  *
  * Modes: max_prediction == 0 is lockstep (a frame advances only when every

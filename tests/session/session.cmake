@@ -28,6 +28,10 @@ add_test(NAME session_mesh_multi COMMAND test_session_mesh --peers 3 --players-p
   --delay 2 --prediction 6 --frames 10000 ${SESSION_NET})
 add_test(NAME session_mesh_mtu COMMAND test_session_mesh --peers 2 --players-per-peer 4 --input-size 64
   --mtu 576 --frames 3000 ${SESSION_NET})
+# spectators: peers without players follow the game (and are checked)
+add_test(NAME session_mesh_spectators COMMAND test_session_mesh --peers 4 --spectators 2 --frames 10000 ${SESSION_NET})
+add_test(NAME session_desync_spectator COMMAND test_session_mesh --peers 3 --spectators 1 --frames 3000
+  --corrupt 2:1000 ${SESSION_NET})
 add_test(NAME session_desync2 COMMAND test_session_mesh --peers 2 --frames 3000 --corrupt 1:1234 ${SESSION_NET})
 add_test(NAME session_desync4 COMMAND test_session_mesh --peers 4 --frames 3000 --corrupt 2:1500 ${SESSION_NET})
 # the wire target: 2 players, 60 Hz, 4-byte inputs changing every ~6 frames, no loss

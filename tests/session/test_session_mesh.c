@@ -9,7 +9,7 @@
  *
  *   test_session_mesh [--peers N] [--frames F] [--lockstep] [--prediction P]
  *     [--delay D] [--interval I] [--latency MS] [--jitter MS] [--loss PCT]
- *     [--dup PCT] [--reorder PCT] [--players-per-peer K] [--input-size B]
+ *     [--dup PCT] [--reorder PCT] [--players-per-peer K] [--spectators N] [--input-size B]
  *     [--entities E] [--seed S] [--mtu BYTES] [--corrupt PEER:FRAME] [--max-bpf BYTES]
  */
 #include "session_util.h"
@@ -39,6 +39,7 @@ int main(int argc, char **argv) {
     else if (!strcmp(k, "--dup")) c.link.dup_ppm = (uint32_t)(arg_u64(v) * 10000);
     else if (!strcmp(k, "--reorder")) c.link.reorder_ppm = (uint32_t)(arg_u64(v) * 10000);
     else if (!strcmp(k, "--players-per-peer")) c.players_per_peer = (uint32_t)arg_u64(v);
+    else if (!strcmp(k, "--spectators")) c.spectators = (uint32_t)arg_u64(v);
     else if (!strcmp(k, "--input-size")) c.input_size = (uint32_t)arg_u64(v);
     else if (!strcmp(k, "--entities")) c.entities = (uint32_t)arg_u64(v);
     else if (!strcmp(k, "--seed")) c.seed = arg_u64(v);
