@@ -30,18 +30,24 @@
  * through a synk_ring (dirty chunks only) and ticks it after each advanced
  * frame; the application only applies the frame's inputs (as synk events).
  * SAVE/LOAD requests are emitted in rollback mode in any case, for state the
- * application keeps outside the world.
+ * application keeps outside the world (lockstep never rolls back: it emits
+ * ADVANCE requests only).
  *
- * Desync detection compares world hashes of *final* frames only: a frame is
- * final on a peer once it was simulated with every player's confirmed input
- * (it can never be rolled back). Every desync_interval frames each peer
- * records the final hash, its chunk hashes (synk_chunk_hashes) and a 32-bit
- * fingerprint of every entity, and reports the hash to the other peers. On a
+ * Desync detection compares the state of *final* frames only: a frame is
+ * final on a peer once it was simulated with every player's confirmed input,
+ * or once its inputs are confirmed and equal the predictions it was
+ * simulated with (either way it can never be rolled back). The state is the
+ * world hash, mixed with the application's checksum when it gives one
+ * (synk_session_set_checksum). At every checkpoint frame g ((g + 1) %
+ * desync_interval == 0) each peer records the state after g -- with a world
+ * also its chunk hashes (synk_chunk_hashes) and a 32-bit fingerprint of every
+ * entity -- each time it simulates g, and reports it to the other peers once
+ * it is final; predicted and pre-rollback states are never reported. On a
  * mismatch both peers report SYNK_SEV_DESYNC, exchange the chunk hashes of
  * that frame, then the fingerprints of the differing chunks' entities, and
  * report SYNK_SEV_DESYNC_LOCALIZED with the differing entity ids. A desync is
  * latched per peer: after the first one, no further checks run with that
- * peer (the worlds have diverged; later frames would all differ).
+ * peer (the states have diverged; later frames would all differ).
  *
  * Sync-test mode (synctest_frames = K > 0; one peer owning every player,
  * 1 <= K <= max_prediction): after every frame F the session rolls
@@ -55,15 +61,17 @@
  * SYNK_SEV_DESYNC_LOCALIZED with the entities that differ, once (later
  * mismatches are only counted in the stats). What is compared is the world
  * hash and the application's checksum (synk_session_set_checksum); without
- * a world the application restores its state on the LOAD requests. Memory: K + 1 records of 8*ceil(max_entities/256) +
- * 4*max_entities bytes; cost: the first run fingerprints the chunks that
- * changed since the previous frame, the re-run compares hashes.
+ * a world the application restores its state on the LOAD requests.
+ * Memory: K + 1 records of 8*ceil(max_entities/256) + 4*max_entities bytes;
+ * cost: the first run fingerprints the chunks that changed since the
+ * previous frame, the re-run compares hashes.
  *
  * Disconnection does not drop players: a peer silent for disconnect_notify_ms
  * is reported interrupted, for disconnect_timeout_ms disconnected; the session
  * keeps waiting for its inputs (stalling), and a datagram from it reconnects
- * it (SYNK_SEV_CONNECTED again). Dropping a player needs the remaining peers
- * to agree on a frame and is not part of this version.
+ * it (SYNK_SEV_CONNECTED again). A peer never heard from stays waiting
+ * (state 0) without events. Dropping a player needs the remaining peers to
+ * agree on a frame and is not part of this version.
  *
  * The wire format is docs/wire-format.md, "Session datagrams".
  * Thread safety: none; use a session from one thread at a time.
@@ -117,9 +125,11 @@ typedef struct synk_session synk_session;
 /* Create a session. Memory: everything is allocated here, once: the input
  * history (a power of two >= 2*(max_prediction + input_delay) + 16 frames of
  * every player's input), max_prediction + 2 ring slots of the world
- * (synk_ring_create) in rollback mode, and 4 desync checkpoints of
+ * (synk_ring_create) in rollback mode with a world, 4 desync checkpoints of
  * 8*ceil(max_entities/256) + 4*max_entities bytes each when a world is given
- * and desync_interval > 0. The world's frame at creation is frame 0 of the
+ * and desync_interval > 0 (a few bytes without a world), K + 1 such records
+ * in sync-test mode, and per peer two bitmaps of ceil(max_entities/256)
+ * bits for localization. The world's frame at creation is frame 0 of the
  * session.
  * Errors: SYNK_E_ARG (cfg or out NULL, any field out of range, a player
  * owned by no valid peer, an mtu too small for one frame of a peer's
@@ -185,8 +195,10 @@ SYNK_API int synk_session_next_request(synk_session *s, synk_session_request *re
 SYNK_API synk_status synk_session_set_checksum(synk_session *s, uint64_t checksum);
 
 /* Take one datagram received from `peer`. Hostile bytes are refused with a
- * status and change nothing. A datagram older than about 2 s of frames
- * (128 frames from the receiver's own) cannot be placed and is refused.
+ * status and change nothing. A datagram whose frames lie more than the input
+ * history plus 8 frames from the receiver's own (see create; e.g. 40 frames
+ * with max_prediction 8 and no delay) cannot be placed and is refused: a
+ * replayed or very late one, or one of another session.
  * Errors: SYNK_E_ARG (s NULL, buf NULL with len > 0, peer out of range or
  * local), SYNK_E_FORMAT (truncated, wrong version, failed check, malformed,
  * out-of-bound value), SYNK_E_MISMATCH (well formed but impossible: an ack
