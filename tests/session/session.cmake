@@ -1,8 +1,8 @@
 # Session-layer tests (lockstep / rollback sessions over the network
 # simulator). Included by tests/CMakeLists.txt (which defines synk_test).
 # The mesh runs take a frame count: the full 100 000 frames in optimized
-# builds, fewer under the sanitizers.
-if(SYNK_SANITIZE)
+# native builds, fewer under the sanitizers and under emulators (cross builds).
+if(SYNK_SANITIZE OR CMAKE_CROSSCOMPILING)
   set(SESSION_FRAMES 20000)
 else()
   set(SESSION_FRAMES 100000)
