@@ -110,7 +110,7 @@ struct synk_session {
   uint32_t ev_head, ev_count;
   uint32_t poll_rr;
   int timers_started;
-  uint32_t start_ms;
+  uint32_t start_ms, timers_ms;
   synk_session_stats st;
 };
 
@@ -354,7 +354,10 @@ static void run_timers(synk_session *s, uint32_t now) {
     s->timers_started = 1;
     s->start_ms = now;
     for (uint32_t q = 0; q < s->cfg.num_peers; q++) s->peers[q].last_recv_ms = now;
+  } else if (now == s->timers_ms) {
+    return; /* silence only grows with time: nothing new at the same instant */
   }
+  s->timers_ms = now;
   for (uint32_t q = 0; q < s->cfg.num_peers; q++) {
     if (q == s->cfg.local_peer) continue;
     peer_st *pe = &s->peers[q];
