@@ -68,6 +68,8 @@ typedef struct peer_st {
   int ids_more;
   uint32_t loc_rr;
   synk_session_peer_stats st;
+  uint32_t tx_start, rx_start, tx_bytes, rx_bytes; /* the current second of each direction */
+  int tx_open, rx_open;
 } peer_st;
 
 struct synk_session {
@@ -100,13 +102,15 @@ struct synk_session {
   uint32_t K;
   ck_rec *st_rec;           /* [K + 1] first-run records, by frame % (K + 1) */
   int st_phase, st_rerun, st_reported;
+  uint64_t app_sum;         /* the application's checksum of the frame just advanced */
+  int app_set;
   uint64_t *sums;           /* nchunks: scratch for synk_chunk_hashes */
   /* events */
   synk_session_event evq[EVQ];
   uint32_t ev_head, ev_count;
   uint32_t poll_rr;
   int timers_started;
-  uint32_t start_ms;
+  uint32_t start_ms, timers_ms;
   synk_session_stats st;
 };
 
@@ -115,6 +119,8 @@ static void make_final(synk_session *s, uint32_t k);
 static void promote_finals(synk_session *s);
 static void synctest_record(synk_session *s, uint64_t g);
 static void fingerprint_chunks(synk_session *s, ck_rec *c, const ck_rec *prev);
+static uint64_t state_hash(const synk_session *s);
+static void record_state(synk_session *s, ck_rec *c, const ck_rec *prev);
 static void synctest_compare(synk_session *s, uint64_t g);
 
 /* ------------------------------------------------------------------ memory */
@@ -188,7 +194,7 @@ static int config_ok(const synk_session_config *c) {
     if (block + (block + 7) / 8 + SW_MAX_OVERHEAD > mtu) return 0;
   }
   if (c->allocator && (!c->allocator->alloc || !c->allocator->free)) return 0;
-  if (c->synctest_frames && (!c->world || c->num_peers != 1 || c->synctest_frames > c->max_prediction)) return 0;
+  if (c->synctest_frames && (c->num_peers != 1 || c->synctest_frames > c->max_prediction)) return 0;
   return 1;
 }
 
@@ -274,6 +280,7 @@ synk_status synk_session_create(const synk_session_config *cfg, synk_session **o
     if (!(s->st_rec = (ck_rec *)zalloc(&al, sizeof(ck_rec) * (s->K + 1)))) goto fail;
     for (uint32_t k = 0; k <= s->K; k++) {
       s->st_rec[k].frame = NONE;
+      if (!s->w) continue;
       s->st_rec[k].chunks = (uint64_t *)zalloc(&al, s->nchunks * 8);
       s->st_rec[k].fp = (uint32_t *)zalloc(&al, (size_t)s->max_entities * 4);
       if (!s->st_rec[k].chunks || !s->st_rec[k].fp) goto fail;
@@ -328,13 +335,29 @@ synk_status synk_session_add_local_input(synk_session *s, uint32_t player, const
   return SYNK_OK;
 }
 
+/* bytes per second over whole seconds: `bytes` arrive at `now` */
+static void rate_add(uint32_t *start, uint32_t *acc, int *open, uint32_t *bps, uint32_t now, size_t bytes) {
+  if (!*open) {
+    *open = 1;
+    *start = now;
+  } else if (now - *start >= 1000) {
+    *bps = now - *start < 2000 ? *acc : 0; /* a silent second in between: the last second had nothing */
+    *acc = 0;
+    *start = now - (now - *start) % 1000;
+  }
+  *acc += (uint32_t)bytes;
+}
+
 /* ------------------------------------------------------------------ timers */
 static void run_timers(synk_session *s, uint32_t now) {
   if (!s->timers_started) {
     s->timers_started = 1;
     s->start_ms = now;
     for (uint32_t q = 0; q < s->cfg.num_peers; q++) s->peers[q].last_recv_ms = now;
+  } else if (now == s->timers_ms) {
+    return; /* silence only grows with time: nothing new at the same instant */
   }
+  s->timers_ms = now;
   for (uint32_t q = 0; q < s->cfg.num_peers; q++) {
     if (q == s->cfg.local_peer) continue;
     peer_st *pe = &s->peers[q];
@@ -426,7 +449,7 @@ static uint32_t fingerprint(const synk_view *v, uint32_t id) {
  * (promote_finals): a frame predicted right is never simulated again. */
 static void record_checkpoint(synk_session *s, uint64_t g, int final) {
   uint32_t iv = s->cfg.desync_interval;
-  if (!s->w || !iv || (g + 1) % iv != 0) return;
+  if (!iv || (g + 1) % iv != 0) return;
   uint32_t k = (uint32_t)(((g + 1) / iv) % CK_SLOTS);
   ck_rec *c = &s->ck[k];
   if (c->locks || (c->final && c->frame == g)) return; /* in use by a localization, or already final */
@@ -434,9 +457,7 @@ static void record_checkpoint(synk_session *s, uint64_t g, int final) {
   c->frame = g;
   c->final = 0;
   c->acked_by = 0;
-  c->hash = synk_hash(s->w);
-  synk_chunk_hashes(s->w, s->sums, s->nchunks);
-  fingerprint_chunks(s, c, again ? c : NULL);
+  record_state(s, c, again ? c : NULL);
   if (final) make_final(s, k);
 }
 
@@ -502,7 +523,8 @@ static void try_compare(synk_session *s, uint32_t q, uint32_t k) {
   ev.remote_hash = theirs;
   push_event(s, &ev);
   pe->desynced = 1;
-  start_localize(s, q, k);
+  pe->loc_frame = s->ck[k].frame; /* the desync's frame: its report still goes to the peer */
+  if (s->w) start_localize(s, q, k); /* entities to name */
 }
 
 static void loc_finish_if_done(synk_session *s, uint32_t q) {
@@ -540,6 +562,36 @@ static void loc_finish_if_done(synk_session *s, uint32_t q) {
   }
 }
 
+/* ------------------------------------------------------------------ states */
+/* what desync checks and sync tests compare: the world hash, mixed with the
+ * application's checksum of the frame when it gave one */
+static uint64_t state_hash(const synk_session *s) {
+  uint64_t h = s->w ? synk_hash(s->w) : 0;
+  if (s->app_set) {
+    uint64_t z = s->app_sum + 0x9E3779B97F4A7C15ull; /* splitmix64's finalizer: a bijection */
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    h ^= z ^ (z >> 31);
+  }
+  return h;
+}
+
+/* record the state after a frame into c; unchanged chunks' fingerprints come
+ * from prev (which may be c itself) */
+static void record_state(synk_session *s, ck_rec *c, const ck_rec *prev) {
+  c->hash = state_hash(s);
+  if (!s->w) return;
+  synk_chunk_hashes(s->w, s->sums, s->nchunks);
+  fingerprint_chunks(s, c, prev);
+}
+
+synk_status synk_session_set_checksum(synk_session *s, uint64_t checksum) {
+  if (!s || !s->tick_pending) return SYNK_E_ARG;
+  s->app_sum = checksum;
+  s->app_set = 1;
+  return SYNK_OK;
+}
+
 /* ------------------------------------------------------------------ sync test */
 /* fingerprints of the chunks whose sums differ from `prev`'s (all without
  * prev), the others copied from prev; the sums are in s->sums */
@@ -563,16 +615,14 @@ static void synctest_record(synk_session *s, uint64_t g) {
   const ck_rec *prev = g ? &s->st_rec[(g - 1) % (s->K + 1)] : NULL;
   if (prev && prev->frame != g - 1) prev = NULL;
   c->frame = g;
-  c->hash = synk_hash(s->w);
-  synk_chunk_hashes(s->w, s->sums, s->nchunks);
-  fingerprint_chunks(s, c, prev);
+  record_state(s, c, prev);
 }
 
 static void synctest_compare(synk_session *s, uint64_t g) {
   const ck_rec *c = &s->st_rec[g % (s->K + 1)];
   if (c->frame != g) return;
   s->st.checks++;
-  uint64_t h = synk_hash(s->w);
+  uint64_t h = state_hash(s);
   if (h == c->hash) return;
   s->st.synctest_mismatches++;
   if (s->st_reported) return;
@@ -585,6 +635,7 @@ static void synctest_compare(synk_session *s, uint64_t g) {
   ev.local_hash = h;
   ev.remote_hash = c->hash;
   push_event(s, &ev);
+  if (!s->w) return; /* the application's checksum only: no entities to name */
   /* the entities: in the chunks whose sums differ, the fingerprints that do */
   ev.type = SYNK_SEV_DESYNC_LOCALIZED;
   synk_chunk_hashes(s->w, s->sums, s->nchunks);
@@ -662,6 +713,7 @@ int synk_session_next_request(synk_session *s, synk_session_request *req) {
   req->confirmed = (uint32_t)conf;
   req->inputs = s->req_in;
   s->tick_pending = 1;
+  s->app_set = 0;
   s->tick_frame = g;
   s->tick_confirmed = conf;
   s->step_cur = g + 1;
@@ -701,24 +753,21 @@ static void loc_receive(synk_session *s, uint32_t q, const sw_datagram *d) {
   }
   if (d->has_loc_data && d->loc_frame == pe->loc_frame) {
     if (d->loc_kind == SW_LOC_CHUNKS && !pe->loc_have_chunks) {
-      {
-        for (uint32_t i = 0; i < d->loc_count; i++) {
-          uint64_t ch = d->loc_first + i;
-          if ((pe->chunk_recv[ch / 64] >> (ch % 64)) & 1u) continue;
-          pe->chunk_recv[ch / 64] |= 1ull << (ch % 64);
-          pe->chunks_recv_count++;
-          if (sw_get64(d->loc_payload + 8 * (size_t)i) != c->chunks[ch]) {
-            pe->chunk_diff[ch / 64] |= 1ull << (ch % 64);
-            if (pe->ndiff < LOC_MAX_CHUNKS) pe->diff_chunk[pe->ndiff++] = (uint32_t)ch;
-            else pe->diff_more = 1;
-          }
-        }
-        if (pe->chunks_recv_count == s->nchunks) {
-          pe->loc_have_chunks = 1;
-          /* the diff set in ascending order, as the peer lists it */
-          pe->ndiff = 0;
-          for (uint64_t ch = 0; ch < s->nchunks && pe->ndiff < LOC_MAX_CHUNKS; ch++)
-            if ((pe->chunk_diff[ch / 64] >> (ch % 64)) & 1u) pe->diff_chunk[pe->ndiff++] = (uint32_t)ch;
+      for (uint32_t i = 0; i < d->loc_count; i++) {
+        uint64_t ch = d->loc_first + i;
+        if ((pe->chunk_recv[ch / 64] >> (ch % 64)) & 1u) continue;
+        pe->chunk_recv[ch / 64] |= 1ull << (ch % 64);
+        pe->chunks_recv_count++;
+        if (sw_get64(d->loc_payload + 8 * (size_t)i) != c->chunks[ch]) pe->chunk_diff[ch / 64] |= 1ull << (ch % 64);
+      }
+      if (pe->chunks_recv_count == s->nchunks) {
+        pe->loc_have_chunks = 1;
+        /* the differing chunks in ascending order, as the peer lists them */
+        pe->ndiff = 0;
+        for (uint64_t ch = 0; ch < s->nchunks; ch++) {
+          if (!((pe->chunk_diff[ch / 64] >> (ch % 64)) & 1u)) continue;
+          if (pe->ndiff < LOC_MAX_CHUNKS) pe->diff_chunk[pe->ndiff++] = (uint32_t)ch;
+          else pe->diff_more = 1;
         }
       }
     } else if (d->loc_kind == SW_LOC_ENTS && pe->loc_have_chunks) {
@@ -727,14 +776,13 @@ static void loc_receive(synk_session *s, uint32_t q, const sw_datagram *d) {
         pe->ents_recv[i] |= (uint8_t)(1u << d->loc_piece);
         uint32_t base = pe->diff_chunk[i] * SYNK_CHUNK_IDS + d->loc_piece * 64u;
         uint32_t e = 0;
-        for (uint32_t slot = 0; slot < 64; slot++) {
+        for (uint32_t slot = 0; slot < 64 && base + slot < s->max_entities; slot++) {
           uint32_t id = base + slot, theirs = 0;
           if (e < d->loc_count && d->loc_payload[5 * (size_t)e] == slot) {
             theirs = sw_get32(d->loc_payload + 5 * (size_t)e + 1);
             e++;
           }
-          uint32_t mine = id < s->max_entities ? c->fp[id] : 0;
-          if (mine != theirs) add_id(pe, id);
+          if (c->fp[id] != theirs) add_id(pe, id);
         }
       }
     }
@@ -748,7 +796,9 @@ synk_status synk_session_receive(synk_session *s, uint32_t peer, const void *buf
   sw_datagram d;
   sw_keys keys = {s->cfg.session_id, peer, s->cfg.local_peer};
   uint64_t ref = s->frame + s->D;
-  synk_status st = sw_decode((const uint8_t *)buf, len, &keys, ref, 32 + s->P + 2 * s->D, pe->block, s->Q, &d);
+  /* every peer's span end lies within Q + 1 frames of ours (each stalls before
+     its unacknowledged inputs fill the history), spectators included */
+  synk_status st = sw_decode((const uint8_t *)buf, len, &keys, ref, s->Q + 8, pe->block, s->Q, &d);
   if (st == SYNK_OK) {
     /* semantics, before any change */
     if (d.ack > s->local_end) st = SYNK_E_MISMATCH;           /* acks inputs never sent */
@@ -765,6 +815,7 @@ synk_status synk_session_receive(synk_session *s, uint32_t peer, const void *buf
   run_timers(s, now_ms);
   pe->st.datagrams_received++;
   pe->st.bytes_received += len;
+  rate_add(&pe->rx_start, &pe->rx_bytes, &pe->rx_open, &pe->st.receive_bps, now_ms, len);
   pe->last_recv_ms = now_ms;
   if (pe->state == 0 || pe->state == 3) {
     pe->state = 1;
@@ -798,6 +849,9 @@ synk_status synk_session_receive(synk_session *s, uint32_t peer, const void *buf
       }
     }
     if (pe->known > old_known) pe->ack_dirty = 1;
+  } else if (!pe->nplayers && d.e > pe->known) { /* a spectator: no inputs, its frames all "known" */
+    pe->known = d.e < cap ? d.e : cap;
+    pe->ack_dirty = 1;
   }
   if (d.has_ping) {
     pe->pong_pending = 1;
@@ -831,7 +885,8 @@ synk_status synk_session_receive(synk_session *s, uint32_t peer, const void *buf
   int64_t remote_frame = (int64_t)pe->emax - (int64_t)s->D - 1;
   pe->st.frames_ahead = (int32_t)((int64_t)s->frame - remote_frame);
   if (d.has_ping && pe->have_remote_adv) {
-    int32_t rec = (pe->st.frames_ahead - pe->remote_adv) / 2;
+    int64_t rec = ((int64_t)pe->st.frames_ahead - pe->remote_adv) / 2; /* int64: remote_adv is the peer's word */
+    if (rec > (int64_t)s->P + s->D + 1) rec = (int64_t)s->P + s->D + 1; /* never more than peers can drift */
     if (rec >= 2 && (!pe->waited || now_ms - pe->last_wait_ms >= 1000)) {
       synk_session_event ev;
       memset(&ev, 0, sizeof ev);
@@ -975,6 +1030,7 @@ int synk_session_poll(synk_session *s, uint32_t now_ms, uint32_t *peer, void *bu
     pe->last_sent_end = s->local_end;
     pe->st.datagrams_sent++;
     pe->st.bytes_sent += n;
+    rate_add(&pe->tx_start, &pe->tx_bytes, &pe->tx_open, &pe->st.send_bps, now_ms, n);
     s->poll_rr = q + 1;
     *peer = q;
     *len = n;

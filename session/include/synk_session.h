@@ -12,7 +12,10 @@
  *
  * Peers 0..num_peers-1 form a full mesh: each peer sends the inputs of its
  * local players to every other peer. Players 0..num_players-1 are owned by
- * peers (config.player_peer); one peer may own several players. Inputs are
+ * peers (config.player_peer); one peer may own several players, and a peer
+ * that owns none is a spectator: it receives every input and follows the
+ * game (desync checks included); nobody waits for its inputs, but players
+ * stall rather than run more than the input history ahead of it. Inputs are
  * opaque bytes (input_size per player per frame), compared bytewise.
  *
  * Modes: max_prediction == 0 is lockstep (a frame advances only when every
@@ -27,38 +30,48 @@
  * through a synk_ring (dirty chunks only) and ticks it after each advanced
  * frame; the application only applies the frame's inputs (as synk events).
  * SAVE/LOAD requests are emitted in rollback mode in any case, for state the
- * application keeps outside the world.
+ * application keeps outside the world (lockstep never rolls back: it emits
+ * ADVANCE requests only).
  *
- * Desync detection compares world hashes of *final* frames only: a frame is
- * final on a peer once it was simulated with every player's confirmed input
- * (it can never be rolled back). Every desync_interval frames each peer
- * records the final hash, its chunk hashes (synk_chunk_hashes) and a 32-bit
- * fingerprint of every entity, and reports the hash to the other peers. On a
+ * Desync detection compares the state of *final* frames only: a frame is
+ * final on a peer once it was simulated with every player's confirmed input,
+ * or once its inputs are confirmed and equal the predictions it was
+ * simulated with (either way it can never be rolled back). The state is the
+ * world hash, mixed with the application's checksum when it gives one
+ * (synk_session_set_checksum). At every checkpoint frame g ((g + 1) %
+ * desync_interval == 0) each peer records the state after g -- with a world
+ * also its chunk hashes (synk_chunk_hashes) and a 32-bit fingerprint of every
+ * entity -- each time it simulates g, and reports it to the other peers once
+ * it is final; predicted and pre-rollback states are never reported. On a
  * mismatch both peers report SYNK_SEV_DESYNC, exchange the chunk hashes of
  * that frame, then the fingerprints of the differing chunks' entities, and
  * report SYNK_SEV_DESYNC_LOCALIZED with the differing entity ids. A desync is
  * latched per peer: after the first one, no further checks run with that
- * peer (the worlds have diverged; later frames would all differ).
+ * peer (the states have diverged; later frames would all differ).
  *
- * Sync-test mode (synctest_frames = K > 0; one peer owning every player, a
- * world, 1 <= K <= max_prediction): after every frame F the session rolls
+ * Sync-test mode (synctest_frames = K > 0; one peer owning every player,
+ * 1 <= K <= max_prediction): after every frame F the session rolls
  * back to frame F + 1 - K and re-simulates up to F (LOAD, then SAVE/ADVANCE
  * requests as for a rollback), comparing the world after each re-simulated
  * frame with the first simulation of it. A difference means the simulation
  * is not a function of the world and the inputs (it reads a clock, an
  * uninitialized value, a pointer, global state ...): the session reports
  * SYNK_SEV_DESYNC for that frame (peer = the local peer; local_hash: the
- * re-simulation's, remote_hash: the first run's) and SYNK_SEV_DESYNC_LOCALIZED
- * with the entities that differ, once (later mismatches are only counted
- * in the stats). Memory: K + 1 records of 8*ceil(max_entities/256) +
- * 4*max_entities bytes; cost: the first run fingerprints the chunks that
- * changed since the previous frame, the re-run compares hashes.
+ * re-simulation's, remote_hash: the first run's) and, with a world,
+ * SYNK_SEV_DESYNC_LOCALIZED with the entities that differ, once (later
+ * mismatches are only counted in the stats). What is compared is the world
+ * hash and the application's checksum (synk_session_set_checksum); without
+ * a world the application restores its state on the LOAD requests.
+ * Memory: K + 1 records of 8*ceil(max_entities/256) + 4*max_entities bytes;
+ * cost: the first run fingerprints the chunks that changed since the
+ * previous frame, the re-run compares hashes.
  *
  * Disconnection does not drop players: a peer silent for disconnect_notify_ms
  * is reported interrupted, for disconnect_timeout_ms disconnected; the session
  * keeps waiting for its inputs (stalling), and a datagram from it reconnects
- * it (SYNK_SEV_CONNECTED again). Dropping a player needs the remaining peers
- * to agree on a frame and is not part of this version.
+ * it (SYNK_SEV_CONNECTED again). A peer never heard from stays waiting
+ * (state 0) without events. Dropping a player needs the remaining peers to
+ * agree on a frame and is not part of this version.
  *
  * The wire format is docs/wire-format.md, "Session datagrams".
  * Thread safety: none; use a session from one thread at a time.
@@ -112,14 +125,16 @@ typedef struct synk_session synk_session;
 /* Create a session. Memory: everything is allocated here, once: the input
  * history (a power of two >= 2*(max_prediction + input_delay) + 16 frames of
  * every player's input), max_prediction + 2 ring slots of the world
- * (synk_ring_create) in rollback mode, and 4 desync checkpoints of
+ * (synk_ring_create) in rollback mode with a world, 4 desync checkpoints of
  * 8*ceil(max_entities/256) + 4*max_entities bytes each when a world is given
- * and desync_interval > 0. The world's frame at creation is frame 0 of the
+ * and desync_interval > 0 (a few bytes without a world), K + 1 such records
+ * in sync-test mode, and per peer two bitmaps of ceil(max_entities/256)
+ * bits for localization. The world's frame at creation is frame 0 of the
  * session.
  * Errors: SYNK_E_ARG (cfg or out NULL, any field out of range, a player
  * owned by no valid peer, an mtu too small for one frame of a peer's
- * inputs, sync-test mode without a world, with more than one peer or with
- * synctest_frames above max_prediction), SYNK_E_NOMEM. On error *out is
+ * inputs, sync-test mode with more than one peer or with synctest_frames
+ * above max_prediction), SYNK_E_NOMEM. On error *out is
  * NULL. Cost: O(memory). */
 SYNK_API synk_status synk_session_create(const synk_session_config *cfg, synk_session **out);
 
@@ -168,9 +183,22 @@ typedef struct synk_session_request {
  * synk_session_advance. Cost: O(1) plus the world's ring save/restore. */
 SYNK_API int synk_session_next_request(synk_session *s, synk_session_request *req);
 
+/* The checksum of the application's own state (what it keeps outside the
+ * world) after the frame of the ADVANCE request just carried out: call it
+ * after applying that request's inputs and before asking for the next
+ * request. It joins the world hash in the desync checks and the sync test
+ * (mixed in; a frame without one compares the world hash alone), so state
+ * outside the world is checked too -- and a session without a world checks
+ * the application's checksums alone (desyncs are then reported without
+ * entities). Every peer must give one for the same frames.
+ * Errors: SYNK_E_ARG (s NULL, no ADVANCE just carried out). O(1). */
+SYNK_API synk_status synk_session_set_checksum(synk_session *s, uint64_t checksum);
+
 /* Take one datagram received from `peer`. Hostile bytes are refused with a
- * status and change nothing. A datagram older than about 2 s of frames
- * (128 frames from the receiver's own) cannot be placed and is refused.
+ * status and change nothing. A datagram whose frames lie more than the input
+ * history plus 8 frames from the receiver's own (see create; e.g. 40 frames
+ * with max_prediction 8 and no delay) cannot be placed and is refused: a
+ * replayed or very late one, or one of another session.
  * Errors: SYNK_E_ARG (s NULL, buf NULL with len > 0, peer out of range or
  * local), SYNK_E_FORMAT (truncated, wrong version, failed check, malformed,
  * out-of-bound value), SYNK_E_MISMATCH (well formed but impossible: an ack
@@ -219,6 +247,7 @@ typedef struct synk_session_peer_stats {
   uint32_t rtt_ms;             /* last measured round trip (0: none yet) */
   int32_t frames_ahead;        /* our frame minus the peer's estimated current frame */
   uint64_t bytes_sent, bytes_received, datagrams_sent, datagrams_received;
+  uint32_t send_bps, receive_bps; /* bytes per second: over the last full second of sending / receiving */
   uint64_t datagrams_refused;  /* refused by receive (any status but OK) */
   uint64_t remote_frame;       /* frames of the peer's inputs received (confirmed) */
   uint32_t state;              /* 0 waiting, 1 connected, 2 interrupted, 3 disconnected */

@@ -19,6 +19,7 @@
 
 typedef struct sm_cfg {
   uint32_t peers, players_per_peer, input_size, delay, prediction, interval, entities, mtu;
+  uint32_t spectators; /* the last `spectators` peers own no player: they watch */
   uint64_t frames, seed;
   synk_netsim_link link;
   int corrupt_peer; /* -1: none */
@@ -97,7 +98,7 @@ static inline void sm_game_apply(const sm *m, uint32_t peer, synk_world *w, uint
 static inline int sm_create(sm *m, const sm_cfg *c) {
   memset(m, 0, sizeof *m);
   m->c = *c;
-  m->nplayers = c->peers * c->players_per_peer;
+  m->nplayers = (c->peers - c->spectators) * c->players_per_peer;
   if (synk_netsim_create(c->peers, 8192, c->mtu ? c->mtu : SYNK_SESSION_DEFAULT_MTU, c->seed ^ 0x5E55u, NULL,
                          &m->ns) != SYNK_OK)
     return 0;
@@ -202,11 +203,11 @@ static inline void sm_step(sm *m, uint32_t i, uint32_t now) {
   synk_session_get_stats(P->s, &st);
   if (st.frame >= m->c.frames) return;
   if (!P->input_pending) { /* the next inputs: each changes one byte about every 6 frames */
-    for (uint32_t k = 0; k < m->c.players_per_peer; k++)
+    for (uint32_t k = 0; k < m->c.players_per_peer && i < m->c.peers - m->c.spectators; k++)
       if (t_below(&P->rng, 6) == 0) P->input[k][t_below(&P->rng, m->c.input_size)] = (uint8_t)t_next(&P->rng);
     P->input_pending = 1;
   }
-  for (uint32_t k = 0; k < m->c.players_per_peer; k++)
+  for (uint32_t k = 0; k < m->c.players_per_peer && i < m->c.peers - m->c.spectators; k++)
     CHECK_ST(synk_session_add_local_input(P->s, i * m->c.players_per_peer + k, P->input[k]), SYNK_OK);
   synk_status s = synk_session_advance(P->s, now);
   if (s == SYNK_SESSION_STALL) {
@@ -238,12 +239,20 @@ static inline void sm_poll(sm *m, uint32_t i, uint32_t now) {
     CHECK_ST(synk_netsim_send(m->ns, i, to, m->buf, len, now), SYNK_OK);
 }
 
-/* one tick of the whole mesh: deliveries, a step of every peer, their datagrams */
+/* one tick of the whole mesh: deliveries, a step of every peer (a spectator
+   that fell behind the first peer catches up with up to 4 steps), their
+   datagrams */
 static inline void sm_tick(sm *m) {
   uint32_t now = sm_now(m->ticks++);
   sm_deliver(m, now);
   for (uint32_t i = 0; i < m->c.peers; i++) {
+    uint64_t before = m->p[i].frame;
     sm_step(m, i, now);
+    for (int k = 0; k < 3 && i >= m->c.peers - m->c.spectators && m->p[i].frame > before &&
+                    m->p[i].frame + 1 < m->p[0].frame; k++) {
+      before = m->p[i].frame;
+      sm_step(m, i, now);
+    }
     sm_events(m, i);
   }
   for (uint32_t i = 0; i < m->c.peers; i++) sm_poll(m, i, now);

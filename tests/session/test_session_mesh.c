@@ -9,8 +9,8 @@
  *
  *   test_session_mesh [--peers N] [--frames F] [--lockstep] [--prediction P]
  *     [--delay D] [--interval I] [--latency MS] [--jitter MS] [--loss PCT]
- *     [--dup PCT] [--reorder PCT] [--players-per-peer K] [--input-size B]
- *     [--entities E] [--seed S] [--corrupt PEER:FRAME] [--max-bpf BYTES]
+ *     [--dup PCT] [--reorder PCT] [--players-per-peer K] [--spectators N] [--input-size B]
+ *     [--entities E] [--seed S] [--mtu BYTES] [--corrupt PEER:FRAME] [--max-bpf BYTES]
  */
 #include "session_util.h"
 
@@ -39,9 +39,11 @@ int main(int argc, char **argv) {
     else if (!strcmp(k, "--dup")) c.link.dup_ppm = (uint32_t)(arg_u64(v) * 10000);
     else if (!strcmp(k, "--reorder")) c.link.reorder_ppm = (uint32_t)(arg_u64(v) * 10000);
     else if (!strcmp(k, "--players-per-peer")) c.players_per_peer = (uint32_t)arg_u64(v);
+    else if (!strcmp(k, "--spectators")) c.spectators = (uint32_t)arg_u64(v);
     else if (!strcmp(k, "--input-size")) c.input_size = (uint32_t)arg_u64(v);
     else if (!strcmp(k, "--entities")) c.entities = (uint32_t)arg_u64(v);
     else if (!strcmp(k, "--seed")) c.seed = arg_u64(v);
+    else if (!strcmp(k, "--mtu")) c.mtu = (uint32_t)arg_u64(v);
     else if (!strcmp(k, "--max-bpf")) max_bpf = strtod(v, NULL);
     else if (!strcmp(k, "--corrupt")) {
       char *end;
@@ -73,6 +75,15 @@ int main(int argc, char **argv) {
       datagrams += ps.datagrams_sent;
     }
   printf("ticks %" PRIu64 ", datagrams %" PRIu64 "\n", m.ticks, datagrams);
+  { /* the per-second rates agree with the totals (link 0 -> 1, both ends) */
+    synk_session_peer_stats p01, p10;
+    synk_session_get_peer_stats(m.p[0].s, 1, &p01);
+    synk_session_get_peer_stats(m.p[1].s, 0, &p10);
+    double avg = (double)p01.bytes_sent * 1000.0 / sm_now(m.ticks);
+    printf("peer 0 -> 1: %u B/s sent (average %.0f), %u B/s received by 1\n", p01.send_bps, avg, p10.receive_bps);
+    CHECK(p01.send_bps > avg / 2 && p01.send_bps < avg * 2);
+    if (!c.link.loss_ppm && !c.link.dup_ppm) CHECK(p10.receive_bps > avg / 2 && p10.receive_bps < avg * 2);
+  }
   for (int extra = 0; extra < 120; extra++) sm_tick(&m); /* last reports and localizations */
   /* then the links fall quiet: keepalives and pings, no localization left running */
   uint64_t before = 0, after = 0;
@@ -193,6 +204,7 @@ int main(int argc, char **argv) {
   synk_netsim_stats ns;
   synk_netsim_get_stats(m.ns, &ns);
   double bpf = (double)bytes / ((double)c.frames * m.nplayers);
+
   printf("%u peers, %" PRIu64 " frames, %s: rollbacks %" PRIu64 " (%" PRIu64 " frames, max %u), stalls %" PRIu64
          ", checks %" PRIu64 ", desyncs %" PRIu64 "\n",
          c.peers, c.frames, c.prediction ? "rollback" : "lockstep", rollbacks, rb_frames, max_rb, stalls, checks,

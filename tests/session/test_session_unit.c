@@ -547,6 +547,108 @@ static void test_synctest(void) {
          lev.ids[0]);
 }
 
+/* state outside the world: the application saves and loads it on the
+   requests and gives its checksum; a session without a world checks it */
+typedef struct app {
+  uint32_t v[8], saved[32][8];
+  uint64_t calls;
+} app;
+
+static uint64_t app_sum(const app *a) {
+  uint64_t h = 1469598103934665603ull; /* FNV-1a over the state */
+  for (int i = 0; i < 8; i++)
+    for (int b = 0; b < 4; b++) h = (h ^ ((a->v[i] >> (8 * b)) & 0xFF)) * 1099511628211ull;
+  return h;
+}
+
+/* carry out a step's requests on app state; `bad_call`: the call that goes wrong */
+static void app_requests(synk_session *s, app *a, uint64_t bad_call, uint64_t *bad_frame) {
+  synk_session_request rq;
+  while (synk_session_next_request(s, &rq)) {
+    if (rq.type == SYNK_REQ_SAVE) memcpy(a->saved[rq.frame % 32], a->v, sizeof a->v);
+    if (rq.type == SYNK_REQ_LOAD) memcpy(a->v, a->saved[rq.frame % 32], sizeof a->v);
+    if (rq.type != SYNK_REQ_ADVANCE) continue;
+    for (uint32_t pl = 0; pl < 2; pl++) a->v[(rq.frame + pl) % 8] += rq.inputs[4 * pl] + 1u;
+    if (++a->calls == bad_call) {
+      a->v[3] ^= 1;
+      *bad_frame = rq.frame;
+    }
+    CHECK_ST(synk_session_set_checksum(s, app_sum(a)), SYNK_OK);
+  }
+}
+
+static void test_app_checksum(void) {
+  CHECK_ST(synk_session_set_checksum(NULL, 1), SYNK_E_ARG);
+  /* sync test without a world: the application's state alone */
+  for (int bad = 0; bad < 2; bad++) {
+    synk_session_config c = base_cfg(0, 8, 0);
+    c.num_peers = 1;
+    c.player_peer[1] = 0;
+    c.synctest_frames = 5;
+    synk_session *s = NULL;
+    CHECK_ST(synk_session_create(&c, &s), SYNK_OK);
+    CHECK_ST(synk_session_set_checksum(s, 1), SYNK_E_ARG); /* no ADVANCE carried out */
+    app a;
+    memset(&a, 0, sizeof a);
+    uint64_t bad_frame = UINT64_MAX, desync_frame = UINT64_MAX;
+    int localized = 0;
+    for (uint64_t f = 0; f < 300; f++) {
+      for (uint32_t pl = 0; pl < 2; pl++) {
+        uint8_t in[4];
+        input_of(in, pl, f);
+        CHECK_ST(synk_session_add_local_input(s, pl, in), SYNK_OK);
+      }
+      CHECK_ST(synk_session_advance(s, 0), SYNK_OK);
+      app_requests(s, &a, bad ? 500 : 0, &bad_frame);
+      synk_session_event ev;
+      while (synk_session_next_event(s, &ev)) {
+        if (ev.type == SYNK_SEV_DESYNC) desync_frame = ev.frame;
+        localized += ev.type == SYNK_SEV_DESYNC_LOCALIZED;
+      }
+    }
+    CHECK(localized == 0);
+    CHECK(bad ? desync_frame == bad_frame && bad_frame != UINT64_MAX : desync_frame == UINT64_MAX);
+    synk_session_destroy(s);
+  }
+  /* two peers without a world: peer 1's state goes wrong at frame 57; the
+     desync is reported at checkpoint 59 by both, without entities */
+  synk_session *s[2];
+  app a[2];
+  memset(a, 0, sizeof a);
+  for (uint32_t i = 0; i < 2; i++) {
+    synk_session_config c = base_cfg(i, 8, 0);
+    c.desync_interval = 10;
+    CHECK_ST(synk_session_create(&c, &s[i]), SYNK_OK);
+  }
+  uint64_t desync[2] = {UINT64_MAX, UINT64_MAX}, bad_frame = UINT64_MAX;
+  for (uint32_t t = 0; t < 200; t++) {
+    for (uint32_t i = 0; i < 2; i++) {
+      uint8_t in[4];
+      input_of(in, i, t);
+      CHECK_ST(synk_session_add_local_input(s[i], i, in), SYNK_OK);
+      if (synk_session_advance(s[i], t * 16) == SYNK_OK) app_requests(s[i], &a[i], 0, &bad_frame);
+      if (i == 1 && t == 57) a[1].v[0] += 1000; /* after frame 57 ran on peer 1 */
+      uint8_t buf[SYNK_SESSION_DEFAULT_MTU];
+      uint32_t to;
+      size_t len;
+      while (synk_session_poll(s[i], t * 16, &to, buf, sizeof buf, &len))
+        CHECK_ST(synk_session_receive(s[1 - i], i, buf, len, t * 16), SYNK_OK);
+      synk_session_event ev;
+      while (synk_session_next_event(s[i], &ev)) {
+        CHECK(ev.type != SYNK_SEV_DESYNC_LOCALIZED);
+        if (ev.type == SYNK_SEV_DESYNC) desync[i] = ev.frame;
+      }
+    }
+  }
+  printf("app checksums: desync at %" PRIu64 " / %" PRIu64 "\n", desync[0], desync[1]);
+  CHECK(desync[0] == 59 && desync[1] == 59);
+  synk_session_stats st;
+  synk_session_get_stats(s[0], &st);
+  CHECK(st.checks >= 5);
+  synk_session_destroy(s[0]);
+  synk_session_destroy(s[1]);
+}
+
 /* golden bytes: a datagram's layout is the format's, on every target */
 static void test_golden(void) {
   uint8_t buf[SYNK_SESSION_DEFAULT_MTU];
@@ -568,5 +670,6 @@ int main(void) {
   test_wait();
   test_golden();
   test_synctest();
+  test_app_checksum();
   return t_done("test_session_unit");
 }
