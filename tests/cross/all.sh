@@ -13,8 +13,10 @@
 #
 # For each preset: configure, build, run ctest once with the automatic backend,
 # then once more per other runnable backend with SYNK_ISA=<backend> (tests that
-# iterate over every backend themselves are excluded from the reruns:
-# SYNK_CROSS_ISA_EXCLUDE, a ctest -E regex). Finally tests/cross/matrix.sh.
+# iterate over every backend themselves, and the session tests, whose mesh
+# runs exercise the session layer rather than the kernels the backends
+# differ in, are excluded from the reruns: SYNK_CROSS_ISA_EXCLUDE, a ctest -E
+# regex). Finally tests/cross/matrix.sh.
 # Every preset runs even when one fails; the exit status is 1 if anything
 # failed. Environment: JOBS (parallel jobs, default nproc); SYNK_CROSS_RERUN=0
 # skips the per-backend reruns (checkasm and the golden scenarios still cover
@@ -28,7 +30,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
 cd "$root"
 jobs=${JOBS:-$(nproc 2>/dev/null || echo 2)}
-exclude=${SYNK_CROSS_ISA_EXCLUDE:-checkasm|golden|objects_isa|^synk_|^bench_|header_|test_cxx}
+exclude=${SYNK_CROSS_ISA_EXCLUDE:-checkasm|golden|objects_isa|^synk_|^bench_|header_|test_cxx|test_jobs|^session_}
 
 declare -A label=([release]=x86-64 [x86-nonative]=x86-64-nonative [aarch64]=aarch64 [s390x]=s390x [wasm32]=wasm32)
 presets=("$@")
