@@ -96,7 +96,7 @@ static int ns_parse(int argc, char **argv, ns_opts *o) {
   o->prediction = 8;
   o->desync_at = UINT64_MAX;
   int pred_set = 0;
-  for (int i = 1; i < argc; i++) {
+  for (int i = 1; i < argc; i += 2) { /* every option takes a value (--help returns) */
     const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
     uint64_t x = 0;
     int bad = 0;
@@ -145,7 +145,6 @@ static int ns_parse(int argc, char **argv, ns_opts *o) {
       fprintf(stderr, "synk netsim: bad or incomplete option '%s'\n%s", a, synk_cli_netsim_usage);
       return -1;
     }
-    i++;
   }
   if (o->lockstep) {
     if (pred_set && o->prediction) {
