@@ -13,7 +13,7 @@ PKGS_BUILD := cmake make gcc g++ libc6-dev clang lld libsimde-dev git
 PKGS_BENCH := $(PKGS_BUILD) libbenchmark-dev hyperfine libxxhash-dev libhwy-dev valgrind gnuplot-nox \
               libmsgpack-dev libprotobuf-c-dev libzstd-dev
 # make test runs every benchmark case once (smoke) and the instruction-count gate
-PKGS_TEST  := $(PKGS_BUILD) binutils pkgconf valgrind libbenchmark-dev libxxhash-dev libhwy-dev \
+PKGS_TEST  := $(PKGS_BUILD) binutils pkgconf python3-dev python3-numpy python3-pytest valgrind libbenchmark-dev libxxhash-dev libhwy-dev \
               libmsgpack-dev libprotobuf-c-dev libzstd-dev libclang-rt-14-dev
 # cross-architecture determinism: aarch64 and s390x under qemu, wasm32 under Node.js WASI
 PKGS_CROSS := gcc-aarch64-linux-gnu libc6-dev-arm64-cross gcc-s390x-linux-gnu libc6-dev-s390x-cross \

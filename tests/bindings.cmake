@@ -1,0 +1,29 @@
+# The bindings' tests. The golden scenarios are recorded as call traces
+# (bindings/scenario_trace.c -> <build>/traces/<scenario>.trace) that the
+# Python and JavaScript tests replay through their APIs, expecting C's
+# statuses and hashes and the golden hash of tests/golden/golden.h.
+add_executable(scenario_trace bindings/scenario_trace.c)
+target_link_libraries(scenario_trace PRIVATE synk)
+target_include_directories(scenario_trace PRIVATE ${PROJECT_SOURCE_DIR}/tools)
+target_compile_options(scenario_trace PRIVATE ${SYNK_WARNINGS})
+set(SYNK_TRACE_DIR ${CMAKE_BINARY_DIR}/traces)
+add_custom_command(OUTPUT ${SYNK_TRACE_DIR}/stamp
+  COMMAND ${CMAKE_COMMAND} -E make_directory ${SYNK_TRACE_DIR}
+  COMMAND scenario_trace ${SYNK_TRACE_DIR}
+  COMMAND ${CMAKE_COMMAND} -E touch ${SYNK_TRACE_DIR}/stamp
+  DEPENDS scenario_trace
+  COMMENT "Recording the golden scenarios as call traces")
+add_custom_target(synk_traces ALL DEPENDS ${SYNK_TRACE_DIR}/stamp)
+set(SYNK_GOLDEN_H ${PROJECT_SOURCE_DIR}/tests/golden/golden.h)
+
+# ---- Python: one ctest per pytest file of bindings/python/tests
+if(SYNK_BUILD_PYTHON)
+  file(GLOB _synk_py_tests CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/bindings/python/tests/test_*.py)
+  foreach(t ${_synk_py_tests})
+    get_filename_component(n ${t} NAME_WE)
+    string(REGEX REPLACE "^test_" "" n ${n})
+    add_test(NAME python_${n} COMMAND ${SYNK_PYTHON} -m pytest -q -p no:cacheprovider ${t})
+    set_tests_properties(python_${n} PROPERTIES TIMEOUT 300 ENVIRONMENT
+      "PYTHONPATH=${SYNK_PYTHONPATH};SYNK_TRACE_DIR=${SYNK_TRACE_DIR};SYNK_GOLDEN_H=${SYNK_GOLDEN_H};SYNK_CLI=$<TARGET_FILE:synk_cli>;PYTHONDONTWRITEBYTECODE=1")
+  endforeach()
+endif()
