@@ -40,3 +40,9 @@ if(SYNK_BUILD_JS AND SYNK_JS_PACKAGE)
       "SYNK_JS_PACKAGE=${SYNK_JS_PACKAGE};SYNK_TRACE_DIR=${SYNK_TRACE_DIR};SYNK_GOLDEN_H=${SYNK_GOLDEN_H};SYNK_HEADER=${PROJECT_SOURCE_DIR}/kernel/include/synk.h;SYNK_OBJDUMP=${SYNK_JS_OBJDUMP}")
   endforeach()
 endif()
+
+# ---- the browser example in headless Chromium (tests/web): needs the package
+if(SYNK_BUILD_JS AND SYNK_JS_PACKAGE)
+  add_test(NAME web_chromium COMMAND ${SYNK_NODE_EXE} --test ${CMAKE_CURRENT_SOURCE_DIR}/web/browser.test.mjs)
+  set_tests_properties(web_chromium PROPERTIES TIMEOUT 600 ENVIRONMENT "SYNK_BUILD_DIR=${CMAKE_BINARY_DIR}")
+endif()
