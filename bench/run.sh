@@ -5,7 +5,7 @@
 # google-benchmark shim, hyperfine over `synk sim` per ISA, the callgrind
 # instruction counts, draws the plots and writes
 #   perf-reports/<cpu-slug>/{report.md,results.json,gbench.json,hyperfine.md,
-#                            hyperfine.json,icount.md,headline.md,*.png}
+#                            hyperfine.json,icount.md,bindings.md,headline.md,*.png}
 # --quick (make bench QUICK=1, about a minute) writes the same files to
 # BUILD_DIR/perf-reports/<cpu-slug>/ instead, so a quick look never replaces
 # the committed report. SYNK_BENCH_OUT=DIR overrides the destination.
@@ -50,14 +50,14 @@ echo "== synk bench ($mode) on $slug, backends $isas, commit $commit -> $out"
 
 # ---------------------------------------------------------------- 1. C harness
 echo
-echo "== 1/5 C harness (bench/harness.c)"
+echo "== 1/6 C harness (bench/harness.c)"
 hargs=(--commit "$commit" --json "$out/results.json" --md "$tmp/harness.md" --plots "$tmp")
 [ $quick = 1 ] && hargs+=(--quick)
 "$bench" "${hargs[@]}" | tee "$tmp/harness.log"
 
 # ---------------------------------------------------------------- 2. google-benchmark
 echo
-echo "== 2/5 google-benchmark shim (bench/gbench.cc)"
+echo "== 2/6 google-benchmark shim (bench/gbench.cc)"
 gbench_note=""
 if [ -x "$gbench" ]; then
   min_time=0.1
@@ -72,7 +72,7 @@ fi
 
 # ---------------------------------------------------------------- 3. hyperfine
 echo
-echo "== 3/5 hyperfine: whole-process synk sim per ISA"
+echo "== 3/6 hyperfine: whole-process synk sim per ISA"
 ticks=2000 runs=10 warmup=2
 [ $quick = 1 ] && { ticks=300; runs=3; warmup=1; }
 sim_args="--seed 42 --ticks $ticks --entities 100000 --props 4"
@@ -106,14 +106,14 @@ fi
 
 # ---------------------------------------------------------------- 4. instruction counts
 echo
-echo "== 4/5 instruction counts under callgrind (scalar, avx2)"
+echo "== 4/6 instruction counts under callgrind (scalar, avx2)"
 sh "$root/bench/icount.sh" --report "$bench" "$config" "$root/bench/icount-baseline.txt" "$out/icount.md" \
   | tail -3 || true
 [ -s "$out/icount.md" ] || echo "Instruction counts not measured." > "$out/icount.md"
 
 # ---------------------------------------------------------------- 5. plots
 echo
-echo "== 5/5 plots"
+echo "== 5/6 plots"
 plot_note=""
 if command -v gnuplot >/dev/null 2>&1; then
   gnuplot -e "datadir='$tmp'; outdir='$out'" "$root/bench/plots.gp" && ls "$out"/*.png | sed 's|.*/||'
@@ -121,6 +121,26 @@ else
   plot_note="gnuplot is not installed (apt-get install gnuplot-nox): no plots."
   echo "$plot_note"
 fi
+
+# ---------------------------------------------------------------- 6. bindings
+echo
+echo "== 6/6 bindings: Python call overhead, WebAssembly in Node.js vs native"
+bq=""
+[ $quick = 1 ] && bq=--quick
+: > "$out/bindings.md"
+if compgen -G "$build/python/_synk_bench*.so" >/dev/null; then
+  { echo "### Python (bench/python_bench.py)"; echo
+    PYTHONPATH=$build/python /usr/bin/python3 "$root/bench/python_bench.py" $bq; echo; } >> "$out/bindings.md"
+else
+  echo "Python bindings not built (SYNK_BUILD_PYTHON)." >> "$out/bindings.md"
+fi
+if [ -f "$build/js/synk/synk-simd.wasm" ] && command -v node >/dev/null; then
+  { echo "### WebAssembly in Node.js (bench/js_bench.mjs)"; echo
+    node "$root/bench/js_bench.mjs" "$build" $bq; echo; } >> "$out/bindings.md"
+else
+  echo "JavaScript package not built (SYNK_BUILD_JS)." >> "$out/bindings.md"
+fi
+cat "$out/bindings.md"
 
 # ---------------------------------------------------------------- report
 t_end=$(date +%s)
@@ -179,6 +199,14 @@ img() { [ -f "$out/$1" ] && printf '![%s](%s)\n\n' "$2" "$1" || true; }
   cat "$tmp/determinism.md"
   echo
   cat "$out/hyperfine.md"
+  echo
+  echo "## Bindings"
+  echo
+  echo "The same calls through the Python bindings (timed against the C calls in the same process,"
+  echo "interleaved) and through the WebAssembly package in Node.js (against the C harness, rounds"
+  echo "alternated). [bindings.md](bindings.md)."
+  echo
+  cat "$out/bindings.md"
   echo
   echo "## Instruction counts (callgrind)"
   echo

@@ -46,3 +46,16 @@ if(SYNK_BUILD_JS AND SYNK_JS_PACKAGE)
   add_test(NAME web_chromium COMMAND ${SYNK_NODE_EXE} --test ${CMAKE_CURRENT_SOURCE_DIR}/web/browser.test.mjs)
   set_tests_properties(web_chromium PROPERTIES TIMEOUT 600 ENVIRONMENT "SYNK_BUILD_DIR=${CMAKE_BINARY_DIR}")
 endif()
+
+# ---- the bindings' benchmarks run once, quick (no timing is checked: they
+# must run and print every row; make bench runs them in full)
+if(SYNK_BUILD_PYTHON AND SYNK_BUILD_BENCH)
+  add_test(NAME bench_python_smoke COMMAND ${SYNK_PYTHON} ${PROJECT_SOURCE_DIR}/bench/python_bench.py --quick)
+  set_tests_properties(bench_python_smoke PROPERTIES ENVIRONMENT "PYTHONPATH=${SYNK_PYTHONPATH}"
+    PASS_REGULAR_EXPRESSION "scalar \\| `apply_motions`, 1e4 motions, NumPy MOTION_DTYPE \\| [0-9.]+ \\| [0-9.]+ \\|")
+endif()
+if(SYNK_BUILD_JS AND SYNK_JS_PACKAGE AND SYNK_BUILD_BENCH)
+  add_test(NAME bench_js_smoke COMMAND ${SYNK_NODE_EXE} ${PROJECT_SOURCE_DIR}/bench/js_bench.mjs ${CMAKE_BINARY_DIR} --quick)
+  set_tests_properties(bench_js_smoke PROPERTIES
+    PASS_REGULAR_EXPRESSION "\\| wasm32, scalar module [^|]*\\| [0-9.]+ \\| [0-9.]+x \\| [0-9.]+x \\| [0-9.]+ \\|")
+endif()

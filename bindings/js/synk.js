@@ -108,11 +108,14 @@ function bind(ex, variant) {
     if (!p) throw new SynkError('SYNK_E_NOMEM', 5, `malloc(${n})`);
     return p;
   }
-  // Copy a byte or word array into wasm memory (freed by the caller).
+  // Copy a byte or word array into wasm memory (freed by the caller). The
+  // allocation may grow the memory, detaching arr if it lives there: its
+  // place is read first.
   function copyIn(arr) {
-    const b = arr instanceof Uint8Array ? arr : new Uint8Array(arr.buffer, arr.byteOffset, arr.byteLength);
-    const p = alloc(b.length);
-    bytes().set(b, p);
+    const inWasm = arr.buffer === memory.buffer, off = arr.byteOffset, len = arr.byteLength;
+    const p = alloc(len);
+    if (inWasm) bytes().copyWithin(p, off, off + len);
+    else bytes().set(new Uint8Array(arr.buffer, off, len), p);
     return p;
   }
   // Run fn(ptr, len) on data, without a copy when data already lives in wasm memory.
@@ -248,7 +251,10 @@ function bind(ex, variant) {
     get props() { return this._props.map((p) => this._col(p, Int32Array, this.capacity)); }
     /** An Int32Array of n motions (id, dx, dy, dz) inside wasm memory, for
      * applyMotions without a copy; release it with freeBuffer. */
-    motionBuffer(n) { return new Int32Array(memory.buffer, alloc(16 * n), 4 * n); }
+    motionBuffer(n) {
+      const p = alloc(16 * n); // first: it may grow the memory
+      return new Int32Array(memory.buffer, p, 4 * n);
+    }
     freeBuffer(buf) { ex.free(buf.byteOffset); }
     /** Apply motions atomically (synk_apply_motions): an Int32Array of
      * 4 words per motion; read in place when it lives in wasm memory

@@ -114,6 +114,30 @@ for (const variant of ['simd', 'scalar']) {
     b.destroy();
   });
 
+  test(`${variant}: buffers taken across memory growth`, async () => {
+    const fresh = await loadSynk({ variant }); // a small memory: the next allocations grow it
+    const w = new fresh.World(8, 0, 1n);
+    w.spawn(1, 0, 0, 0, 0);
+    const before = fresh.memory.buffer.byteLength;
+    const big = w.motionBuffer(1 << 22); // 64 MiB: grows the memory
+    assert.ok(fresh.memory.buffer.byteLength > before);
+    assert.equal(big.length, 4 << 22);
+    big.fill(0);
+    big.set([1, 5, 6, 7]);
+    w.applyMotions(big.subarray(0, 4));
+    assert.equal(w.x[1], 5);
+    const ev = w.motionBuffer(2).subarray(0, 6); // 6 words in wasm memory: one event
+    ev.set([fresh.Event.MOTION, 1, 0, 1, 1, 1]);
+    const bigger = w.motionBuffer(1 << 23); // grows again: ev is detached
+    assert.equal(ev.length, 0);
+    w.freeBuffer(bigger);
+    const ev2 = w.motionBuffer(2).subarray(0, 6); // an input inside wasm memory, copied within it
+    ev2.set([fresh.Event.MOTION, 1, 0, 1, 1, 1]);
+    assert.deepEqual(fresh.eventsCoalesce(ev2), new Int32Array([fresh.Event.MOTION, 1, 0, 1, 1, 1]));
+    w.freeBuffer(big);
+    w.destroy();
+  });
+
   test(`${variant}: module functions`, () => {
     assert.equal(synk.version(), '0.1.0');
     assert.equal(synk.crc32c(new TextEncoder().encode('123456789')), 0xE3069283);
