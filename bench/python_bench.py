@@ -8,9 +8,8 @@ Per backend (avx2 and scalar when runnable): World.move on a 10k world
 from an (n, 4) int32 array and from a MOTION_DTYPE array. The same calls
 are timed in C by the _synk_bench helper (bench/python_bench_ext.c) on the
 same inputs in the same process, epoch by epoch interleaved with the Python
-epochs; the medians are compared. Prints a markdown table.
+epochs; the fastest epochs are compared. Prints a markdown table.
 """
-import statistics
 import sys
 import time
 
@@ -30,13 +29,15 @@ def world():
 
 
 def interleaved(py, c, epochs):
-    """Median ns per call of py() (returns ns per call) and c() (same), alternated."""
+    """Fastest epoch's ns per call of py() and of c() (each returns ns per call),
+    epochs alternated. The minimum is the run least disturbed by the rest of
+    the machine, for both sides alike."""
     py(), c()  # warm-up
     ps, cs = [], []
     for _ in range(epochs):
         ps.append(py())
         cs.append(c())
-    return statistics.median(ps), statistics.median(cs)
+    return min(ps), min(cs)
 
 
 def timed(fn, calls):
@@ -72,7 +73,7 @@ def main(argv):
                         pass
             return timed(run, reps * len(args))
         py, c = interleaved(py_moves, lambda: _synk_bench.c_moves(moves, CAP, reps, isa), epochs)
-        loop = statistics.median(loop_only() for _ in range(epochs))
+        loop = min(loop_only() for _ in range(epochs))
         rows.append((isa, "`World.move(id, dx, dy, dz)`", py, c,
                      f"{py - c:+.0f} ns per call (of which the Python for-loop: {loop:.0f} ns)"))
 

@@ -59,3 +59,9 @@ if(SYNK_BUILD_JS AND SYNK_JS_PACKAGE AND SYNK_BUILD_BENCH)
   set_tests_properties(bench_js_smoke PROPERTIES
     PASS_REGULAR_EXPRESSION "\\| wasm32, scalar module [^|]*\\| [0-9.]+ \\| [0-9.]+x \\| [0-9.]+x \\| [0-9.]+ \\|")
 endif()
+
+# ---- README: the examples it shows are the files run here, and they run
+if(SYNK_BUILD_PYTHON AND SYNK_BUILD_JS AND SYNK_JS_PACKAGE)
+  add_test(NAME docs_examples COMMAND ${SYNK_PYTHON} ${CMAKE_CURRENT_SOURCE_DIR}/bindings/check_docs.py
+    ${PROJECT_SOURCE_DIR} ${CMAKE_BINARY_DIR})
+endif()
