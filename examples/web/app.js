@@ -34,10 +34,10 @@ function crowdTick(synk, t, alive, pos) {
     }
   } else {
     const cx = W / 2 + ((t * 97) % 2000) * 4 - 4000, cy = H / 2;
-    for (let id = 0; id < N; id++) { // drift toward a moving centre, plus noise
+    for (let id = 0; id < N; id++) { // drift toward a moving centre (1/128 of the way), plus noise
       if (!alive[id]) continue;
-      const dx = Math.sign(cx - pos[2 * id]) * 120 + below(161) - 80;
-      const dy = Math.sign(cy - pos[2 * id + 1]) * 60 + below(161) - 80;
+      const dx = ((cx - pos[2 * id]) >> 7) + below(321) - 160;
+      const dy = ((cy - pos[2 * id + 1]) >> 7) + below(321) - 160;
       ev.push([E.MOTION, id, 0, dx, dy, 0]);
       pos[2 * id] += dx;
       pos[2 * id + 1] += dy;

@@ -39,6 +39,7 @@ after(async () => {
   await server?.close();
 });
 
+const crowdHash = {};
 for (const variant of ['simd', 'scalar']) {
   test(`index.html in Chromium, ${variant} module: peers agree, golden hashes equal native`, async () => {
     const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
@@ -57,6 +58,7 @@ for (const variant of ['simd', 'scalar']) {
     assert.equal(result.crowd.equal, true, JSON.stringify(result.crowd));
     assert.equal(result.crowd.agreed, result.crowd.ticks);
     assert.ok(result.crowd.count > 1000);
+    crowdHash[variant] = result.crowd.hashA;
     const isas = variant === 'simd' ? ['wasm', 'scalar'] : ['scalar'];
     assert.equal(Object.keys(result.golden).length, isas.length * Object.keys(golden).length);
     for (const isa of isas)
@@ -64,3 +66,8 @@ for (const variant of ['simd', 'scalar']) {
         assert.equal(result.golden[`${isa}/${name}`], want.toString(16).padStart(16, '0'), `${isa}/${name}`);
   });
 }
+
+test('the crowd ends on the same hash in both modules', () => {
+  assert.equal(Object.keys(crowdHash).length, 2);
+  assert.equal(crowdHash.simd, crowdHash.scalar);
+});

@@ -6,6 +6,20 @@ import { env } from './env.mjs';
 
 const { loadSynk, hasSimd128, SynkError } = await import(env.packageEntry);
 
+test('synk.d.ts declares the whole API', async () => {
+  const { readFileSync } = await import('node:fs');
+  const dts = readFileSync(new URL('synk.d.ts', env.packageEntry), 'utf8');
+  const synk = await loadSynk();
+  const missing = Object.keys(synk).filter((k) => !new RegExp(`\\b${k}\\b`).test(dts));
+  for (const cls of ['World', 'Ring', 'StreamWriter']) {
+    const body = dts.slice(dts.indexOf(`export declare class ${cls} `));
+    const members = [...Object.getOwnPropertyNames(synk[cls].prototype), ...Object.getOwnPropertyNames(synk[cls])]
+      .filter((k) => !k.startsWith('_') && !['constructor', 'length', 'name', 'prototype'].includes(k));
+    missing.push(...members.filter((k) => !new RegExp(`\\b${k}\\b`).test(body.slice(0, body.indexOf('\n}')))).map((k) => `${cls}.${k}`));
+  }
+  assert.deepEqual(missing, []);
+});
+
 test('auto picks the SIMD128 module on an engine that has SIMD128', async () => {
   assert.equal(hasSimd128(), true); // Node >= 16 ships SIMD128
   assert.equal((await loadSynk()).variant, 'simd');
