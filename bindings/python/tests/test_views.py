@@ -104,3 +104,27 @@ def test_rings_keep_the_world_and_block_close():
     with pytest.raises(ValueError):
         r.save()
     w.close()
+
+
+def test_reference_counts_return_to_baseline():
+    import sys
+    w = synk.World(100, 1)
+    w.spawn(1, 0, 0, 0, 0)
+    base = sys.getrefcount(w)
+    col = w._column(0)
+    assert sys.getrefcount(w) == base + 1  # the column object holds the world
+    v = np.frombuffer(col, np.int32)
+    del col
+    assert sys.getrefcount(w) == base + 1  # now through the array's base
+    del v
+    assert sys.getrefcount(w) == base
+    for _ in range(1000):  # views, rings, errors and batches leave nothing behind
+        w.x[1], w.props[0][1], w.alive[0]
+        w.ring(2).close()
+        try:
+            w.move(2, 0, 0, 0)
+        except synk.DeadError:
+            pass
+        w.apply_motions(np.array([[1, 1, 1, 1]], np.int32))
+    assert sys.getrefcount(w) == base
+    w.close()
