@@ -194,6 +194,23 @@ static int i32_of(PyObject *o, int32_t *out) {
   return 0;
 }
 
+static int u64_of(PyObject *o, uint64_t *out) {
+  unsigned long long v = PyLong_AsUnsignedLongLong(o); /* OverflowError when negative or too big */
+  if (v == (unsigned long long)-1 && PyErr_Occurred()) return -1;
+  *out = v;
+  return 0;
+}
+
+/* A config from Python ints (max_entities, num_props, seed), range-checked:
+ * PyArg's "I" and "K" would wrap silently. */
+static int config_of(PyObject *cap, PyObject *np, PyObject *seed, synk_config *cfg) {
+  memset(cfg, 0, sizeof *cfg);
+  if (u32_of(cap, &cfg->max_entities) < 0) return -1;
+  if (np && u32_of(np, &cfg->num_props) < 0) return -1;
+  if (seed && u64_of(seed, &cfg->seed) < 0) return -1;
+  return 0;
+}
+
 static int nargs(const char *name, Py_ssize_t n, Py_ssize_t want) {
   if (n == want) return 0;
   PyErr_Format(PyExc_TypeError, "%s() takes %zd arguments (%zd given)", name, want, n);
@@ -202,14 +219,15 @@ static int nargs(const char *name, Py_ssize_t n, Py_ssize_t want) {
 
 static int world_init(WorldObject *self, PyObject *args, PyObject *kw) {
   static char *kws[] = {"max_entities", "num_props", "seed", NULL};
-  unsigned int cap = 0, np = 0;
-  unsigned long long seed = 0;
-  if (!PyArg_ParseTupleAndKeywords(args, kw, "I|IK:World", kws, &cap, &np, &seed)) return -1;
+  PyObject *cap, *np = NULL, *seed = NULL;
+  synk_config cfg;
+  if (!PyArg_ParseTupleAndKeywords(args, kw, "O|OO:World", kws, &cap, &np, &seed) ||
+      config_of(cap, np, seed, &cfg) < 0)
+    return -1;
   if (self->w) {
     PyErr_SetString(PyExc_RuntimeError, "World.__init__ called twice");
     return -1;
   }
-  synk_config cfg = {cap, np, seed, NULL};
   synk_status st = synk_world_create(&cfg, &self->w);
   if (st != SYNK_OK) {
     raise_status(st, "synk_world_create", NULL);
@@ -505,9 +523,13 @@ static PyObject *world_stream_apply(WorldObject *self, PyObject *args, PyObject 
   synk_world *w = W(self);
   Py_buffer b;
   Py_ssize_t pos = 0;
-  unsigned long long max_ticks = 0;
-  if (!w || !PyArg_ParseTupleAndKeywords(args, kw, "y*|nK:stream_apply", kws, &b, &pos, &max_ticks))
+  PyObject *ticks = NULL;
+  uint64_t max_ticks = 0;
+  if (!w || !PyArg_ParseTupleAndKeywords(args, kw, "y*|nO:stream_apply", kws, &b, &pos, &ticks)) return NULL;
+  if (ticks && u64_of(ticks, &max_ticks) < 0) {
+    PyBuffer_Release(&b);
     return NULL;
+  }
   if (pos < 0) {
     PyBuffer_Release(&b);
     return raise_status(SYNK_E_ARG, "synk_stream_apply: pos < 0", NULL);
@@ -558,11 +580,15 @@ static PyObject *snapshot_load(PyObject *m, PyObject *args, PyObject *kw) {
   static char *kws[] = {"cls", "data", "max_entities", "num_props", "seed", NULL};
   PyTypeObject *cls;
   Py_buffer b;
-  unsigned int cap = 0, np = 0;
-  unsigned long long seed = 0;
-  if (!PyArg_ParseTupleAndKeywords(args, kw, "O!y*I|IK:snapshot_load", kws, &PyType_Type, &cls, &b, &cap, &np,
+  PyObject *cap, *np = NULL, *seed = NULL;
+  synk_config cfg;
+  if (!PyArg_ParseTupleAndKeywords(args, kw, "O!y*O|OO:snapshot_load", kws, &PyType_Type, &cls, &b, &cap, &np,
                                    &seed))
     return NULL;
+  if (config_of(cap, np, seed, &cfg) < 0) {
+    PyBuffer_Release(&b);
+    return NULL;
+  }
   if (!PyType_IsSubtype(cls, &WorldType)) {
     PyBuffer_Release(&b);
     PyErr_SetString(PyExc_TypeError, "snapshot_load: cls must be a World type");
@@ -573,7 +599,6 @@ static PyObject *snapshot_load(PyObject *m, PyObject *args, PyObject *kw) {
     PyBuffer_Release(&b);
     return NULL;
   }
-  synk_config cfg = {cap, np, seed, NULL};
   synk_status st;
   NOGIL((WorldObject *)NULL, (WorldObject *)NULL, st = synk_snapshot_load(b.buf, (size_t)b.len, &cfg, &o->w));
   PyBuffer_Release(&b);
@@ -1083,8 +1108,13 @@ static PyObject *m_status_str(PyObject *m, PyObject *arg) {
 static PyObject *m_crc32c(PyObject *m, PyObject *args) {
   (void)m;
   Py_buffer b;
-  unsigned int crc = 0;
-  if (!PyArg_ParseTuple(args, "y*|I:crc32c", &b, &crc)) return NULL;
+  PyObject *from = NULL;
+  uint32_t crc = 0;
+  if (!PyArg_ParseTuple(args, "y*|O:crc32c", &b, &from)) return NULL;
+  if (from && u32_of(from, &crc) < 0) {
+    PyBuffer_Release(&b);
+    return NULL;
+  }
   uint32_t r = synk_crc32c(crc, b.buf, (size_t)b.len);
   PyBuffer_Release(&b);
   return PyLong_FromUnsignedLong(r);

@@ -83,6 +83,15 @@ def test_error_classes():
 
 
 def test_python_level_argument_errors():
+    for args in [(2**32,), (10, 2**32), (10, 0, -1), (10, 0, 2**64), (-1,)]:
+        with pytest.raises(OverflowError):  # never wrapped into another config
+            synk.World(*args)
+    with pytest.raises(OverflowError):
+        synk.World.from_snapshot(b"", 2**32 + 10)
+    with pytest.raises(OverflowError):
+        synk.crc32c(b"", 2**32)
+    with pytest.raises(OverflowError):
+        synk.World(10).stream_apply(b"", 0, -1)
     w = world()
     with pytest.raises(OverflowError):
         w.move(2**32, 0, 0, 0)
