@@ -138,6 +138,11 @@ function bind(ex, variant) {
     if (!Number.isInteger(v) || v < -0x80000000 || v > 0x7FFFFFFF) throw new RangeError(`${what}: not an int32: ${v}`);
     return v;
   };
+  const u64 = (v, what) => {
+    const b = typeof v === 'bigint' ? v : Number.isInteger(v) ? BigInt(v) : null;
+    if (b === null || b < 0n || b >= 1n << 64n) throw new RangeError(`${what}: not a uint64: ${v}`);
+    return b; // passed as i64: the same bits
+  };
   const words = (arr, k, what) => {
     if (!(arr instanceof Int32Array || arr instanceof Uint32Array) || arr.length % k)
       throw new TypeError(`${what}: expected an Int32Array or Uint32Array of ${k} words per record`);
@@ -166,7 +171,7 @@ function bind(ex, variant) {
         const v = dv();
         v.setUint32(scratch, uint(maxEntities, 'maxEntities'), true);
         v.setUint32(scratch + 4, uint(numProps, 'numProps'), true);
-        v.setBigUint64(scratch + 8, BigInt.asUintN(64, BigInt(seed)), true);
+        v.setBigUint64(scratch + 8, u64(seed, 'seed'), true);
         v.setUint32(scratch + 16, 0, true);
         check(ex.synk_world_create(scratch, scratch + 24), 'synk_world_create');
         this._p = dv().getUint32(scratch + 24, true);
@@ -280,7 +285,7 @@ function bind(ex, variant) {
       return withBytes(data, (p, len) => {
         const info = scratch + 32, posp = scratch + 64;
         dv().setUint32(posp, uint(pos, 'pos'), true);
-        check(ex.synk_stream_apply(w, p, len, posp, BigInt.asUintN(64, BigInt(maxTicks)), info),
+        check(ex.synk_stream_apply(w, p, len, posp, BigInt.asIntN(64, u64(maxTicks, 'maxTicks')), info),
           'synk_stream_apply',
           () => ({ badEvent: dv().getUint32(info + 8, true), badOffset: dv().getUint32(info + 12, true) }));
         const v = dv();
@@ -312,7 +317,7 @@ function bind(ex, variant) {
         const v = dv();
         v.setUint32(cfg, uint(maxEntities, 'maxEntities'), true);
         v.setUint32(cfg + 4, uint(numProps, 'numProps'), true);
-        v.setBigUint64(cfg + 8, BigInt.asUintN(64, BigInt(seed)), true);
+        v.setBigUint64(cfg + 8, u64(seed, 'seed'), true);
         v.setUint32(cfg + 16, 0, true);
         withBytes(data, (p, len) => check(ex.synk_snapshot_load(p, len, cfg, cfg + 24), 'synk_snapshot_load'));
         return new World(0, 0, 0n, dv().getUint32(cfg + 24, true));
@@ -324,13 +329,14 @@ function bind(ex, variant) {
     constructor(p, world) { this._r = p; this.world = world; }
     _ring() { if (!this._r) throw new Error('synk: the ring is destroyed'); this.world._w(); return this._r; }
     save() { check(ex.synk_ring_save(this._ring()), 'synk_ring_save'); }
-    has(frame) { return ex.synk_ring_has(this._ring(), BigInt(frame)) !== 0; }
-    restore(frame) { check(ex.synk_ring_restore(this._ring(), BigInt(frame)), 'synk_ring_restore'); }
+    has(frame) { return ex.synk_ring_has(this._ring(), BigInt.asIntN(64, u64(frame, 'frame'))) !== 0; }
+    restore(frame) { check(ex.synk_ring_restore(this._ring(), BigInt.asIntN(64, u64(frame, 'frame'))), 'synk_ring_restore'); }
     /** {bytes, isSnapshot}: a delta from frame to now, or a snapshot when it is gone. */
     since(frame) {
       const r = this._ring();
       const snap = scratch + 220;
-      const out = sized('synk_ring_since', (p, c, l) => ex.synk_ring_since(r, BigInt(frame), p, c, l, snap));
+      const f = BigInt.asIntN(64, u64(frame, 'frame'));
+      const out = sized('synk_ring_since', (p, c, l) => ex.synk_ring_since(r, f, p, c, l, snap));
       return { bytes: out, isSnapshot: dv().getInt32(snap, true) !== 0 };
     }
     destroy() { if (this._r) ex.synk_ring_destroy(this._r); this._r = 0; }
@@ -410,7 +416,7 @@ function bind(ex, variant) {
   return Object.freeze({
     variant, World, Ring, StreamWriter, SynkError, Status, Event, memory,
     streamEncode, streamDecode, eventsCoalesce, snapshotInspect,
-    streamBound: (n) => u32(ex.synk_stream_bound(n)),
+    streamBound: (n) => u32(ex.synk_stream_bound(uint(n, 'n'))),
     /** Name of the active backend ('wasm' or 'scalar'). */
     isa: () => cstr(u32(ex.synk_isa())),
     /** Force a backend by name (or 'auto'); SYNK_E_ISA when not runnable. */
@@ -419,6 +425,6 @@ function bind(ex, variant) {
     cpuFeatures: () => names(ex.synk_cpu_features),
     version: () => cstr(u32(ex.synk_version())),
     statusStr: (code) => cstr(u32(ex.synk_status_str(code))),
-    crc32c: (data, crc = 0) => withBytes(data, (p, len) => u32(ex.synk_crc32c(crc, p, len))),
+    crc32c: (data, crc = 0) => { const c = uint(crc, 'crc'); return withBytes(data, (p, len) => u32(ex.synk_crc32c(c, p, len))); },
   });
 }

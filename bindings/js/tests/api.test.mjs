@@ -85,6 +85,9 @@ for (const variant of ['simd', 'scalar']) {
     assert.throws(() => w.move(2 ** 32, 0, 0, 0), RangeError);
     assert.throws(() => w.move(1, 2 ** 31, 0, 0), RangeError);
     assert.throws(() => w.move(1, 0.5, 0, 0), RangeError);
+    for (const seed of [-1n, 1n << 64n, 0.5]) assert.throws(() => new World(4, 0, seed), RangeError); // never wrapped
+    assert.throws(() => w.streamApply(new Uint8Array(0), 0, -1n), RangeError);
+    assert.throws(() => synk.crc32c(new Uint8Array(0), 2 ** 32), RangeError);
     assert.equal(synk.statusStr(4), 'SYNK_E_DEAD');
     w.destroy();
   });
