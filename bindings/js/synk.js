@@ -160,6 +160,17 @@ function bind(ex, variant) {
     } finally { ex.free(p); }
   }
 
+  // A synk_config at p (wasm/layout.c pins the layout): every byte of the
+  // struct zeroed first, so fields after seed (the allocator, and any a
+  // later synk.h adds) are NULL / 0.
+  function config(p, maxEntities, numProps, seed) {
+    bytes().fill(0, p, p + 32);
+    const v = dv();
+    v.setUint32(p, uint(maxEntities, 'maxEntities'), true);
+    v.setUint32(p + 4, uint(numProps, 'numProps'), true);
+    v.setBigUint64(p + 8, u64(seed, 'seed'), true);
+  }
+
   const live = new Set(); // worlds not yet destroyed (their memory is in use)
 
   class World {
@@ -168,13 +179,9 @@ function bind(ex, variant) {
       if (_ptr) {
         this._p = _ptr;
       } else {
-        const v = dv();
-        v.setUint32(scratch, uint(maxEntities, 'maxEntities'), true);
-        v.setUint32(scratch + 4, uint(numProps, 'numProps'), true);
-        v.setBigUint64(scratch + 8, u64(seed, 'seed'), true);
-        v.setUint32(scratch + 16, 0, true);
-        check(ex.synk_world_create(scratch, scratch + 24), 'synk_world_create');
-        this._p = dv().getUint32(scratch + 24, true);
+        config(scratch, maxEntities, numProps, seed);
+        check(ex.synk_world_create(scratch, scratch + 32), 'synk_world_create');
+        this._p = dv().getUint32(scratch + 32, true);
       }
       ex.synk_get_view(scratch, this._p); // the columns never move while the world lives
       const w = dv();
@@ -312,15 +319,11 @@ function bind(ex, variant) {
     }
     /** A new world from snapshot bytes of a world of exactly this config. */
     static fromSnapshot(data, maxEntities, numProps = 0, seed = 0n) {
-      const cfg = alloc(32);
+      const cfg = alloc(40);
       try {
-        const v = dv();
-        v.setUint32(cfg, uint(maxEntities, 'maxEntities'), true);
-        v.setUint32(cfg + 4, uint(numProps, 'numProps'), true);
-        v.setBigUint64(cfg + 8, u64(seed, 'seed'), true);
-        v.setUint32(cfg + 16, 0, true);
-        withBytes(data, (p, len) => check(ex.synk_snapshot_load(p, len, cfg, cfg + 24), 'synk_snapshot_load'));
-        return new World(0, 0, 0n, dv().getUint32(cfg + 24, true));
+        config(cfg, maxEntities, numProps, seed);
+        withBytes(data, (p, len) => check(ex.synk_snapshot_load(p, len, cfg, cfg + 32), 'synk_snapshot_load'));
+        return new World(0, 0, 0n, dv().getUint32(cfg + 32, true));
       } finally { ex.free(cfg); }
     }
   }

@@ -3,8 +3,9 @@
 #
 #   run.sh install BUILD_DIR WORK   cmake --install BUILD_DIR into WORK/prefix, then
 #                                   build consumer.c with find_package and with pkg-config
-#   run.sh shared  SOURCE_DIR WORK  a shared build of SOURCE_DIR, installed: only synk_*
-#                                   exported (nm), an SONAME, both consumers against it
+#   run.sh shared  SOURCE_DIR WORK  a shared build of SOURCE_DIR, installed: exactly the
+#                                   installed headers' SYNK_API functions exported (nm), an
+#                                   SONAME, both consumers against it
 #   run.sh vendor  SOURCE_DIR WORK  consumer.c in a project that add_subdirectory()s synk
 #
 # Environment: CC (the compiler of the build under test), JOBS.
@@ -82,15 +83,15 @@ case $mode in
     [[ -f $so && ! -e $prefix/lib/libsynk.a ]] || fail "no libsynk.so (or a static one too)"
     soname=$(objdump -p "$so" | awk '$1 == "SONAME" {print $2}')
     [[ $soname == libsynk.so.0 && -L $prefix/lib/$soname ]] || fail "SONAME '$soname' (want libsynk.so.0)"
-    # exported = the functions synk.h declares with SYNK_API, exactly
+    # exported = the functions the installed headers declare with SYNK_API, exactly
     nm -D --defined-only "$so" | awk '{print $NF}' | sed 's/@.*//' | sort -u >"$work/exported.txt"
-    grep '^SYNK_API ' "$arg/kernel/include/synk.h" | sed 's/(.*//; s/.*[ *]//' | sort -u >"$work/declared.txt"
-    [[ -s $work/declared.txt ]] || fail "no SYNK_API declarations found in synk.h"
+    cat "$prefix"/include/synk*.h | grep '^SYNK_API ' | sed 's/(.*//; s/.*[ *]//' | sort -u >"$work/declared.txt"
+    [[ -s $work/declared.txt ]] || fail "no SYNK_API declarations found in the installed headers"
     if ! diff -u "$work/declared.txt" "$work/exported.txt" >"$work/exports.diff"; then
       cat "$work/exports.diff" >&2
-      fail "libsynk.so exports differ from synk.h's SYNK_API functions (- declared only, + exported only)"
+      fail "libsynk.so exports differ from the installed headers' SYNK_API functions (- declared only, + exported only)"
     fi
-    echo "ok: $soname exports exactly the $(wc -l <"$work/declared.txt") SYNK_API functions of synk.h"
+    echo "ok: $soname exports exactly the $(wc -l <"$work/declared.txt") SYNK_API functions of $(cd "$prefix/include" && echo synk*.h)"
     consume_both
     ldd "$work/consumer-pc" | grep -q "libsynk.so.0 => $prefix/lib/" || fail "consumer not linked to $so"
     ;;

@@ -1,15 +1,15 @@
 // The two modules: they import only the three WASI calls synk.js provides,
-// export exactly synk.h's functions (plus malloc/free, memory, _initialize),
+// export exactly the public headers' functions (plus malloc/free, memory,
+// _initialize),
 // and only the SIMD one holds SIMD128 code (llvm-objdump disassembly).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { env } from './env.mjs';
+import { env, publicApi } from './env.mjs';
 
-const header = readFileSync(process.env.SYNK_HEADER, 'utf8');
-const api = [...header.matchAll(/^SYNK_API [^(]*?(\w+)\(/gm)].map((m) => m[1]);
+const api = publicApi(env.sourceDir);
 
 for (const variant of ['simd', 'scalar']) {
   const file = join(env.packageDir, `synk-${variant}.wasm`);

@@ -16,7 +16,7 @@ AT(synk_config, max_entities, 0);
 AT(synk_config, num_props, 4);
 AT(synk_config, seed, 8);
 AT(synk_config, allocator, 16);
-SIZE(synk_config, 24);
+_Static_assert(sizeof(synk_config) <= 32, "synk.js zeroes 32 bytes of config");
 AT(synk_entity, id, 0);
 AT(synk_entity, x, 8);
 AT(synk_entity, props, 20);
