@@ -50,14 +50,14 @@ echo "== synk bench ($mode) on $slug, backends $isas, commit $commit -> $out"
 
 # ---------------------------------------------------------------- 1. C harness
 echo
-echo "== 1/6 C harness (bench/harness.c)"
+echo "== 1/5 C harness (bench/harness.c)"
 hargs=(--commit "$commit" --json "$out/results.json" --md "$tmp/harness.md" --plots "$tmp")
 [ $quick = 1 ] && hargs+=(--quick)
 "$bench" "${hargs[@]}" | tee "$tmp/harness.log"
 
 # ---------------------------------------------------------------- 2. google-benchmark
 echo
-echo "== 2/6 google-benchmark shim (bench/gbench.cc)"
+echo "== 2/5 google-benchmark shim (bench/gbench.cc)"
 gbench_note=""
 if [ -x "$gbench" ]; then
   min_time=0.1
@@ -72,7 +72,7 @@ fi
 
 # ---------------------------------------------------------------- 3. hyperfine
 echo
-echo "== 3/6 hyperfine: whole-process synk sim per ISA"
+echo "== 3/5 hyperfine: whole-process synk sim per ISA"
 ticks=2000 runs=10 warmup=2
 [ $quick = 1 ] && { ticks=300; runs=3; warmup=1; }
 sim_args="--seed 42 --ticks $ticks --entities 100000 --props 4"
@@ -106,14 +106,14 @@ fi
 
 # ---------------------------------------------------------------- 4. instruction counts
 echo
-echo "== 4/6 instruction counts under callgrind (scalar, avx2)"
+echo "== 4/5 instruction counts under callgrind (scalar, avx2)"
 sh "$root/bench/icount.sh" --report "$bench" "$config" "$root/bench/icount-baseline.txt" "$out/icount.md" \
   | tail -3 || true
 [ -s "$out/icount.md" ] || echo "Instruction counts not measured." > "$out/icount.md"
 
 # ---------------------------------------------------------------- 5. plots
 echo
-echo "== 5/6 plots"
+echo "== 5/5 plots"
 plot_note=""
 if command -v gnuplot >/dev/null 2>&1; then
   gnuplot -e "datadir='$tmp'; outdir='$out'" "$root/bench/plots.gp" && ls "$out"/*.png | sed 's|.*/||'
@@ -122,9 +122,9 @@ else
   echo "$plot_note"
 fi
 
-# ---------------------------------------------------------------- 6. bindings
+# ---------------------------------------------------------------- bindings
 echo
-echo "== 6/6 bindings: Python call overhead, WebAssembly in Node.js vs native"
+echo "== bindings: Python call overhead, WebAssembly in Node.js vs native"
 bq=""
 [ $quick = 1 ] && bq=--quick
 : > "$out/bindings.md"
@@ -200,14 +200,6 @@ img() { [ -f "$out/$1" ] && printf '![%s](%s)\n\n' "$2" "$1" || true; }
   echo
   cat "$out/hyperfine.md"
   echo
-  echo "## Bindings"
-  echo
-  echo "The same calls through the Python bindings (timed against the C calls in the same process,"
-  echo "interleaved) and through the WebAssembly package in Node.js (against the C harness, rounds"
-  echo "alternated). [bindings.md](bindings.md)."
-  echo
-  cat "$out/bindings.md"
-  echo
   echo "## Instruction counts (callgrind)"
   echo
   echo "Deterministic; the gate of \`make test\` (ctest \`bench_icount\`). AVX-512 is not counted: valgrind"
@@ -227,6 +219,14 @@ img() { [ -f "$out/$1" ] && printf '![%s](%s)\n\n' "$2" "$1" || true; }
   else
     echo "${gbench_note:-No google-benchmark results.}"
   fi
+  echo
+  echo "## Bindings"
+  echo
+  echo "The same calls through the Python bindings (timed against the C calls in the same process,"
+  echo "interleaved) and through the WebAssembly package in Node.js (against the C harness, rounds"
+  echo "alternated). [bindings.md](bindings.md)."
+  echo
+  cat "$out/bindings.md"
 } > "$out/report.md"
 
 # the README's Performance section, ready to paste
