@@ -14,6 +14,7 @@
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <string.h>
 #include <time.h>
 
 #include "synk.h"
@@ -25,7 +26,10 @@ static double now_ns(void) {
 }
 
 static synk_world *make(uint32_t cap) {
-  synk_config cfg = {cap, 0, 2000u + cap, NULL};
+  synk_config cfg;
+  memset(&cfg, 0, sizeof cfg); /* every field synk.h has or will have: 0 / NULL */
+  cfg.max_entities = cap;
+  cfg.seed = 2000u + cap;
   synk_world *w = NULL;
   if (synk_world_create(&cfg, &w) != SYNK_OK) return NULL;
   for (uint32_t i = 0; i < cap; i++) synk_spawn(w, i, 0, (int32_t)i, -(int32_t)i, 0);
