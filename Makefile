@@ -11,10 +11,16 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 # lists on a fresh Debian 12 root.
 PKGS_BUILD := cmake make gcc g++ libc6-dev clang lld libsimde-dev git
 PKGS_BENCH := $(PKGS_BUILD) libbenchmark-dev hyperfine libxxhash-dev libhwy-dev valgrind gnuplot-nox \
-              libmsgpack-dev libprotobuf-c-dev libzstd-dev
+              libmsgpack-dev libprotobuf-c-dev libzstd-dev \
+              python3-dev python3-numpy llvm wasi-libc libclang-rt-14-dev-wasm32 nodejs
 # make test runs every benchmark case once (smoke) and the instruction-count gate
-PKGS_TEST  := $(PKGS_BUILD) binutils valgrind libbenchmark-dev libxxhash-dev libhwy-dev \
+PKGS_TEST  := $(PKGS_BUILD) binutils pkgconf python3-dev python3-numpy python3-pytest valgrind libbenchmark-dev libxxhash-dev libhwy-dev \
               libmsgpack-dev libprotobuf-c-dev libzstd-dev libclang-rt-14-dev
+# the browser test: Debian's chromium, driven by playwright-core (npm ci, tests/web)
+PKGS_TEST  += chromium
+# npm for the JavaScript package's tests; Debian ships it apart from nodejs
+# (NodeSource's nodejs bundles it, and conflicts with Debian's npm)
+PKGS_TEST  += $(if $(shell command -v npm),,npm)
 # cross-architecture determinism: aarch64 and s390x under qemu, wasm32 under Node.js WASI
 PKGS_CROSS := gcc-aarch64-linux-gnu libc6-dev-arm64-cross gcc-s390x-linux-gnu libc6-dev-s390x-cross \
               qemu-user llvm wasi-libc libclang-rt-14-dev-wasm32 nodejs

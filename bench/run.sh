@@ -5,7 +5,7 @@
 # google-benchmark shim, hyperfine over `synk sim` per ISA, the callgrind
 # instruction counts, draws the plots and writes
 #   perf-reports/<cpu-slug>/{report.md,results.json,gbench.json,hyperfine.md,
-#                            hyperfine.json,icount.md,headline.md,*.png}
+#                            hyperfine.json,icount.md,bindings.md,headline.md,*.png}
 # --quick (make bench QUICK=1, about a minute) writes the same files to
 # BUILD_DIR/perf-reports/<cpu-slug>/ instead, so a quick look never replaces
 # the committed report. SYNK_BENCH_OUT=DIR overrides the destination.
@@ -143,6 +143,26 @@ else
   echo "$plot_note"
 fi
 
+# ---------------------------------------------------------------- bindings
+echo
+echo "== bindings: Python call overhead, WebAssembly in Node.js vs native"
+bq=""
+[ $quick = 1 ] && bq=--quick
+: > "$out/bindings.md"
+if compgen -G "$build/python/_synk_bench*.so" >/dev/null; then
+  { echo "### Python (bench/python_bench.py)"; echo
+    PYTHONPATH=$build/python /usr/bin/python3 "$root/bench/python_bench.py" $bq; echo; } >> "$out/bindings.md"
+else
+  echo "Python bindings not built (SYNK_BUILD_PYTHON)." >> "$out/bindings.md"
+fi
+if [ -f "$build/js/synk/synk-simd.wasm" ] && command -v node >/dev/null; then
+  { echo "### WebAssembly in Node.js (bench/js_bench.mjs)"; echo
+    node "$root/bench/js_bench.mjs" "$build" $bq; echo; } >> "$out/bindings.md"
+else
+  echo "JavaScript package not built (SYNK_BUILD_JS)." >> "$out/bindings.md"
+fi
+cat "$out/bindings.md"
+
 # ---------------------------------------------------------------- report
 t_end=$(date +%s)
 elapsed=$((t_end - t_start))
@@ -230,6 +250,14 @@ img() { [ -f "$out/$1" ] && printf '![%s](%s)\n\n' "$2" "$1" || true; }
   else
     echo "${gbench_note:-No google-benchmark results.}"
   fi
+  echo
+  echo "## Bindings"
+  echo
+  echo "The same calls through the Python bindings (timed against the C calls in the same process,"
+  echo "interleaved) and through the WebAssembly package in Node.js (against the C harness, rounds"
+  echo "alternated). [bindings.md](bindings.md)."
+  echo
+  cat "$out/bindings.md"
 } > "$out/report.md"
 
 # the README's Performance section, ready to paste

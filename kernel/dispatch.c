@@ -60,6 +60,10 @@ size_t synk_cpu_flag_names(uint32_t flags, const char **names, size_t cap) {
   return n;
 }
 
+size_t synk_cpu_features(const char **names, size_t cap) {
+  return synk_cpu_flag_names(synk_cpu_detect(), names, cap);
+}
+
 /* The backends, lowest first; `parent` is the rung below on the same ladder. */
 /* Kernel families, each with its own rung per ISA: hash/motion
  * (arch/<family>/<isa>.c), then the sync layer (arch/<family>/codec_<isa>.c).

@@ -1093,6 +1093,28 @@ static void test_crc32c(void) {
   CHECK_ST(synk_use_isa(saved), SYNK_OK);
 }
 
+/* synk_cpu_features: what the dispatcher detected, by name; the count
+ * query, the cap, and agreement with the native backends it allows. */
+static void test_cpu_features(void) {
+  const char *f[32], *isas[16];
+  size_t n = synk_cpu_features(NULL, 0);
+  CHECK(n <= 32);
+  if (n > 32) n = 32;
+  CHECK(synk_cpu_features(f, 32) == n);
+  for (size_t i = 0; i < n; i++) CHECK(f[i] && f[i][0]);
+  const char *one[2] = {NULL, "sentinel"};
+  CHECK(synk_cpu_features(one, 1) == n);
+  CHECK(strcmp(one[1], "sentinel") == 0 && (n == 0 || (one[0] && strcmp(one[0], f[0]) == 0)));
+  const char *names[32];
+  CHECK(synk_cpu_flag_names(synk_cpu_detect(), names, 32) == n);
+  size_t ni = synk_isa_list(isas, 16);
+  if (ni > 16) ni = 16;
+  /* a native SIMD backend runs only where its features were detected */
+  static const char *const need[][2] = {{"avx2", "avx2"}, {"avx512", "avx512f"}, {"neon", "neon"}, {"wasm", "simd128"}};
+  for (size_t k = 0; k < sizeof need / sizeof need[0]; k++)
+    if (in_list(need[k][0], isas, ni) && synk_isa_emulated(need[k][0]) == 0) CHECK(in_list(need[k][1], f, n));
+}
+
 int main(int argc, char **argv) {
   for (int i = 1; i < argc; i++)
     if (strncmp(argv[i], "--expect-isa=", 13) == 0) return expect_isa(argv[i] + 13);
@@ -1111,6 +1133,7 @@ int main(int argc, char **argv) {
   test_hash_semantics();
   test_count_frame();
   test_crc32c();
+  test_cpu_features();
   test_large_world();
   test_isa(); /* last: it changes the process-global backend */
   return t_done("test_api");

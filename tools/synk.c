@@ -117,7 +117,7 @@ static int cmd_info(int argc, char **argv) {
   printf("synk %s\n", synk_version());
 
   const char *flags[32];
-  size_t nf = synk_cpu_flag_names(synk_cpu_detect(), flags, 32);
+  size_t nf = synk_cpu_features(flags, 32);
   printf("cpu features:");
   if (nf == 0) printf(" (none detected)");
   for (size_t i = 0; i < nf && i < 32; i++) printf(" %s", flags[i]);

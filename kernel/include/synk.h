@@ -548,6 +548,12 @@ SYNK_API size_t synk_isa_list(const char **names, size_t cap);
  * never a performance claim), 0 if native, -1 if unknown or not runnable. */
 SYNK_API int synk_isa_emulated(const char *name);
 
+/* Names of the CPU features synk detected here ("sse4.2", "avx2", "neon",
+ * "simd128", "crc32", ...; what `synk info` prints). Writes min(cap, count)
+ * pointers to static strings into names (may be NULL when cap is 0) and
+ * returns the count. O(1) after the first call. */
+SYNK_API size_t synk_cpu_features(const char **names, size_t cap);
+
 /* CRC-32C (Castagnoli, reflected polynomial 0x82F63B78) of p[0..n),
  * continuing from crc, the CRC of the bytes before p (0 for none):
  * synk_crc32c(synk_crc32c(0, a, na), b, nb) is the CRC of a followed by b.
