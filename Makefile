@@ -16,8 +16,9 @@ PKGS_BENCH := $(PKGS_BUILD) libbenchmark-dev hyperfine libxxhash-dev libhwy-dev 
 # make test runs every benchmark case once (smoke) and the instruction-count gate
 PKGS_TEST  := $(PKGS_BUILD) binutils pkgconf python3-dev python3-numpy python3-pytest valgrind libbenchmark-dev libxxhash-dev libhwy-dev \
               libmsgpack-dev libprotobuf-c-dev libzstd-dev libclang-rt-14-dev
-# the browser test: Debian's chromium, driven by playwright-core (npm ci, tests/web)
-PKGS_TEST  += chromium
+# the browser test: Debian's chromium, driven by playwright-core (npm ci, tests/web);
+# ca-certificates for the registry's TLS (named: it arrives only as a recommendation)
+PKGS_TEST  += chromium ca-certificates
 # npm for the JavaScript package's tests; Debian ships it apart from nodejs
 # (NodeSource's nodejs bundles it, and conflicts with Debian's npm)
 PKGS_TEST  += $(if $(shell command -v npm),,npm)

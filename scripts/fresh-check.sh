@@ -16,8 +16,9 @@
 #
 # The package archive is the one this machine's apt uses (read from
 # /etc/apt/sources.list*), with this machine's apt settings (apt.conf.d: e.g.
-# a snapshot archive's Check-Valid-Until), so the root reaches exactly what a
-# fresh machine here would. The log is $FRESH_DIR/<target>.log; the exit
+# a snapshot archive's Check-Valid-Until) and its own certificate authorities
+# (/usr/local/share/ca-certificates), so the root reaches exactly what a
+# fresh machine here would. Nothing else comes from the host. The log is $FRESH_DIR/<target>.log; the exit
 # status is that of the make target. Needs root, debootstrap (Debian package
 # debootstrap) and ~8 GB of disk. Keeps the root afterwards for inspection
 # unless FRESH_KEEP=0.
@@ -68,6 +69,17 @@ for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.l
 done
 for f in /etc/apt/apt.conf.d/*; do [[ -f $f && ! -e $root$f ]] && cp "$f" "$root$f"; done
 cp /etc/resolv.conf "$root/etc/resolv.conf" 2>/dev/null || true
+# This machine's own certificate authorities (a network that inspects TLS
+# has one): like the archive, part of how this machine reaches the
+# registries. ca-certificates, which the Makefile installs, adds them to the
+# system bundle; Node.js reads that bundle through NODE_EXTRA_CA_CERTS, set
+# below only when such authorities exist (as this machine's environment sets it).
+extra_ca=""
+if compgen -G "/usr/local/share/ca-certificates/*.crt" >/dev/null; then
+  mkdir -p "$root/usr/local/share/ca-certificates"
+  cp /usr/local/share/ca-certificates/*.crt "$root/usr/local/share/ca-certificates/"
+  extra_ca="NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt"
+fi
 
 for m in proc sys dev dev/pts; do
   mkdir -p "$root/$m"
@@ -89,7 +101,7 @@ esac
 echo "fresh-check: apt-get install make git; git clone; $make_cmd (in a clean environment)"
 rc=0
 chroot "$root" /usr/bin/env -i HOME=/root PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-  LANG=C.UTF-8 TERM=dumb CI=true /bin/bash -euo pipefail -c "
+  LANG=C.UTF-8 TERM=dumb CI=true $extra_ca /bin/bash -euo pipefail -c "
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq
     apt-get install -y -qq --no-install-recommends make git

@@ -93,7 +93,9 @@ case $mode in
     fi
     echo "ok: $soname exports exactly the $(wc -l <"$work/declared.txt") SYNK_API functions of $(cd "$prefix/include" && echo synk*.h)"
     consume_both
-    ldd "$work/consumer-pc" | grep -q "libsynk.so.0 => $prefix/lib/" || fail "consumer not linked to $so"
+    # grep reads all of ldd's output: with pipefail, grep -q's early exit could
+    # kill ldd with SIGPIPE and fail a pipeline that matched
+    ldd "$work/consumer-pc" | grep "libsynk.so.0 => $prefix/lib/" >/dev/null || fail "consumer not linked to $so"
     ;;
   vendor)
     b=$work/vendor
