@@ -46,8 +46,7 @@ static void teardown_mem(void *p) {
 
 /* The LLC buffer's size: a quarter of the last-level cache, capped at 64 MiB
  * (32 MiB when the size is unknown or too close to the L2's). */
-size_t synk_bench_llc_bytes(void);
-size_t synk_bench_llc_bytes(void) {
+static size_t llc_bytes(void) {
   long l3 = -1, l2 = -1;
 #if defined(_SC_LEVEL3_CACHE_SIZE) && defined(_SC_LEVEL2_CACHE_SIZE)
   l3 = sysconf(_SC_LEVEL3_CACHE_SIZE);
@@ -61,7 +60,7 @@ size_t synk_bench_llc_bytes(void) {
 
 static void *setup_bw(const synk_bench_case *c) {
   mem_state *s = (mem_state *)calloc(1, sizeof *s);
-  if (s) s->bytes = *(const int *)c->arg ? synk_bench_llc_bytes() : DRAM_BYTES;
+  if (s) s->bytes = *(const int *)c->arg ? llc_bytes() : DRAM_BYTES;
   if (!s || !(s->buf = (uint64_t *)malloc(s->bytes))) {
     teardown_mem(s);
     return NULL;

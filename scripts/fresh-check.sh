@@ -18,8 +18,8 @@
 # /etc/apt/sources.list*), with this machine's apt settings (apt.conf.d: e.g.
 # a snapshot archive's Check-Valid-Until) and its own certificate authorities
 # (/usr/local/share/ca-certificates), so the root reaches exactly what a
-# fresh machine here would. Nothing else comes from the host. The log is $FRESH_DIR/<target>.log; the exit
-# status is that of the make target. Needs root, debootstrap (Debian package
+# fresh machine here would; nothing else comes from the host. The log is
+# $FRESH_DIR/<target>.log; the exit status is that of the make target. Needs root, debootstrap (Debian package
 # debootstrap) and ~8 GB of disk. Keeps the root afterwards for inspection
 # unless FRESH_KEEP=0.
 set -euo pipefail
@@ -46,7 +46,6 @@ mirror=$(
 
 mounted=()
 cleanup() {
-  local m
   for ((i = ${#mounted[@]} - 1; i >= 0; i--)); do umount -l "${mounted[i]}" 2>/dev/null || true; done
   if [[ ${FRESH_KEEP:-1} == 0 ]]; then rm -rf "$root"; fi
 }

@@ -12,6 +12,7 @@
  */
 #include "cmd_netsim.h"
 
+#include "../bench/bench_rng.h"
 #include "synk.h"
 #include "synk_netsim.h"
 #include "synk_session.h"
@@ -48,24 +49,15 @@ typedef struct ns_peer {
   synk_world *w;
   synk_session *s;
   uint8_t input[4];
-  uint64_t rng;
+  synk_bench_rng rng; /* the inputs' only randomness (the fixed PRNG `synk sim` uses too) */
   int pending;
   uint64_t desync_frame;
   uint32_t desync_ids[SYNK_SESSION_MAX_IDS], ndesync;
   int desync_more;
-  uint64_t events[16];
   int have_final;
   uint64_t last_hash;  /* the world after the latest simulation of the last frame */
   uint64_t final_hash; /* ... once no rollback can reach it any more */
 } ns_peer;
-
-/* splitmix64: the game's and the inputs' only randomness */
-static uint64_t ns_next(uint64_t *s) {
-  uint64_t z = (*s += 0x9E3779B97F4A7C15ull);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-  return z ^ (z >> 31);
-}
 
 static int parse_num(const char *s, uint64_t max, uint64_t *out) {
   char *end = NULL;
@@ -214,7 +206,7 @@ static int ns_setup(const ns_opts *o, synk_netsim **ns, ns_peer *P) {
     sc.session_id = (uint32_t)(o->seed * 2654435761u) ^ 0x51u;
     sc.world = P[i].w;
     if (synk_session_create(&sc, &P[i].s)) return -1;
-    P[i].rng = o->seed * 1000003u + i;
+    synk_bench_seed(&P[i].rng, o->seed * 1000003u + i);
     P[i].desync_frame = UINT64_MAX;
   }
   return 0;
@@ -223,7 +215,6 @@ static int ns_setup(const ns_opts *o, synk_netsim **ns, ns_peer *P) {
 static void ns_events(ns_peer *p) {
   synk_session_event ev;
   while (synk_session_next_event(p->s, &ev)) {
-    if (ev.type < 16) p->events[ev.type]++;
     if (ev.type == SYNK_SEV_DESYNC_LOCALIZED && p->desync_frame == UINT64_MAX) {
       p->desync_frame = ev.frame;
       p->ndesync = ev.num_ids;
@@ -243,7 +234,7 @@ static void ns_events(ns_peer *p) {
  * when the simulation failed. */
 static int ns_step(const ns_opts *o, uint32_t i, ns_peer *p, uint32_t now, uint64_t *stalls) {
   if (!p->pending) {
-    if (ns_next(&p->rng) % 6 == 0) p->input[ns_next(&p->rng) % 4] = (uint8_t)ns_next(&p->rng);
+    if (synk_bench_below(&p->rng, 6) == 0) p->input[synk_bench_below(&p->rng, 4)] = (uint8_t)synk_bench_next(&p->rng);
     p->pending = 1;
   }
   synk_session_add_local_input(p->s, i, p->input);
