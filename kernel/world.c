@@ -2,6 +2,7 @@
  * The world: storage, single-entity events, queries. Every mutation keeps the
  * chunk sums and their total current, so synk_hash is O(1).
  */
+#include "codec.h"
 #include "internal.h"
 
 #include <stdlib.h>
@@ -226,6 +227,10 @@ synk_status synk_entity_hash(const synk_world *w, uint32_t id, uint64_t *out) {
   if (st) return st;
   *out = synk_hash_entity_ref(w, id);
   return SYNK_OK;
+}
+
+uint64_t synk_hash_compose(const synk_world *w, uint64_t sum, uint64_t frame, uint64_t count) {
+  return w ? synk_hash_with(w, sum, frame, count) : 0;
 }
 
 size_t synk_chunk_hashes(const synk_world *w, uint64_t *out, size_t cap) {

@@ -224,6 +224,16 @@ SYNK_API uint64_t synk_rehash(const synk_world *w);
  * Errors: SYNK_E_ARG, SYNK_E_RANGE, SYNK_E_DEAD. Cost: O(num_props). */
 SYNK_API synk_status synk_entity_hash(const synk_world *w, uint32_t id, uint64_t *out);
 
+/* The world hash that a world of w's config (max_entities, num_props, seed)
+ * holding entities whose h(e) sum (wrapping) to `sum`, `count` of them, at
+ * frame `frame` would have: synk_hash(w) == synk_hash_compose(w, sum of h(e)
+ * over w's live entities, synk_frame(w), synk_count(w)). A view's hash --
+ * the hash of a world holding a subset of w's entities, as the net layer's
+ * clients do -- is composed from the subset's sum and count without building
+ * that world (docs/hash.md, "View hashes"). 0 for NULL. Cost: O(1), four
+ * 64-bit mixes. */
+SYNK_API uint64_t synk_hash_compose(const synk_world *w, uint64_t sum, uint64_t frame, uint64_t count);
+
 /* Per-chunk sums of entity hashes: chunk c is the wrapping sum of h(e) over the
  * live ids in [c*SYNK_CHUNK_IDS, (c+1)*SYNK_CHUNK_IDS). Writes min(cap, count)
  * sums to out (out may be NULL when cap is 0) and returns the chunk count,
