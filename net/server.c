@@ -25,6 +25,7 @@ enum { REC_STAY = 0, REC_ENTER = 1, REC_LEAVE = 2 };
 
 typedef struct trec {
   synk_entity old;
+  synk_entity now;        /* the state after the tick (route fills it) */
   uint64_t old_hash;
   uint32_t old_cell;
   uint32_t old_alive;
@@ -88,6 +89,7 @@ struct synk_server {
   synk_server_config cfg;
   const synk_allocator *alloc;
   synk_world *w;
+  synk_view v;            /* zero-copy view of w (valid for w's life) */
   synk_config wcfg;
   uint32_t cap, np, nchunks, nwords, ncells;
   uint64_t seq;           /* per-entity routing sequence (group stamps) */
@@ -121,6 +123,7 @@ struct synk_server {
   sconn *cn;
   bulk *bk;
   uint32_t bulk_rr;       /* round-robin start for waiting snapshots */
+  size_t bulk_cap;        /* bytes of each job's buffer */
   synk_world *proj;       /* scratch: a view's projection for snapshots */
   synk_event *ev;         /* scratch: one group's events */
   size_t ev_cap;
@@ -167,6 +170,25 @@ static uint32_t popcount64(uint64_t v) {
   for (; v; v &= v - 1) n++;
   return n;
 #endif
+}
+
+/* Entity id of the world, read through the zero-copy view; 0 if dead. */
+static int load(const synk_server *s, uint32_t id, synk_entity *e) {
+  const synk_view *v = &s->v;
+  e->id = id;
+  if (!((v->alive[id >> 6] >> (id & 63)) & 1u)) {
+    memset(e, 0, sizeof *e);
+    e->id = id;
+    return 0;
+  }
+  e->kind = v->kind[id];
+  e->x = v->x[id];
+  e->y = v->y[id];
+  e->z = v->z[id];
+  uint32_t p = 0;
+  for (; p < v->num_props; p++) e->props[p] = v->props[p][id];
+  for (; p < SYNK_MAX_PROPS; p++) e->props[p] = 0;
+  return 1;
 }
 
 static void emit(synk_server *s, const synk_net_event *ev) {
@@ -380,7 +402,7 @@ static void group_fill(synk_server *s, group *g) {
       while (b) {
         uint32_t id = wd * 64 + ctz64(b);
         b &= b - 1;
-        if (synk_get(s->w, id, &e) == SYNK_OK && pred(s, g, &e, s->ecell[id])) vis_add(s, g, id);
+        if (load(s, id, &e) && pred(s, g, &e, s->ecell[id])) vis_add(s, g, id);
       }
     }
     return;
@@ -571,7 +593,7 @@ static void transition(synk_server *s, uint32_t ci, const group *a, const group 
         break;
       }
       if ((vb >> (id & 63)) & 1u) {
-        synk_get(s->w, id, &e);
+        load(s, id, &e);
         n += entity_events(s, &e, s->ev + n);
       } else {
         synk_event de = {SYNK_EV_DESPAWN, id, 0, 0, 0, 0};
@@ -615,7 +637,7 @@ static int build_snapshot(synk_server *s, uint32_t gi, bulk *b) {
     while (bits) {
       uint32_t id = wd * 64 + ctz64(bits);
       bits &= bits - 1;
-      synk_get(s->w, id, &e);
+      load(s, id, &e);
       synk_spawn(p, id, e.kind, e.x, e.y, e.z);
       for (uint32_t q = 0; q < s->np; q++)
         if (e.props[q]) synk_set_prop(p, id, q, e.props[q]);
@@ -628,7 +650,7 @@ static int build_snapshot(synk_server *s, uint32_t gi, bulk *b) {
     synk_events_apply(p, &t, 1, NULL);
   }
   size_t len = 0;
-  if (synk_snapshot_save(p, b->buf, snapshot_bound(s->cap, s->np), &len) != SYNK_OK) return -1;
+  if (synk_snapshot_save(p, b->buf, s->bulk_cap, &len) != SYNK_OK) return -1;
   b->len = len;
   b->kind = NB_SNAPSHOT;
   b->frame = frame;
@@ -656,7 +678,7 @@ static int build_repair(synk_server *s, uint32_t gi, const uint8_t *sums, uint64
   if (rbytes >= sbytes) return -1;
   uint64_t frame = synk_frame(s->w);
   nw w;
-  nw_init(&w, b->buf, repair_bound(s->cap, s->np, s->nchunks));
+  nw_init(&w, b->buf, s->bulk_cap);
   nw_u64(&w, base);
   nw_u64(&w, frame);
   nw_u64(&w, g->count);
@@ -674,7 +696,7 @@ static int build_repair(synk_server *s, uint32_t gi, const uint8_t *sums, uint64
     if (end > s->cap) end = s->cap;
     for (uint32_t id = first; id < end; id++)
       if (bit_get(g->vis, id)) {
-        synk_get(s->w, id, &e);
+        load(s, id, &e);
         net_put_entity(&w, &e, s->np);
         n++;
       }
@@ -794,7 +816,7 @@ static int build_replay(synk_server *s, uint32_t gi, uint64_t base, bulk *b) {
   uint64_t frame = synk_frame(s->w);
   if (base != frame && (!g->lcount || g->lfirst > base + 1 || g->llast != frame)) return -1;
   nw w;
-  nw_init(&w, b->buf, repair_bound(s->cap, s->np, s->nchunks));
+  nw_init(&w, b->buf, s->bulk_cap);
   nw_u64(&w, base);
   size_t count_at = w.n;
   nw_u32(&w, 0);
@@ -933,7 +955,8 @@ synk_status synk_server_create(const synk_server_config *cfg, synk_server **out)
     return SYNK_E_ARG;
   if (c.queue_bytes < c.frag_size + REC_HDR) c.queue_bytes = c.frag_size + REC_HDR;
   synk_config wc = synk_get_config(cfg->world);
-  if (!c.max_changes || c.max_changes > wc.max_entities) c.max_changes = wc.max_entities;
+  if (!c.max_changes) c.max_changes = 65536;
+  if (c.max_changes > wc.max_entities) c.max_changes = wc.max_entities;
 
   const synk_allocator *al = c.allocator ? c.allocator : wc.allocator;
   synk_server *s = net_alloc(al, sizeof *s);
@@ -941,6 +964,7 @@ synk_status synk_server_create(const synk_server_config *cfg, synk_server **out)
   s->alloc = al;
   s->cfg = c;
   s->w = cfg->world;
+  s->v = synk_get_view(cfg->world);
   s->wcfg = wc;
   s->cap = wc.max_entities;
   s->np = wc.num_props;
@@ -1024,6 +1048,8 @@ synk_status synk_server_create(const synk_server_config *cfg, synk_server **out)
   size_t bcap = snapshot_bound(s->cap, s->np);
   size_t rcap = repair_bound(s->cap, s->np, s->nchunks);
   if (rcap > bcap) bcap = rcap;
+  if ((size_t)c.resume_bytes + 16 > bcap) bcap = (size_t)c.resume_bytes + 16;
+  s->bulk_cap = bcap;
   for (uint32_t i = 0; i < c.max_bulk_jobs; i++) {
     ALLOC(s->bk[i].buf, bcap);
     s->bk[i].conn = NET_NONE;
@@ -1089,7 +1115,7 @@ static int touch(synk_server *s, uint32_t id) {
   if (bit_get(s->tbits, id)) return 0;
   if (s->nt >= s->cfg.max_changes) return -1;
   trec *t = &s->tr[s->nt];
-  if (synk_get(s->w, id, &t->old) == SYNK_OK) {
+  if (load(s, id, &t->old)) {
     t->old_alive = 1;
     t->old_hash = s->eh[id];
     t->old_cell = s->ecell[id];
@@ -1197,8 +1223,9 @@ static void route(synk_server *s) {
       uint32_t id = wd * 64 + ctz64(b);
       b &= b - 1;
       uint32_t t = s->tidx[id];
-      const trec *r = &s->tr[t];
-      int alive = synk_get(s->w, id, &ne) == SYNK_OK;
+      trec *r = &s->tr[t];
+      int alive = load(s, id, &r->now);
+      ne = r->now;
       if (!alive && !r->old_alive) continue;
       if (alive && r->old_alive && same_state(&r->old, &ne, s->np)) continue;
       uint64_t nh = 0;
@@ -1233,30 +1260,29 @@ static void route(synk_server *s) {
 static size_t group_events(synk_server *s, const group *g) {
   synk_event *ev = s->ev;
   size_t n = 0;
-  synk_entity ne;
   for (uint32_t i = 0; i < g->n_rec; i++) {
     uint32_t t = g->rec[i] >> 2, kind = g->rec[i] & 3u;
     const trec *r = &s->tr[t];
+    const synk_entity *ne = &r->now;
     uint32_t id = r->old.id;
     if (kind == REC_LEAVE) {
       synk_event de = {SYNK_EV_DESPAWN, id, 0, 0, 0, 0};
       ev[n++] = de;
       continue;
     }
-    synk_get(s->w, id, &ne);
     if (kind == REC_ENTER) {
-      n += entity_events(s, &ne, ev + n);
+      n += entity_events(s, ne, ev + n);
       continue;
     }
-    if (ne.kind != r->old.kind) {
+    if (ne->kind != r->old.kind) {
       synk_event de = {SYNK_EV_DESPAWN, id, 0, 0, 0, 0};
       ev[n++] = de;
-      n += entity_events(s, &ne, ev + n);
+      n += entity_events(s, ne, ev + n);
       continue;
     }
     for (uint32_t p = 0; p < s->np; p++)
-      if (ne.props[p] != r->old.props[p]) {
-        synk_event pe = {SYNK_EV_PROP, id, p, ne.props[p], 0, 0};
+      if (ne->props[p] != r->old.props[p]) {
+        synk_event pe = {SYNK_EV_PROP, id, p, ne->props[p], 0, 0};
         ev[n++] = pe;
       }
   }
@@ -1264,13 +1290,13 @@ static size_t group_events(synk_server *s, const group *g) {
     uint32_t t = g->rec[i] >> 2, kind = g->rec[i] & 3u;
     if (kind != REC_STAY) continue;
     const trec *r = &s->tr[t];
-    synk_get(s->w, r->old.id, &ne);
-    if (ne.kind != r->old.kind) continue;
-    if (ne.x == r->old.x && ne.y == r->old.y && ne.z == r->old.z) continue;
+    const synk_entity *ne = &r->now;
+    if (ne->kind != r->old.kind) continue;
+    if (ne->x == r->old.x && ne->y == r->old.y && ne->z == r->old.z) continue;
     synk_event me = {SYNK_EV_MOTION, r->old.id, 0,
-                     (int32_t)((uint32_t)ne.x - (uint32_t)r->old.x),
-                     (int32_t)((uint32_t)ne.y - (uint32_t)r->old.y),
-                     (int32_t)((uint32_t)ne.z - (uint32_t)r->old.z)};
+                     (int32_t)((uint32_t)ne->x - (uint32_t)r->old.x),
+                     (int32_t)((uint32_t)ne->y - (uint32_t)r->old.y),
+                     (int32_t)((uint32_t)ne->z - (uint32_t)r->old.z)};
     ev[n++] = me;
   }
   synk_event te = {SYNK_EV_TICK, 0, 1, 0, 0, 0};
@@ -1959,7 +1985,7 @@ synk_status synk_server_view_rehash(const synk_server *s, uint32_t ci, uint64_t 
     while (b) {
       uint32_t id = wd * 64 + ctz64(b);
       b &= b - 1;
-      synk_get(s->w, id, &e);
+      load(s, id, &e);
       if (!pred((synk_server *)s, g, &e, net_cell_of(&s->cfg.grid, e.x, e.y))) continue;
       uint64_t h;
       synk_entity_hash(s->w, id, &h);
