@@ -189,7 +189,8 @@ typedef struct synk_server_config {
   synk_net_grid grid;         /* cells for views (cell_size 0: one cell, the whole plane) */
   uint32_t max_view_cells;    /* cells per view; 0: 64 */
   uint32_t max_view_ids;      /* explicit ids per view; 0: 64 */
-  uint32_t max_changes;       /* distinct entities changed between two ticks; 0: max_entities */
+  uint32_t max_changes;       /* distinct entities changed between two ticks (184 bytes of
+                                 records each); 0: 65536 (at most max_entities) */
   uint32_t max_group_events;  /* entities one view group may see change in one tick before
                                  its clients are moved to catch-up (REPAIR); 0: 4096 */
   uint32_t frag_size;         /* largest FRAG payload (bytes) and so the frame bound; 0: 16384, >= 256 */
@@ -274,7 +275,8 @@ SYNK_API void synk_server_service(synk_server *s, uint64_t now_ms);
 
 /* Apply events to the world now, atomically (synk_events_apply; a batch of
  * motions only goes through synk_apply_motions): every client sees them at
- * the next tick. Errors: SYNK_E_ARG, SYNK_E_RANGE / SYNK_E_EXISTS /
+ * the next tick. Errors: SYNK_E_ARG (NULL, or a TICK or unknown event: the
+ * server ticks in synk_server_tick), SYNK_E_RANGE / SYNK_E_EXISTS /
  * SYNK_E_DEAD (nothing applied; *bad_index names the event), SYNK_E_SPACE
  * (more than max_changes distinct entities changed since the last tick).
  * Cost: the apply plus one state copy per entity first changed since the
