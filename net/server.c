@@ -93,7 +93,8 @@ struct synk_server {
   synk_config wcfg;
   uint32_t cap, np, nchunks, nwords, ncells;
   uint64_t seq;           /* per-entity routing sequence (group stamps) */
-  uint64_t token_state;
+  uint64_t token_state;   /* resume tokens issued */
+  uint64_t tkey[2];       /* their key */
 
   /* entities */
   uint64_t *eh;           /* h(e) of live ids */
@@ -971,7 +972,13 @@ synk_status synk_server_create(const synk_server_config *cfg, synk_server **out)
   s->nchunks = (s->cap + SYNK_CHUNK_IDS - 1) / SYNK_CHUNK_IDS;
   s->nwords = (s->cap + 63) / 64;
   s->ncells = c.grid.cols * c.grid.rows;
-  s->token_state = wc.seed ^ 0x5EED5EED5EEDull;
+  s->token_state = 0;
+  s->tkey[0] = c.resume_key[0];
+  s->tkey[1] = c.resume_key[1];
+  if (!s->tkey[0] && !s->tkey[1]) {
+    s->tkey[0] = mix64(wc.seed ^ 0x5EED5EED5EEDull);
+    s->tkey[1] = mix64(s->tkey[0]);
+  }
   uint32_t G = c.max_clients;      /* client slots */
   uint32_t NG = c.max_clients + 1; /* groups: one per client, + one while a client changes view */
 
@@ -1481,9 +1488,41 @@ synk_status synk_server_disconnect(synk_server *s, uint32_t kc, uint64_t now_ms)
   return SYNK_OK;
 }
 
+/* SipHash-2-4 of one 64-bit word under a 128-bit key: resume tokens that a
+ * client cannot predict from its own (a keyed PRF, unlike mix64, which is
+ * invertible). */
+static uint64_t rotl64(uint64_t x, int b) { return (x << b) | (x >> (64 - b)); }
+static void sip_round(uint64_t v[4]) {
+  v[0] += v[1];
+  v[1] = rotl64(v[1], 13) ^ v[0];
+  v[0] = rotl64(v[0], 32);
+  v[2] += v[3];
+  v[3] = rotl64(v[3], 16) ^ v[2];
+  v[0] += v[3];
+  v[3] = rotl64(v[3], 21) ^ v[0];
+  v[2] += v[1];
+  v[1] = rotl64(v[1], 17) ^ v[2];
+  v[2] = rotl64(v[2], 32);
+}
+static uint64_t siphash_u64(const uint64_t key[2], uint64_t m) {
+  uint64_t v[4] = {key[0] ^ 0x736f6d6570736575ull, key[1] ^ 0x646f72616e646f6dull,
+                   key[0] ^ 0x6c7967656e657261ull, key[1] ^ 0x7465646279746573ull};
+  uint64_t last = (uint64_t)8 << 56; /* message length 8, no tail bytes */
+  v[3] ^= m;
+  sip_round(v);
+  sip_round(v);
+  v[0] ^= m;
+  v[3] ^= last;
+  sip_round(v);
+  sip_round(v);
+  v[0] ^= last;
+  v[2] ^= 0xff;
+  for (int i = 0; i < 4; i++) sip_round(v);
+  return v[0] ^ v[1] ^ v[2] ^ v[3];
+}
+
 static uint64_t new_token(synk_server *s) {
-  s->token_state += 0x9E3779B97F4A7C15ull;
-  uint64_t t = mix64(s->token_state);
+  uint64_t t = siphash_u64(s->tkey, ++s->token_state);
   return t ? t : 1;
 }
 
