@@ -1721,6 +1721,9 @@ static int on_message(void *ctx, uint32_t type, const uint8_t *body, size_t len)
     const uint8_t *sums = nr_take(&r, (size_t)nsums * 8);
     if (!nr_done(&r)) return -1;
     if (c->flow == F_WANT_SNAP) return 0; /* a snapshot is on its way */
+    for (uint32_t i = 0; i < s->cfg.max_bulk_jobs; i++)
+      if (s->bk[i].conn == kc) return 0;  /* one payload in flight per connection: the
+                                             client verifies it and asks again if needed */
     catch_up(s, ci, nsums ? sums : NULL, nsums, frame, hash);
     return 0;
   }
