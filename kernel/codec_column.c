@@ -80,14 +80,22 @@ void synk_col_put_block(synk_wbuf *out, const uint32_t *v, uint32_t m) {
     }
     for (uint32_t j = 0; j < 8u * b; j++) synk_st32(data + 4 * j, words[j]);
   } else {
+    /* a little-endian bitstream through a 64-bit accumulator (< 8 bits wait
+     * in it between values, so b <= 32 more always fit) */
     nbytes = ((size_t)m * b + 7) / 8;
-    memset(data, 0, nbytes);
+    uint64_t acc = 0;
+    uint32_t nb = 0;
+    size_t o = 0;
     for (uint32_t i = 0; i < m && b; i++) {
-      uint64_t bit = (uint64_t)i * b, x = v[i] & mask;
-      size_t byte = (size_t)(bit >> 3);
-      x <<= bit & 7;
-      for (size_t t = 0; t < 5 && byte + t < nbytes; t++) data[byte + t] |= (uint8_t)(x >> (8 * t));
+      acc |= (uint64_t)(v[i] & mask) << nb;
+      nb += b;
+      while (nb >= 8) {
+        data[o++] = (uint8_t)acc;
+        acc >>= 8;
+        nb -= 8;
+      }
     }
+    if (nb) data[o++] = (uint8_t)acc;
   }
   synk_wb_put(out, data, nbytes);
   if (nexc) {
