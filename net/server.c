@@ -74,6 +74,7 @@ typedef struct sclient {
   uint64_t *hframe, *hhash;
   uint32_t hpos, hn;
   uint64_t bytes, ticks;
+  uint32_t commands;      /* applied since the last tick */
   int desync_reported;
 } sclient;
 
@@ -947,6 +948,7 @@ synk_status synk_server_create(const synk_server_config *cfg, synk_server **out)
   if (!c.grace_ms) c.grace_ms = 10000;
   if (!c.max_command) c.max_command = 1024;
   if (!c.max_command_events) c.max_command_events = 64;
+  if (!c.max_commands) c.max_commands = 16;
   if (c.grid.cell_size == 0) {
     c.grid.cols = c.grid.rows = 1;
   }
@@ -1356,6 +1358,7 @@ synk_status synk_server_tick(synk_server *s, uint64_t now_ms) {
     g->n_rec = 0;
     g->overflow = 0;
   }
+  for (uint32_t i = 0; i < s->cfg.max_clients; i++) s->cl[i].commands = 0;
   assign_waiting(s);
   s->st.ticks++;
   return SYNK_OK;
@@ -1643,24 +1646,27 @@ static int on_command(synk_server *s, uint32_t kc, sclient *c, uint32_t ci, nr *
   if (r->err || len > s->cfg.max_command) return -1;
   uint32_t reason = SYNK_NET_R_REJECTED;
   size_t n = 0;
-  if (s->cfg.validate) {
+  if (c->commands >= s->cfg.max_commands) {
+    reason = SYNK_NET_R_OVERFLOW;
+  } else if (s->cfg.validate) {
     reason = s->cfg.validate(s->cfg.ctx, ci, cmd, len, s->cmd_ev, s->cfg.max_command_events, &n);
     if (!reason) {
       if (n > s->cfg.max_command_events || synk_server_apply(s, s->cmd_ev, n, NULL) != SYNK_OK)
         reason = SYNK_NET_R_INVALID;
     }
   }
-  if (reason)
+  if (reason) {
     s->st.commands_rejected++;
-  else
+  } else {
     s->st.commands_accepted++;
+    c->commands++;
+  }
   uint8_t body[24];
   nw w;
   nw_init(&w, body, sizeof body);
   nw_u32(&w, seq);
   nw_u32(&w, reason);
   nw_u64(&w, synk_frame(s->w) + 1);
-  (void)c;
   ord_frame(s, &s->cn[kc], NM_RESULT, body, w.n);
   return 0;
 }

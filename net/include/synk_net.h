@@ -208,6 +208,9 @@ typedef struct synk_server_config {
   uint32_t grace_ms;          /* keep a dropped client's slot this long; 0: 10000 */
   uint32_t max_command;       /* bytes per command / application message; 0: 1024 */
   uint32_t max_command_events;/* events one command may produce; 0: 64 */
+  uint32_t max_commands;      /* commands one client may have applied per tick; more are
+                                 rejected (SYNK_NET_R_OVERFLOW), so one client cannot use
+                                 up max_changes; 0: 16 */
   uint64_t resume_key[2];     /* keys the resume tokens (SipHash-2-4 of a counter): give
                                  random bits -- the library has no entropy source; all 0:
                                  keyed by the world seed, so anyone who knows the seed can
