@@ -235,7 +235,7 @@ synk_status synk_client_start(synk_client *c, uint64_t now_ms) {
 }
 
 void synk_client_disconnect(synk_client *c) {
-  if (!c || c->state == SYNK_CLIENT_CLOSED) return;
+  if (!c) return;
   c->state = SYNK_CLIENT_IDLE;
   c->bulk_on = 0;
   net_fifo_clear(&c->out);

@@ -193,6 +193,19 @@ static int load(const synk_server *s, uint32_t id, synk_entity *e) {
   return 1;
 }
 
+/* Entity id as of the last tick: everything the server hands out (snapshots,
+ * repairs, view changes, view groups) is of that state, so that the next
+ * tick's pieces carry exactly the changes made since. An entity changed
+ * since has its old state in its record. */
+static int ticked(const synk_server *s, uint32_t id, synk_entity *e) {
+  if ((s->tbits[id >> 6] >> (id & 63)) & 1u) {
+    const trec *r = &s->tr[s->tidx[id]];
+    *e = r->old;
+    return (int)r->old_alive;
+  }
+  return load(s, id, e);
+}
+
 static void emit(synk_server *s, const synk_net_event *ev) {
   if (s->cfg.on_event) s->cfg.on_event(s->cfg.ctx, ev);
 }
@@ -369,10 +382,11 @@ static int group_is(const group *g, const vdef *d, uint64_t fp) {
   return 1;
 }
 
+/* Visible in g: the kind mask filters the whole world and the cells; a
+ * listed id and the callback's answer stand whatever the kind. */
 static int pred(synk_server *s, const group *g, const synk_entity *e, uint32_t cell) {
-  if (!net_kind_ok(g->kmask, e->kind)) return 0;
-  if (g->all) return 1;
-  if (g->n_cells && contains_sorted(g->cells, g->n_cells, cell)) return 1;
+  if (g->all) return net_kind_ok(g->kmask, e->kind);
+  if (g->n_cells && net_kind_ok(g->kmask, e->kind) && contains_sorted(g->cells, g->n_cells, cell)) return 1;
   if (g->n_ids && contains_sorted(g->ids, g->n_ids, e->id)) return 1;
   if (g->use_cb && s->cfg.view_fn) return s->cfg.view_fn(s->cfg.ctx, g->cb_client, e) != 0;
   return 0;
@@ -396,25 +410,26 @@ static void vis_add(synk_server *s, group *g, uint32_t id) {
 }
 
 static void group_fill(synk_server *s, group *g) {
-  synk_view v = synk_get_view(s->w);
+  const synk_view *v = &s->v;
   synk_entity e;
   if (g->all || g->use_cb) {
+    /* alive at the last tick: alive now or changed since */
     for (uint32_t wd = 0; wd < s->nwords; wd++) {
-      uint64_t b = v.alive[wd];
+      uint64_t b = v->alive[wd] | s->tbits[wd];
       while (b) {
         uint32_t id = wd * 64 + ctz64(b);
         b &= b - 1;
-        if (load(s, id, &e) && pred(s, g, &e, s->ecell[id])) vis_add(s, g, id);
+        if (ticked(s, id, &e) && pred(s, g, &e, s->ecell[id])) vis_add(s, g, id);
       }
     }
     return;
   }
   for (uint32_t i = 0; i < g->n_cells; i++)
     for (uint32_t id = s->cell_ents[g->cells[i]]; id != NET_NONE; id = s->enext[id])
-      if (net_kind_ok(g->kmask, v.kind[id])) vis_add(s, g, id);
+      if (ticked(s, id, &e) && net_kind_ok(g->kmask, e.kind)) vis_add(s, g, id);
   for (uint32_t i = 0; i < g->n_ids; i++) {
     uint32_t id = g->ids[i];
-    if (bit_get(v.alive, id) && net_kind_ok(g->kmask, v.kind[id])) vis_add(s, g, id);
+    if (ticked(s, id, &e)) vis_add(s, g, id);
   }
 }
 
@@ -595,7 +610,7 @@ static void transition(synk_server *s, uint32_t ci, const group *a, const group 
         break;
       }
       if ((vb >> (id & 63)) & 1u) {
-        load(s, id, &e);
+        ticked(s, id, &e);
         n += entity_events(s, &e, s->ev + n);
       } else {
         synk_event de = {SYNK_EV_DESPAWN, id, 0, 0, 0, 0};
@@ -639,7 +654,7 @@ static int build_snapshot(synk_server *s, uint32_t gi, bulk *b) {
     while (bits) {
       uint32_t id = wd * 64 + ctz64(bits);
       bits &= bits - 1;
-      load(s, id, &e);
+      ticked(s, id, &e);
       synk_spawn(p, id, e.kind, e.x, e.y, e.z);
       for (uint32_t q = 0; q < s->np; q++)
         if (e.props[q]) synk_set_prop(p, id, q, e.props[q]);
@@ -698,7 +713,7 @@ static int build_repair(synk_server *s, uint32_t gi, const uint8_t *sums, uint64
     if (end > s->cap) end = s->cap;
     for (uint32_t id = first; id < end; id++)
       if (bit_get(g->vis, id)) {
-        load(s, id, &e);
+        ticked(s, id, &e);
         net_put_entity(&w, &e, s->np);
         n++;
       }
@@ -750,6 +765,7 @@ static void want_snapshot(synk_server *s, uint32_t ci) {
   ev.conn = c->conn;
   ev.frame = s->bk[bi].frame;
   ev.hash = s->bk[bi].hash;
+  ev.reason = NB_SNAPSHOT;
   emit(s, &ev);
 }
 
@@ -853,7 +869,8 @@ static void catch_up(synk_server *s, uint32_t ci, const uint8_t *sums, uint32_t 
   if (base <= frame && frame - base <= s->cfg.resume_frames) {
     uint32_t bi = bulk_free(s);
     /* a replay: the client is exactly where the server thinks, in the same group */
-    if (bi != NET_NONE && base >= c->view_since && hist_find(s, c, base, &expect) && expect == hash) {
+    /* (at the frame of a view change the client may hold either view: not then) */
+    if (bi != NET_NONE && sums && base > c->view_since && hist_find(s, c, base, &expect) && expect == hash) {
       int n = build_replay(s, c->group, base, &s->bk[bi]);
       if (n >= 0) {
         start_bulk(s, ci, bi);

@@ -116,6 +116,8 @@ typedef int (*synk_net_view_fn)(void *ctx, uint32_t client, const synk_entity *e
 
 /* A client's view: an entity is visible when its kind passes kind_mask and
  * it lies in one of the cells, or its id is listed, or the callback says so.
+ * The kind mask filters the cells and the whole world; a listed id, or an
+ * entity the callback accepts, is visible whatever its kind.
  * kind_mask bit k is kind k for k < 63; bit 63 stands for every kind >= 63.
  * all != 0 is the whole world (cells, ids and callback ignored). */
 typedef struct synk_net_view {
@@ -142,7 +144,8 @@ typedef enum synk_net_event_type {
   SYNK_NET_EV_DROPPED = 4,      /* a client's slot is freed (client, reason: EXPIRED, KICKED, ...) */
   SYNK_NET_EV_CLOSE = 5,        /* close connection `conn` after sending what poll returns (conn, reason) */
   SYNK_NET_EV_DESYNC = 6,       /* a client's ack hash differed (client, frame, hash, expected) */
-  SYNK_NET_EV_REPAIR = 7,       /* a repair was sent (client, frame, value = chunks repaired, 0: snapshot) */
+  SYNK_NET_EV_REPAIR = 7,       /* a catch-up payload was sent (client, frame, hash; reason: 1 snapshot,
+                                   2 chunk repair, 3 replay; value: chunks repaired / pieces replayed) */
   SYNK_NET_EV_APP = 8,          /* an application message from a client (client, data, len) */
   SYNK_NET_EV_VERIFIED = 9      /* an ack matched (client, frame, hash) */
 } synk_net_event_type;
@@ -316,13 +319,17 @@ SYNK_API synk_status synk_server_send(synk_server *s, synk_net_target to, const 
  * Errors: SYNK_E_ARG. O(1). */
 SYNK_API synk_status synk_server_kick(synk_server *s, uint32_t client, uint32_t reason);
 
-/* The exact world hash of client `client`'s view now: what its world's
- * synk_hash must be once it applied the current frame. Errors: SYNK_E_ARG
- * (not a joined client or one in grace). O(1). */
+/* The exact world hash of client `client`'s view at the last tick: what its
+ * world's synk_hash is once it applied that frame. (Changes applied since the
+ * last tick reach clients with the next one: until then snapshots, repairs
+ * and view changes are all of the last tick's state.) Errors: SYNK_E_ARG (not
+ * a joined client or one in grace). O(1). */
 SYNK_API synk_status synk_server_view_hash(const synk_server *s, uint32_t client, uint64_t *hash);
 
-/* The same, recomputed from the world and the view's definition (for tests
- * and audits: it must equal synk_server_view_hash). O(max_entities). */
+/* The hash of the view recomputed from the world's current state and the
+ * view's definition, for tests and audits: right after synk_server_tick (no
+ * synk_server_apply since) it must equal synk_server_view_hash.
+ * Errors: SYNK_E_ARG. O(max_entities). */
 SYNK_API synk_status synk_server_view_rehash(const synk_server *s, uint32_t client, uint64_t *hash);
 
 typedef struct synk_server_stats {
@@ -420,8 +427,12 @@ SYNK_API synk_status synk_client_receive(synk_client *c, const void *buf, size_t
 /* The next message to send, as synk_server_poll. */
 SYNK_API synk_status synk_client_poll(synk_client *c, void *buf, size_t cap, size_t *len, uint64_t now_ms);
 
-/* The connection ended: back to IDLE, keeping the world, the resume token and
- * the cursor for the next synk_client_start. */
+/* The connection ended (lost, or closed by the server: CLOSED): back to
+ * IDLE, keeping the world, the resume token and the cursor for the next
+ * synk_client_start, which resumes the slot if the server still keeps it
+ * (a client the server timed out resumes like one whose connection broke).
+ * Whether to reconnect after a refusal or a kick is the application's call
+ * (synk_client_reason). NULL is ignored. */
 SYNK_API void synk_client_disconnect(synk_client *c);
 
 /* Timers (heartbeat, timeout). */

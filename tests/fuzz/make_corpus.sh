@@ -21,4 +21,7 @@ rm -rf "$tmp"
 # session datagrams (fuzz_session): written by gen_session_corpus, next to fuzz_gen
 mkdir -p "$here/corpus/session"
 "$(dirname "$gen")/gen_session_corpus" "$here/corpus/session"
+# protocol message sequences (fuzz_net): written by gen_net_corpus, next to fuzz_gen
+mkdir -p "$here/corpus/net"
+"$(dirname "$gen")/gen_net_corpus" "$here/corpus/net"
 ls -l "$here/corpus"/*

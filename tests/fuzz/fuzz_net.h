@@ -1,0 +1,264 @@
+/* The fuzz target fuzz_net and its seed corpus generator share this setup:
+ * a server (net/include/synk_net.h) over a 512-id world (2 props, seed 5,
+ * an 8 x 8 grid of 64-unit cells, 512-byte fragments, acks every 4 ticks,
+ * 512 changes per view group and tick before catch-up,
+ * no validate callback: every command is rejected, so nothing a client
+ * sends can change the world), three honest clients joined over a direct
+ * in-memory exchange (views: the whole world, four cells, three ids), and a
+ * twin world that receives exactly the server world's events.
+ *
+ * An input of the target is a sequence of records, each
+ *   [u8 ctl][u16 little-endian length][length bytes]
+ * ctl bits 0-1: which of 4 hostile connections the bytes arrive on (opened
+ *               on first use, and again after it ended);
+ *     bit 2:    framed: the bytes are [u8 type][body] and the harness adds
+ *               the LEB128 length and the CRC-32C (so mutations reach the
+ *               message parsers); otherwise they are fed raw;
+ *     bit 3:    the connection ends after the record (synk_server_disconnect);
+ *     bits 4-7: server ticks to run after the record (each tick is followed by
+ *               the honest clients' exchange).
+ * At most FN_MAX_RECORDS records are used. */
+#ifndef SYNK_FUZZ_NET_H
+#define SYNK_FUZZ_NET_H
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "synk_net.h"
+
+#define FN_SLOTS 4
+#define FN_HONEST 3
+#define FN_MAX_RECORDS 256
+#define FN_TICK_MS 16
+#define FN_BUF (1u << 16)
+
+typedef struct fn_heap {
+  unsigned long allocs;
+} fn_heap;
+
+static inline void *fn_alloc(void *ctx, size_t size, size_t align) {
+  ((fn_heap *)ctx)->allocs++;
+  if (align < sizeof(void *)) align = sizeof(void *);
+  return aligned_alloc(align, (size + align - 1) / align * align + align);
+}
+static inline void fn_free(void *ctx, void *p) {
+  (void)ctx;
+  free(p);
+}
+
+typedef struct fn_env {
+  synk_world *w, *twin;
+  synk_server *s;
+  fn_heap heap;
+  synk_allocator al;
+  synk_client *c[FN_HONEST];
+  uint32_t hconn[FN_HONEST];
+  int hijacked[FN_HONEST];   /* a hostile HELLO resumed it with its own token */
+  uint32_t slot_conn[FN_SLOTS];
+  int slot_open[FN_SLOTS];
+  int slot_closed[FN_SLOTS]; /* the server emitted CLOSE for it */
+  uint64_t now;
+  uint64_t rng;
+  uint64_t closes, resumes_by_hostile;
+  uint8_t buf[FN_BUF];
+  uint8_t frame[FN_BUF + 16];
+} fn_env;
+
+static inline uint64_t fn_next(fn_env *e) {
+  uint64_t z = (e->rng += 0x9E3779B97F4A7C15ull);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
+}
+
+static inline void fn_on_event(void *ctx, const synk_net_event *ev) {
+  fn_env *e = (fn_env *)ctx;
+  if (ev->type == SYNK_NET_EV_CLOSE) {
+    e->closes++;
+    for (int k = 0; k < FN_SLOTS; k++)
+      if (e->slot_open[k] && e->slot_conn[k] == ev->conn) e->slot_closed[k] = 1;
+  }
+  if (ev->type == SYNK_NET_EV_RESUMED)
+    for (int k = 0; k < FN_SLOTS; k++)
+      if (e->slot_open[k] && e->slot_conn[k] == ev->conn) {
+        e->resumes_by_hostile++;
+        for (int i = 0; i < FN_HONEST; i++)
+          if (synk_client_id(e->c[i]) == ev->client) e->hijacked[i] = 1;
+      }
+}
+
+static inline uint32_t fn_view_req(void *ctx, uint32_t client, const synk_net_view *v) {
+  (void)ctx;
+  (void)client;
+  return v->n_cells > 32 ? SYNK_NET_R_APP : 0;
+}
+
+/* one honest exchange: every honest client's messages to the server and back */
+static inline int fn_exchange(fn_env *e) {
+  size_t len = 0;
+  int ok = 1;
+  for (int i = 0; i < FN_HONEST; i++) {
+    if (e->hijacked[i]) continue;
+    synk_client_service(e->c[i], e->now);
+    while (synk_client_poll(e->c[i], e->buf, sizeof e->buf, &len, e->now) == SYNK_OK && len)
+      ok &= synk_server_receive(e->s, e->hconn[i], e->buf, len, e->now) == SYNK_OK;
+  }
+  synk_server_service(e->s, e->now);
+  for (int i = 0; i < FN_HONEST; i++) {
+    if (e->hijacked[i]) continue;
+    while (synk_server_poll(e->s, e->hconn[i], e->buf, sizeof e->buf, &len, e->now) == SYNK_OK && len)
+      ok &= synk_client_receive(e->c[i], e->buf, len, e->now) == SYNK_OK;
+  }
+  return ok;
+}
+
+/* n server ticks, each with a few motions (applied to the twin too) */
+static inline int fn_ticks(fn_env *e, unsigned n) {
+  int ok = 1;
+  for (unsigned t = 0; t < n; t++) {
+    synk_event ev[8];
+    for (int k = 0; k < 8; k++) {
+      uint64_t r = fn_next(e);
+      synk_event m = {SYNK_EV_MOTION, (uint32_t)(r % 200) * 2, 0, (int32_t)((r >> 8) % 7) - 3,
+                      (int32_t)((r >> 16) % 7) - 3, 0};
+      ev[k] = m;
+    }
+    ok &= synk_server_apply(e->s, ev, 8, NULL) == SYNK_OK;
+    ok &= synk_events_apply(e->twin, ev, 8, NULL) == SYNK_OK;
+    e->now += FN_TICK_MS;
+    ok &= synk_server_tick(e->s, e->now) == SYNK_OK;
+    synk_tick(e->twin);
+    ok &= fn_exchange(e);
+  }
+  return ok;
+}
+
+static inline int fn_open(fn_env *e) {
+  memset(e, 0, sizeof *e);
+  e->rng = 0x5EED;
+  e->al.alloc = fn_alloc;
+  e->al.free = fn_free;
+  e->al.ctx = &e->heap;
+  synk_config wc = {512, 2, 5, NULL, NULL};
+  if (synk_world_create(&wc, &e->w) != SYNK_OK || synk_world_create(&wc, &e->twin) != SYNK_OK) return 0;
+  for (uint32_t id = 0; id < 512; id += 2) {
+    int32_t x = (int32_t)((id * 37) % 512), y = (int32_t)((id * 91) % 512);
+    synk_spawn(e->w, id, id % 4, x, y, 0);
+    synk_spawn(e->twin, id, id % 4, x, y, 0);
+    synk_set_prop(e->w, id, 1, (int32_t)id);
+    synk_set_prop(e->twin, id, 1, (int32_t)id);
+  }
+  synk_server_config sc;
+  memset(&sc, 0, sizeof sc);
+  sc.world = e->w;
+  sc.room_id = 7;
+  sc.max_clients = 8;
+  sc.max_connections = FN_HONEST + FN_SLOTS;
+  sc.grid.cell_size = 64;
+  sc.grid.cols = sc.grid.rows = 8;
+  sc.frag_size = 512;
+  sc.queue_bytes = 4096;
+  sc.ack_interval = 4;
+  sc.history = 16;
+  sc.max_group_events = 512; /* small scratch: the setup runs once per input */
+  sc.max_command = 256;
+  sc.view_request = fn_view_req;
+  sc.on_event = fn_on_event;
+  sc.ctx = e;
+  sc.allocator = &e->al;
+  if (synk_server_create(&sc, &e->s) != SYNK_OK) return 0;
+  synk_client_config cc;
+  memset(&cc, 0, sizeof cc);
+  cc.max_entities = 512;
+  cc.num_props = 2;
+  cc.seed = 5;
+  cc.room_id = 7;
+  cc.frag_size = 512;
+  cc.max_command = 256;
+  for (int i = 0; i < FN_HONEST; i++) {
+    if (synk_client_create(&cc, &e->c[i]) != SYNK_OK) return 0;
+    if (synk_server_connect(e->s, e->now, &e->hconn[i]) != SYNK_OK) return 0;
+    if (synk_client_start(e->c[i], e->now) != SYNK_OK) return 0;
+  }
+  if (!fn_exchange(e)) return 0;
+  uint32_t cells[4] = {0, 1, 8, 9}, ids[3] = {2, 100, 300};
+  synk_net_view v[FN_HONEST];
+  memset(v, 0, sizeof v);
+  v[0].all = 1;
+  v[1].cells = cells;
+  v[1].n_cells = 4;
+  v[2].ids = ids;
+  v[2].n_ids = 3;
+  for (int i = 0; i < FN_HONEST; i++)
+    if (synk_server_set_view(e->s, synk_client_id(e->c[i]), &v[i]) != SYNK_OK) return 0;
+  for (int t = 0; t < 40; t++) {
+    if (!fn_ticks(e, 1)) return 0;
+    int live = 1;
+    for (int i = 0; i < FN_HONEST; i++) live &= synk_client_get_state(e->c[i]) == SYNK_CLIENT_LIVE;
+    if (live) return 1;
+  }
+  return 0;
+}
+
+static inline void fn_close(fn_env *e) {
+  for (int i = 0; i < FN_HONEST; i++) synk_client_destroy(e->c[i]);
+  synk_server_destroy(e->s);
+  synk_world_destroy(e->w);
+  synk_world_destroy(e->twin);
+}
+
+/* the bytes of a record on slot k: framed by the harness or raw */
+static inline synk_status fn_feed(fn_env *e, unsigned k, const uint8_t *p, size_t n, int framed) {
+  if (!e->slot_open[k]) {
+    if (synk_server_connect(e->s, e->now, &e->slot_conn[k]) != SYNK_OK) return SYNK_E_SPACE;
+    e->slot_open[k] = 1;
+    e->slot_closed[k] = 0;
+  }
+  if (framed && n >= 1 && n <= FN_BUF) {
+    size_t m = 0, len = n - 1;
+    e->frame[m++] = p[0];
+    do {
+      uint8_t b = (uint8_t)(len & 0x7F);
+      len >>= 7;
+      e->frame[m++] = (uint8_t)(b | (len ? 0x80 : 0));
+    } while (len);
+    memcpy(e->frame + m, p + 1, n - 1);
+    m += n - 1;
+    uint32_t crc = synk_crc32c(0, e->frame, m);
+    for (int i = 0; i < 4; i++) e->frame[m++] = (uint8_t)(crc >> (8 * i));
+    return synk_server_receive(e->s, e->slot_conn[k], e->frame, m, e->now);
+  }
+  return synk_server_receive(e->s, e->slot_conn[k], p, n, e->now);
+}
+
+/* poll every hostile connection until empty, handing each message to sink
+ * (may be NULL); returns 0 if a poll broke its contract */
+typedef void (*fn_sink)(void *ctx, unsigned slot, const uint8_t *msg, size_t len);
+static inline int fn_drain(fn_env *e, fn_sink sink, void *ctx) {
+  int ok = 1;
+  size_t len = 0;
+  for (unsigned k = 0; k < FN_SLOTS; k++) {
+    if (!e->slot_open[k]) continue;
+    for (int guard = 0; guard < 100000; guard++) {
+      synk_status st = synk_server_poll(e->s, e->slot_conn[k], e->buf, sizeof e->buf, &len, e->now);
+      if (st != SYNK_OK) {
+        ok = 0;
+        break;
+      }
+      if (!len) break;
+      if (len > synk_server_frame_bound(e->s)) ok = 0;
+      if (sink) sink(ctx, k, e->buf, len);
+    }
+  }
+  return ok;
+}
+
+static inline void fn_end(fn_env *e, unsigned k) {
+  if (!e->slot_open[k]) return;
+  synk_server_disconnect(e->s, e->slot_conn[k], e->now);
+  e->slot_open[k] = 0;
+  e->slot_closed[k] = 0;
+}
+
+#endif
