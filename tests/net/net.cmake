@@ -34,6 +34,11 @@ foreach(t repair grace predict handshake app liveness views bigview debounce mid
   add_test(NAME net_${t} COMMAND test_net_unit ${t})
 endforeach()
 add_test(NAME net_hostile COMMAND test_net_hostile)
+# golden bytes: HELLO, WELCOME and the CRC-32C of every message stream of a fixed scenario
+add_executable(test_net_golden ${CMAKE_CURRENT_SOURCE_DIR}/net/test_net_golden.c)
+target_link_libraries(test_net_golden PRIVATE synk_internal)
+target_compile_options(test_net_golden PRIVATE ${SYNK_WARNINGS})
+add_test(NAME net_golden COMMAND test_net_golden)
 # the net header from C++11
 if(CMAKE_CXX_COMPILER)
   add_executable(test_net_cxx ${CMAKE_CURRENT_SOURCE_DIR}/net/test_net_cxx.cpp)
