@@ -11,11 +11,11 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 # lists on a fresh Debian 12 root.
 PKGS_BUILD := cmake make gcc g++ libc6-dev clang lld libsimde-dev git
 PKGS_BENCH := $(PKGS_BUILD) libbenchmark-dev hyperfine libxxhash-dev libhwy-dev valgrind gnuplot-nox \
-              libmsgpack-dev libprotobuf-c-dev libzstd-dev \
+              libmsgpack-dev libprotobuf-c-dev libzstd-dev libjansson-dev \
               python3-dev python3-numpy llvm wasi-libc libclang-rt-14-dev-wasm32 nodejs
 # make test runs every benchmark case once (smoke) and the instruction-count gate
 PKGS_TEST  := $(PKGS_BUILD) binutils pkgconf python3-dev python3-numpy python3-pytest valgrind libbenchmark-dev libxxhash-dev libhwy-dev \
-              libmsgpack-dev libprotobuf-c-dev libzstd-dev libclang-rt-14-dev
+              libmsgpack-dev libprotobuf-c-dev libzstd-dev libjansson-dev libclang-rt-14-dev
 # the browser test: Debian's chromium, driven by playwright-core (npm ci, tests/web);
 # ca-certificates for the registry's TLS (named: it arrives only as a recommendation)
 PKGS_TEST  += chromium ca-certificates

@@ -499,7 +499,7 @@ static void build_registry(void) {
   if (n_all_cases) return;
   /* the other case files' tables, appended in this order */
   size_t (*const tables[])(const synk_bench_case **) = {synk_bench_sync_cases, synk_bench_session_cases,
-                                                         synk_bench_machine_cases};
+                                                         synk_bench_net_cases, synk_bench_machine_cases};
   memcpy(all_cases, cases, sizeof cases);
   n_all_cases = NBASE;
   for (size_t t = 0; t < sizeof tables / sizeof tables[0]; t++) {

@@ -82,6 +82,40 @@ const synk_bench_case *synk_bench_find(const char *name);
 size_t synk_bench_sync_cases(const synk_bench_case **out);
 size_t synk_bench_machine_cases(const synk_bench_case **out);
 size_t synk_bench_session_cases(const synk_bench_case **out); /* bench/cases_session.c */
+size_t synk_bench_net_cases(const synk_bench_case **out);     /* bench/cases_net.c */
+
+/* bench/cases_net.c: medians of the clock phases read inside the net/
+ * cases' runs (ns; 0 when the case did not run): [0] synk_server_apply, [1]
+ * synk_server_tick, [2] polling every connection (the real clients' receive
+ * taken out), [3] the real clients' receive, [4] synk_server_tick's start to
+ * its first before_encode hook, [5] the encodings (before_encode to
+ * after_encode, summed over the groups). full: net/tick/1000c-1e5, zero:
+ * net/tick/0c-1e5. */
+typedef struct synk_bench_net_timing {
+  double full[6], zero[6];
+  uint64_t full_runs, zero_runs;
+  uint64_t verified, mismatches, checked_ticks; /* net/tick/1000c-1e5's real clients */
+  double join_total, join_server, join_client;            /* net/join/1e5, ns */
+  uint64_t join_runs, join_bytes;
+} synk_bench_net_timing;
+const synk_bench_net_timing *synk_bench_net_phases(void);
+
+/* bench/cases_net.c: the byte figures of the net/tick workload, from a fresh
+ * setup over 2 cycles of its 8 ticks (deterministic, not timed). Per client
+ * per tick: synk (every byte polled for a connection), the JSON-delta peer
+ * (payload bytes, no transport framing) and the snapshot-per-tick peer.
+ * Returns 0, or -1 when a step failed (a client's hash differed, the peer
+ * and synk saw different changes). */
+typedef struct synk_bench_net_bytes {
+  uint32_t ticks, clients, groups, real_clients;
+  double synk_bytes, synk_min, synk_max; /* mean, and the lowest / highest client's mean */
+  double synk_changes, json_changes;     /* changes per tick summed over the views */
+  int have_json;
+  double json_bytes, snapshot_bytes, world_snapshot_bytes;
+  uint64_t verified, mismatches;
+  char json_sample[160];
+} synk_bench_net_bytes;
+int synk_bench_net_figures(synk_bench_net_bytes *f);
 
 /* bench/cases_sync.c: the markdown table of bytes per motion of every
  * encoding (synk stream and the codec peers built in) for the crowd tick and

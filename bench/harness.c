@@ -637,7 +637,10 @@ static void measure_group(const options *o, perf_counters *pc, variant *vs, int 
 
 /* T_BYTES: bytes per motion of the synk stream encoding of the crowd tick
  * (synk_bench_sync_crowd_bytes_per_motion, deterministic: computed, not timed). */
-enum { T_RUN_NS, T_OP_NS, T_FASTER, T_BYTES };
+/* T_NET_RATIO: JSON-delta peer bytes / synk bytes per client per tick (bench/cases_net.c
+ * figures, deterministic); T_NET_SHARE: the net tick's view bookkeeping as a percentage of
+ * the bare apply of the same events (in-case clock phases against net/apply-bare/1e5). */
+enum { T_RUN_NS, T_OP_NS, T_FASTER, T_BYTES, T_NET_RATIO, T_NET_SHARE };
 
 typedef struct target {
   const char *what;
@@ -682,6 +685,13 @@ static const target targets[] = {
      "-", T_FASTER, 10.0, "peer/full-copy/8-frame/1e4-group"},
     {"8-frame rollback of a 1e4 world (random movers): >= 10x the full-copy peer", "rollback/8-frame/1e4-random",
      "-", T_FASTER, 10.0, "peer/full-copy/8-frame/1e4-random"},
+    /* server-authoritative sync (bench/cases_net.c; the report's "Server-authoritative sync") */
+    {"server CPU per client per tick: 1000 clients, 1e5 crowd, 1-cell views (apply + tick + polls)",
+     "net/tick/1000c-1e5", "-", T_OP_NS, 2000, NULL},
+    {"bytes per client per tick >= 20x fewer than the JSON-delta peer on the same changes", "net/tick/1000c-1e5", "-",
+     T_NET_RATIO, 20.0, NULL},
+    {"view bookkeeping (upper bound on the view-hash upkeep) <= 15% of the tick's bare apply", "net/tick/1000c-1e5",
+     "-", T_NET_SHARE, 15.0, NULL},
 };
 #define NTARGETS (sizeof targets / sizeof targets[0])
 
@@ -699,9 +709,21 @@ static double crowd_bpm(void) {
   return v;
 }
 
+static double net_ratio(void);
+static double net_share(void);
+
 static target_eval eval_target(const target *t) {
   target_eval e;
   memset(&e, 0, sizeof e);
+  if (t->kind == T_NET_RATIO || t->kind == T_NET_SHARE) {
+    double v = t->kind == T_NET_RATIO ? net_ratio() : net_share();
+    if (v <= 0) return e;
+    e.have = 1;
+    e.value = v;
+    e.met = t->kind == T_NET_RATIO ? v >= t->limit : v <= t->limit;
+    e.margin = 100.0 * fabs(v - t->limit) / t->limit;
+    return e;
+  }
   if (t->kind == T_BYTES) {
     double v = crowd_bpm();
     if (v <= 0) return e;
@@ -750,6 +772,8 @@ static void fmt_rate(char *out, size_t cap, double ns, const char *unit) {
 /* A target value with its unit: "0.31 ns /byte (3.21 GB/s)", "1.20x", "2.310 B/motion". */
 static void fmt_target_value(char *out, size_t cap, const target *t, double v) {
   if (t->kind == T_FASTER) snprintf(out, cap, "%.2fx", v);
+  else if (t->kind == T_NET_RATIO) snprintf(out, cap, "%.1fx fewer bytes", v);
+  else if (t->kind == T_NET_SHARE) snprintf(out, cap, "%.1f%% of the apply", v);
   else if (t->kind == T_BYTES) snprintf(out, cap, "%.3f B/motion", v);
   else if (t->kind == T_RUN_NS) fmt_time(out, cap, v);
   else {
@@ -785,6 +809,7 @@ static void print_targets(FILE *f) {
     target_eval e = eval_target(t);
     char goal[128], meas[96], status[160], cpu[48] = "-";
     if (t->kind == T_FASTER) snprintf(goal, sizeof goal, ">= %.1fx `%s`", t->limit, t->versus);
+    else if (t->kind == T_NET_RATIO) snprintf(goal, sizeof goal, ">= %.1fx fewer bytes", t->limit);
     else {
       char lim[96];
       fmt_target_value(lim, sizeof lim, t, t->limit);
@@ -1053,6 +1078,163 @@ static void print_scaling(FILE *f) {
   if (!any) fprintf(f, "No multi-thread case ran (no pthreads in this build, or filtered out).\n");
 }
 
+/* ---- server-authoritative sync (bench/cases_net.c) ------------------------------- */
+
+/* The byte figures, computed once when the net/tick case ran (a fresh setup
+ * of its workload over 16 ticks: deterministic, not timed). */
+static const synk_bench_net_bytes *net_figures(void) {
+  static synk_bench_net_bytes figs;
+  static int state = 0; /* 0: not yet, 1: ok, -1: failed or not measured */
+  if (!state) {
+    const result *r = find_result("net/tick/1000c-1e5", "-");
+    state = r && !r->failed && synk_bench_net_figures(&figs) == 0 ? 1 : -1;
+  }
+  return state > 0 ? &figs : NULL;
+}
+
+static double net_ratio(void) {
+  const synk_bench_net_bytes *f = net_figures();
+  return f && f->have_json && f->synk_bytes > 0 ? f->json_bytes / f->synk_bytes : -1;
+}
+
+/* The net tick's view bookkeeping beyond the bare apply of the same events
+ * (ns per tick): synk_server_apply + synk_server_tick up to its first
+ * encoding (in-case clock medians) minus net/apply-bare/1e5. -1: not measured. */
+static double net_bookkeeping_ns(void) {
+  const synk_bench_net_timing *ph = synk_bench_net_phases();
+  const result *bare = find_result("net/apply-bare/1e5", "-");
+  if (!ph->full_runs || !bare || bare->failed || !net_figures()) return -1;
+  return ph->full[0] + ph->full[4] - bare->ns_run;
+}
+
+static double net_share(void) {
+  const result *bare = find_result("net/apply-bare/1e5", "-");
+  const double u = net_bookkeeping_ns();
+  if (u < 0 || !bare) return -1;
+  return u > 0 ? 100.0 * u / bare->ns_run : 1e-9; /* 0 would read as "not measured" */
+}
+
+static void print_net(FILE *f) {
+  const result *tick = find_result("net/tick/1000c-1e5", "-");
+  const synk_bench_net_bytes *b = net_figures();
+  if (!tick || tick->failed || !b) {
+    fprintf(f, "Not measured in this run (the net/tick/1000c-1e5 case did not run%s).\n",
+            tick && !tick->failed ? ", or its byte figures failed: see stderr" : "");
+    return;
+  }
+  const synk_bench_net_timing *ph = synk_bench_net_phases();
+  const result *json = find_result("net/tick/1000c-1e5/peer/json-delta", "-");
+  const result *snap = find_result("net/tick/1000c-1e5/peer/snapshot", "-");
+  const result *zero = find_result("net/tick/0c-1e5", "-"), *bare = find_result("net/apply-bare/1e5", "-");
+  const result *eh = find_result("net/entity-hash/1e5", "-"), *join = find_result("net/join/1e5", "-");
+  const double clients = (double)b->clients;
+  char t1[32], t2[32], t3[32], t4[32];
+  fprintf(f,
+          "One server (net/, `synk_net.h`) with a 1e5-entity crowd world (4 props; a 10 x 10 grid of 1024-unit "
+          "cells, one cell 1%% of the world; 10%% of the entities move per tick by -3..3 in x and y and -1..1 in z, "
+          "ticks 4..7 undoing ticks 0..3) and %u clients with one-cell views (10 per cell: %u view groups), all "
+          "joined (bench/cases_net.c). %u of the clients are real `synk_client` endpoints whose confirmed hash is "
+          "checked against `synk_server_view_hash` after every tick (%" PRIu64 " ticks checked in the timed case, "
+          "%" PRIu64 " acks verified, %" PRIu64 " mismatches; in the byte run %" PRIu64 " acks verified, %" PRIu64
+          " mismatches); the others are byte sinks. Times: this run's medians, per client per tick = per tick / %u. "
+          "Bytes: a fresh setup over %u ticks (deterministic): every byte the server's polls return for a "
+          "connection; the JSON peer's are payload bytes only (no transport framing), its moves list only the "
+          "fields that changed.\n\n",
+          b->clients, b->groups, b->real_clients, ph->checked_ticks, ph->verified, ph->mismatches, b->verified, b->mismatches,
+          b->clients, b->ticks);
+  fprintf(f, "| quantity | case | measured | issue's target | status |\n|:--|:--|--:|--:|:--|\n");
+  /* server CPU */
+  fmt_time(t1, sizeof t1, tick->ns_op);
+  fmt_time(t2, sizeof t2, (ph->full[0] + ph->full[1] + ph->full[2]) / clients);
+  fmt_time(t3, sizeof t3, tick->cpu_ns_op);
+  fprintf(f, "| server CPU per client per tick: apply 10k motions + tick + poll every connection | `%s` | %s "
+             "(thread CPU time %s; the in-case phase medians below, the real clients' receive left out, sum to %s) | "
+             "<= 2 µs, one core | %s |\n",
+          tick->c->name, t1, t3, t2, tick->ns_op <= 2000 ? "met" : "**missed**");
+  fmt_time(t1, sizeof t1, ph->full[0]);
+  fmt_time(t2, sizeof t2, ph->full[1]);
+  fmt_time(t3, sizeof t3, ph->full[2]);
+  fmt_time(t4, sizeof t4, ph->full[3]);
+  fprintf(f, "| ... of which per tick (in-case clock medians) | `%s` | apply %s, tick %s, polls %s; real clients' "
+             "receive %s | | |\n",
+          tick->c->name, t1, t2, t3, t4);
+  /* bytes */
+  fprintf(f, "| bytes per client per tick | `%s` | %.1f B (clients' means %.1f..%.1f) | | |\n", tick->c->name,
+          b->synk_bytes, b->synk_min, b->synk_max);
+  if (b->have_json) {
+    const double ratio = b->json_bytes / b->synk_bytes;
+    fprintf(f, "| JSON-delta peer, bytes per client per tick | `net/tick/1000c-1e5/peer/json-delta` | %.1f B: "
+               "**%.1fx** synk's | synk >= 20x fewer | %s |\n",
+            b->json_bytes, ratio, ratio >= 20 ? "met" : "**missed**");
+    if (json && !json->failed) {
+      fmt_time(t1, sizeof t1, json->ns_op);
+      fprintf(f, "| JSON-delta peer, CPU per client per tick (per-view encoding with libjansson, a copy per "
+                 "client) | `%s` | %s (%.1fx synk's) | | |\n",
+              json->c->name, t1, json->ns_op / tick->ns_op);
+    }
+  } else {
+    fprintf(f, "| JSON-delta peer | - | not built (libjansson-dev was not found at build time) | synk >= 20x fewer "
+               "bytes | not measured |\n");
+  }
+  fprintf(f, "| snapshot per tick of each view's world, bytes per client per tick | "
+             "`net/tick/1000c-1e5/peer/snapshot` | %.0f B (%.0fx synk's; the whole world's snapshot: %.0f B) | | |\n",
+          b->snapshot_bytes, b->snapshot_bytes / b->synk_bytes, b->world_snapshot_bytes);
+  if (snap && !snap->failed) {
+    fmt_time(t1, sizeof t1, snap->ns_op);
+    fprintf(f, "| snapshot per tick, CPU per client per tick | `%s` | %s (%.1fx synk's) | | |\n", snap->c->name, t1,
+            snap->ns_op / tick->ns_op);
+  }
+  /* join */
+  if (join && !join->failed) {
+    fmt_time(t1, sizeof t1, join->ns_run);
+    fmt_time(t2, sizeof t2, ph->join_total);
+    fmt_time(t3, sizeof t3, ph->join_server);
+    fmt_time(t4, sizeof t4, ph->join_client);
+    fprintf(f, "| join cost per client: HELLO to a loaded snapshot of its one-cell view | `%s` | %s (in-case: "
+               "HELLO to live %s = server %s + client %s; %" PRIu64 " B sent); the run includes the kick and close "
+               "| | |\n",
+            join->c->name, t1, t2, t3, t4, ph->join_bytes);
+  }
+  /* view-hash upkeep */
+  const double u = net_bookkeeping_ns();
+  if (u >= 0 && bare && !bare->failed) {
+    fmt_time(t1, sizeof t1, bare->ns_run);
+    fmt_time(t2, sizeof t2, u);
+    fprintf(f, "| view bookkeeping beyond the bare apply, per tick | `%s`, `%s` | %s = **%.1f%%** of the bare "
+               "apply (%s) | view hash <= 15%% of the apply | %s |\n",
+            tick->c->name, bare->c->name, t2, 100.0 * u / bare->ns_run, t1,
+            100.0 * u / bare->ns_run <= 15 ? "met (an upper bound)" : "**missed** (an upper bound: see below)");
+    if (zero && !zero->failed) {
+      fmt_time(t3, sizeof t3, zero->ns_run - bare->ns_run);
+      fprintf(f, "| ... the same with no client (no view group) | `%s` | %s = %.1f%% of the bare apply | | |\n",
+              zero->c->name, t3, 100.0 * (zero->ns_run - bare->ns_run) / bare->ns_run);
+    }
+    if (eh && !eh->failed) {
+      fmt_time(t3, sizeof t3, eh->ns_run);
+      fprintf(f, "| ... floor: `synk_entity_hash` of the tick's 10k changed entities | `%s` | %s = %.1f%% of the "
+                 "bare apply | | |\n",
+              eh->c->name, t3, 100.0 * eh->ns_run / bare->ns_run);
+    }
+  }
+  fmt_time(t4, sizeof t4, ph->full[5]);
+  fprintf(f,
+          "\nWhat the view-hash row measures, exactly: the view hashes cannot be switched off from outside the "
+          "library, so the row takes the server's whole bookkeeping for the tick: `synk_server_apply` (the "
+          "old-state copy of each changed entity, then the apply) plus `synk_server_tick` from its start to its "
+          "first `before_encode` hook (the world tick, then per changed entity its new `synk_entity_hash`, its "
+          "cell, the visibility and running sums of the view groups that see it, then the first group's event "
+          "list), both medians of clock reads inside `net/tick/1000c-1e5`, minus the bare apply of the same "
+          "events (`net/apply-bare/1e5`: `synk_apply_motions` + `synk_tick` on a world without a server). It is "
+          "an upper bound on the view-hash upkeep: the view sums are one part of it. The rows below it are "
+          "references: the same server with no client (its change tracking alone), and the `synk_entity_hash` "
+          "calls any view-hash scheme over the public API needs (the world hash already hashes each changed "
+          "entity inside the apply, but does not expose it). Encoding per tick: %s over %u groups (in-case "
+          "median, `before_encode` to `after_encode`).\n",
+          t4, b->groups);
+  if (b->have_json && b->json_sample[0])
+    fprintf(f, "\nThe JSON peer's message for one view, first bytes: `%.120s...`\n", b->json_sample);
+}
+
 /* ---- reports -------------------------------------------------------------------- */
 
 static void json_str(FILE *f, const char *s) {
@@ -1127,6 +1309,8 @@ static int write_md(const char *path, const provenance *p, const options *o) {
              "`synk_config.jobs` over a pool of 2 threads (tools/jobs.c), on this 2-vCPU machine; the model "
              "assumes Amdahl's law with the serial fraction the 2-thread speedup implies.\n\n");
   print_scaling(f);
+  fprintf(f, "\n## Server-authoritative sync\n\n");
+  print_net(f);
 
   fprintf(f, "\n## Results\n\nns/op: median time per operation (the unit is per case, see the case list). "
              "time/run: one run of the case (e.g. a whole batch). vs baseline: the named baseline's ns/op "
@@ -1273,10 +1457,12 @@ static int write_json(const char *path, const provenance *p, const options *o) {
     fprintf(f, ", \"isa\": ");
     json_str(f, t->isa);
     fprintf(f, ", \"metric\": \"%s\", \"limit\": %.4f",
-            t->kind == T_RUN_NS   ? "ns_per_run<="
-            : t->kind == T_OP_NS  ? "ns_per_op<="
-            : t->kind == T_BYTES  ? "bytes_per_motion<="
-                                  : "speedup>=",
+            t->kind == T_RUN_NS        ? "ns_per_run<="
+            : t->kind == T_OP_NS       ? "ns_per_op<="
+            : t->kind == T_BYTES       ? "bytes_per_motion<="
+            : t->kind == T_NET_RATIO   ? "json_bytes_over_synk_bytes>="
+            : t->kind == T_NET_SHARE   ? "view_bookkeeping_pct_of_apply<="
+                                       : "speedup>=",
             t->limit);
     if (t->kind == T_OP_NS) {
       fprintf(f, ", \"per\": ");

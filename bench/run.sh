@@ -125,6 +125,26 @@ else
   echo "| - | - | - | - | the synk CLI was not built |" >> "$tmp/netsim.md"
 fi
 
+# ---------------------------------------------------------------- 3c. server-authoritative sync
+echo
+echo "== server-authoritative sync: synk serve-sim, a server and its clients over the simulated transport"
+: > "$tmp/servesim.md"
+serve_ticks=600
+[ $quick = 1 ] && serve_ticks=150
+if [ -x "$build/tools/synk" ] && "$build/tools/synk" serve-sim --help >/dev/null 2>&1; then
+  for extra in "" "--latency 30 --jitter 20 --drop-rate 0.05 --reconnect 200"; do
+    args="--clients 200 --entities 20000 --ticks $serve_ticks --view-cells 1 --seed 1 $extra"
+    o=$("$build/tools/synk" serve-sim $args) || { echo "$o"; echo "bench/run.sh: synk serve-sim $args failed" >&2; exit 1; }
+    cpu=$(grep -o '[0-9.]* us per client per tick' <<<"$o" | head -1 | cut -d' ' -f1)
+    bytes=$(sed -n 's/^bytes per client per tick (server to client, after the join): mean \([0-9.]*\), min \([0-9.]*\), max \([0-9.]*\);.*/\1 (\2..\3)/p' <<<"$o")
+    ver=$(sed -n 's/^verification: //p' <<<"$o")
+    echo "| $cpu µs | $bytes | $ver | \`synk serve-sim ${args% }\` |" >> "$tmp/servesim.md"
+    echo "serve-sim $args: $cpu us/client/tick, $bytes B/client/tick; $ver"
+  done
+else
+  echo "| - | - | the synk CLI was not built | - |" >> "$tmp/servesim.md"
+fi
+
 # ---------------------------------------------------------------- 4. instruction counts
 echo
 echo "== 4/5 instruction counts under callgrind (scalar, avx2)"
@@ -202,7 +222,8 @@ img() { [ -f "$out/$1" ] && printf '![%s](%s)\n\n' "$2" "$1" || true; }
   echo "Files: [results.json](results.json) (C harness), [gbench.json](gbench.json) (google-benchmark),"
   echo "[hyperfine.md](hyperfine.md) / [hyperfine.json](hyperfine.json), [icount.md](icount.md)."
   echo
-  cat "$tmp/harness.md"
+  # the harness's Server-authoritative sync section goes below, with the serve-sim runs
+  awk '$0 == "## Server-authoritative sync" { skip = 1; next } skip && /^## / { skip = 0 } !skip' "$tmp/harness.md"
   echo
   echo "## Plots"
   echo
@@ -230,6 +251,27 @@ img() { [ -f "$out/$1" ] && printf '![%s](%s)\n\n' "$2" "$1" || true; }
   echo "| one-way latency | loss | bytes per player per frame | rollbacks (both peers) | command |"
   echo "|--:|--:|--:|--:|:--|"
   cat "$tmp/netsim.md"
+  echo
+  echo "## Server-authoritative sync"
+  echo
+  echo "The net/ layer (synk_net.h) measured by the harness's net/ cases (bench/cases_net.c): server CPU per"
+  echo "client per tick, bytes per client per tick against the JSON-delta and snapshot-per-tick peers on the same"
+  echo "changes, the join cost and the view bookkeeping, each with the issue's target beside it."
+  echo
+  section "Server-authoritative sync" "$tmp/harness.md" | cat -s | sed '1{/^$/d}'
+  echo
+  echo "### On the simulated transport (synk serve-sim)"
+  echo
+  echo "A server and 200 real clients in one process over tools/msgnet (reliable ordered channels; the second"
+  echo "row with 30 + 0..20 ms one-way delay and links dropping at 5% per second, reconnecting after 200 ms"
+  echo "inside the grace period), a 20000-entity crowd (2 props, 10% moving per tick, churn, property changes),"
+  echo "one-cell views that move now and then. CPU: the tool's monotonic clock around synk_server_apply +"
+  echo "synk_server_tick (median tick / clients; the transport's pump, where the server's polls run, apart)."
+  echo "Bytes: server to client per client per tick after its join, mean (lowest..highest client)."
+  echo
+  echo "| server CPU per client per tick | bytes per client per tick | verification | command |"
+  echo "|--:|--:|:--|:--|"
+  cat "$tmp/servesim.md"
   echo
   echo "## Instruction counts (callgrind)"
   echo

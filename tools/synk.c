@@ -6,6 +6,7 @@
  *   synk sim [options]           deterministic simulation (tools/cmd_sim.c)
  *   synk gen|replay|stat ...     event streams (tools/cmd_sync.c)
  *   synk netsim [options]        session peers over the network simulator (tools/cmd_netsim.c)
+ *   synk serve-sim [options]     a server and its clients over the simulated transport (tools/cmd_serve.c)
  *   synk version                 library version
  *   synk help [COMMAND]          usage
  *
@@ -24,6 +25,7 @@
 #include "scenarios.h"
 #include "synk.h"
 #include "cmd_netsim.h"
+#include "cmd_serve.h"
 #include "cmd_sim.h"
 #include "cmd_sync.h"
 
@@ -58,6 +60,8 @@ static const command commands[] = {
      synk_cli_replay_usage},
     {"stat", synk_cli_stat, "bytes per event kind and per motion of a stream", synk_cli_stat_usage},
     {"netsim", synk_cli_netsim, "lockstep/rollback session peers over a simulated network", synk_cli_netsim_usage},
+    {"serve-sim", synk_cli_serve_sim, "a server and N clients over the simulated transport: bytes, CPU, verification",
+     synk_cli_serve_sim_usage},
     {"version", cmd_version, "print the library version", "usage: synk version\n"},
     {"help", cmd_help, "show this help, or a command's help", "usage: synk help [COMMAND]\n"},
 };
