@@ -580,6 +580,7 @@ static size_t entity_events(synk_server *s, const synk_entity *e, synk_event *ev
 }
 
 static int queue_piece(synk_server *s, uint32_t ci, const uint8_t *piece, size_t len, uint64_t frame);
+static void want_snapshot_later(synk_server *s, uint32_t ci);
 
 /* Move client ci to catch-up: no more pieces until it sent its chunk sums
  * (CHECK asks for them) and got its repair. `bound`: a bound caused it. */
@@ -621,8 +622,9 @@ static void transition(synk_server *s, uint32_t ci, const group *a, const group 
   size_t len = 0;
   if (too_many || synk_stream_encode(s->ev, n, s->piece, s->piece_cap, &len) != SYNK_OK ||
       queue_piece(s, ci, s->piece, len, synk_frame(s->w))) {
-    /* too big a change for one piece: catch up by repair */
-    to_catchup(s, ci, 1);
+    /* too big a change for one piece: the new view's snapshot (the client's
+       chunks would all differ anyway) */
+    want_snapshot_later(s, ci);
   }
 }
 
@@ -859,6 +861,15 @@ static int build_replay(synk_server *s, uint32_t gi, uint64_t base, bulk *b) {
   b->frame = frame;
   b->hash = g->hash;
   return (int)n;
+}
+
+/* A snapshot for ci once its new group is in place (a view change too big
+ * for one piece): no pieces until then. */
+static void want_snapshot_later(synk_server *s, uint32_t ci) {
+  sclient *c = &s->cl[ci];
+  purge_pieces(&s->cn[c->conn]);
+  c->flow = F_WANT_SNAP;
+  s->st.catchups++;
 }
 
 /* The client sent its state (chunk sums at frame base, or none): repair or snapshot. */
@@ -1412,6 +1423,7 @@ static synk_status set_view(synk_server *s, uint32_t ci, const synk_net_view *v)
     group_unref(s, old);
   }
   member_add(s, ci, gi);
+  if (c->state == C_JOINED && c->flow == F_WANT_SNAP) want_snapshot(s, ci);
   return SYNK_OK;
 }
 
@@ -1626,7 +1638,18 @@ static int on_hello(synk_server *s, uint32_t kc, nr *r) {
       ci = i;
       break;
     }
-  if (ci == NET_NONE) return refuse(s, kc, SYNK_NET_R_FULL), 1;
+  if (ci == NET_NONE) {
+    /* full: a client that is here beats one that may come back (a client cut
+       off before its WELCOME arrived comes back as a new one) */
+    uint64_t soonest = UINT64_MAX;
+    for (uint32_t i = 0; i < s->cfg.max_clients; i++)
+      if (s->cl[i].state == C_GRACE && s->cl[i].grace_until < soonest) {
+        soonest = s->cl[i].grace_until;
+        ci = i;
+      }
+    if (ci == NET_NONE) return refuse(s, kc, SYNK_NET_R_FULL), 1;
+    free_client(s, ci, SYNK_NET_R_EXPIRED);
+  }
   if (s->cfg.accept) {
     uint32_t why = s->cfg.accept(s->cfg.ctx, ci, token, tlen);
     if (why) return refuse(s, kc, why), 1;
