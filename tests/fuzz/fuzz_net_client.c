@@ -1,0 +1,87 @@
+/*
+ * libFuzzer target: the net client's receive path -- WELCOME, BULK/FRAG
+ * (snapshots through the bounded loader, repairs, replays), TICK pieces,
+ * RESULT with prediction and reconciliation, CHECK, APP, CLOSE -- fed hostile
+ * server bytes (fuzz_net_client.h). Checks: no crash, hang, leak or
+ * out-of-bounds access (ASan/UBSan); every receive returns SYNK_OK or
+ * SYNK_E_FORMAT, and SYNK_E_FORMAT leaves the client CLOSED with
+ * SYNK_NET_R_PROTOCOL; the client's world, when it has one, is always
+ * self-consistent (maintained hash == recomputed, counts) and of the config
+ * the client accepts (nothing the server sends makes it allocate another);
+ * every poll gives a well-formed frame.
+ */
+#include "fuzz_common.h"
+#include "fuzz_net_client.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static uint8_t frame_buf[70000], out_buf[1 << 17];
+
+static void check_world(const synk_client *c) {
+  const synk_world *w = synk_client_world(c);
+  if (!w) return;
+  fz_consistent(w);
+  synk_config k = synk_get_config(w);
+  FZ_CHECK(k.max_entities == FC_ENTITIES && k.num_props == FC_PROPS && k.seed == FC_SEED);
+}
+
+static void drain(synk_client *c) {
+  size_t len;
+  for (int i = 0; i < 64; i++) {
+    synk_status st = synk_client_poll(c, out_buf, sizeof out_buf, &len, 0);
+    FZ_CHECK(st == SYNK_OK);
+    if (!len) break;
+    FZ_CHECK(len >= 6);
+    uint32_t crc = synk_crc32c(0, out_buf, len - 4);
+    FZ_CHECK(out_buf[len - 4] == (uint8_t)crc && out_buf[len - 1] == (uint8_t)(crc >> 24));
+  }
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+  synk_client *c = NULL;
+  FZ_CHECK(fc_client(&c) == SYNK_OK);
+  drain(c);
+  size_t pos = 0;
+  uint64_t now = 0;
+  for (int r = 0; r < FC_MAX_RECORDS && pos + 3 <= size; r++) {
+    unsigned ctl = data[pos];
+    size_t len = (size_t)data[pos + 1] | (size_t)data[pos + 2] << 8;
+    pos += 3;
+    if (len > size - pos) len = size - pos;
+    const uint8_t *p = data + pos;
+    size_t n = len;
+    if (ctl & 1) {
+      n = fc_frame(frame_buf, p, len);
+      p = frame_buf;
+    }
+    pos += len;
+    now += 16;
+    synk_status st = synk_client_receive(c, p, n, now);
+    FZ_CHECK(st == SYNK_OK || st == SYNK_E_FORMAT);
+    if (st == SYNK_E_FORMAT)
+      FZ_CHECK(synk_client_get_state(c) == SYNK_CLIENT_CLOSED && synk_client_reason(c) == SYNK_NET_R_PROTOCOL);
+    check_world(c);
+    if (ctl & 2) {
+      synk_event m = {SYNK_EV_MOTION, ctl >> 4, 0, 1, -1, 0};
+      uint8_t cmd = (uint8_t)ctl;
+      synk_status cs = synk_client_command(c, &cmd, 1, &m, 1, NULL);
+      FZ_CHECK(cs == SYNK_OK || cs == SYNK_E_MISMATCH || cs == SYNK_E_SPACE);
+      check_world(c);
+    }
+    if (ctl & 8) {
+      synk_status ss = synk_client_request_sync(c);
+      FZ_CHECK(ss == SYNK_OK || ss == SYNK_E_MISMATCH);
+    }
+    synk_client_service(c, now);
+    drain(c);
+    if (ctl & 4) {
+      synk_client_disconnect(c);
+      FZ_CHECK(synk_client_get_state(c) == SYNK_CLIENT_IDLE);
+      FZ_CHECK(synk_client_start(c, now) == SYNK_OK);
+      drain(c);
+    }
+  }
+  check_world(c);
+  synk_client_destroy(c);
+  return 0;
+}
