@@ -171,6 +171,15 @@ static inline uint64_t synk_hash_motion_part(const synk_keys *k, uint32_t x, uin
                                              uint32_t z, uint32_t w5) {
   return synk_pair(x, y, k->k[2], k->k[3]) + synk_pair(z, w5, k->k[4], k->k[5]);
 }
+/* h(e) of the entity stored at id, inlined from the parts above: the same
+ * number as synk_hash_entity_ref (the reference's pair order is a sum), in
+ * about half its instructions (no word array). The single-event paths use
+ * it (bench cases prop/single/1e4-p4, event/respawn/1e4-p4). */
+static inline uint64_t synk_hash_stored(const synk_world *w, uint32_t id) {
+  return synk_fin(synk_hash_static_part(w, id) + synk_hash_motion_part(&w->keys, (uint32_t)w->x[id],
+                                                                       (uint32_t)w->y[id], (uint32_t)w->z[id],
+                                                                       synk_word5(w, id)));
+}
 static inline int synk_ctz64(uint64_t v) {
 #if defined(__GNUC__)
   return __builtin_ctzll(v);

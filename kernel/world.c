@@ -154,7 +154,7 @@ synk_status synk_spawn(synk_world *w, uint32_t id, uint32_t kind, int32_t x, int
   /* props of a dead id are already 0 (despawn clears them) */
   w->alive[id >> 6] |= UINT64_C(1) << (id & 63);
   w->count++;
-  uint64_t h = synk_hash_entity_ref(w, id);
+  uint64_t h = synk_hash_stored(w, id);
   w->eh[id] = h;
   chunk_add(w, id, h);
   return SYNK_OK;
@@ -178,7 +178,7 @@ synk_status synk_set_prop(synk_world *w, uint32_t id, uint32_t slot, int32_t val
   if (id >= w->cap || slot >= w->num_props) return SYNK_E_RANGE;
   if (!synk_alive(w, id)) return SYNK_E_DEAD;
   w->props[slot][id] = value;
-  uint64_t after = synk_hash_entity_ref(w, id);
+  uint64_t after = synk_hash_stored(w, id);
   chunk_add(w, id, after - w->eh[id]);
   w->eh[id] = after;
   return SYNK_OK;
