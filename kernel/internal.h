@@ -69,7 +69,7 @@ struct synk_world {
                             last cleared (rollback saves copy only dirty chunks) */
 
   /* batch-motion scratch, sized once at creation (never allocated later) */
-  uint32_t *acc;         /* 4 words per id, [unused, dx, dy, dz]: a batch's coalesced
+  uint32_t *acc;         /* 4 words per id, [scratch, dx, dy, dz]: a batch's coalesced
                             deltas; one cache line access per motion, one base pointer */
   uint64_t *touched;     /* bitmap: id seen in the current batch (all 0 between calls) */
   uint64_t *touched_sum; /* bitmap: touched word w is nonzero (all 0 between calls) */
@@ -77,9 +77,21 @@ struct synk_world {
   uint32_t *sorted;      /* the batch's distinct ids, increasing */
   int32_t *dx, *dy, *dz; /* their coalesced deltas, by position */
 
+  uint32_t last_path;    /* SYNK_PATH_* the last synk_apply_motions took (tests read it) */
+
   void *block;           /* the single allocation holding all of the above */
   void *rings;           /* kernel/rollback.c: head of the rings attached to this world,
                             which collect `dirty` (NULL: none; zeroed at creation) */
+};
+
+/* The ordering strategies of synk_apply_motions (kernel/motion.c), as
+ * recorded in synk_world.last_path for the path-specific tests. */
+enum {
+  SYNK_PATH_NONE = 0,  /* n == 0, or an argument error */
+  SYNK_PATH_SMALL,     /* n <= 32: sorted in registers */
+  SYNK_PATH_SORTED,    /* strictly increasing ids: straight to the kernel */
+  SYNK_PATH_DISTINCT,  /* distinct ids in any order: bitmap order, no coalescing */
+  SYNK_PATH_GENERAL    /* repeats: coalesced in the accumulator */
 };
 
 /* ---- multi-core execution (kernel/jobs.c) ---------------------------------- */
