@@ -14,6 +14,8 @@
  *   V_GATHER32(base, idx)      lane l = ((const uint32_t *)base)[idx[l]]
  *   V_STORE32(p, v)            ((uint32_t *)p)[l] = low 32 bits of lane l
  *   V_STORE64(p, v)            ((uint64_t *)p)[l] = lane l
+ *   V_LOAD64(p)                lane l = ((const uint64_t *)p)[l]
+ *   V_GATHER64(base, idx)      lane l = ((const uint64_t *)base)[idx[l]]
  *   V_ADD32(a, b)              32-bit lanewise add (mod 2^32)
  *   V_ADD64, V_SUB64           64-bit lanewise add / subtract (mod 2^64)
  *   V_MUL32(a, b)              lane = (low 32 of a) * (low 32 of b), 64-bit
@@ -126,6 +128,40 @@ static uint64_t SYNK_TMPL(synk_hash_range)(const synk_world *w, uint32_t first, 
   return sum;
 }
 
+/* hash_range that also stores every id's h(e) into w->eh, 0 for dead ids. */
+static uint64_t SYNK_TMPL(synk_hash_fill)(const synk_world *w, uint32_t first, uint32_t count) {
+  SYNK_TMPL(tkeys) t;
+  T_keys(&t, &w->keys);
+  V acc = V_ZERO();
+  uint32_t id = first, end = first + count;
+  uint64_t sum = 0;
+  if (id & 63) { /* a head that does not start a 64-id alive word */
+    uint32_t head = 64 - (id & 63);
+    if (head > count) head = count;
+    sum += synk_hash_fill_scalar(w, id, head);
+    id += head;
+  }
+  for (; id < end; id += 64) {
+    uint64_t word = w->alive[id >> 6];
+    uint32_t span = end - id < 64 ? end - id : 64;
+    if (span < 64) word &= (UINT64_C(1) << span) - 1;
+    uint32_t b = 0;
+    for (; b + W <= span; b += W, word >>= W) {
+      uint32_t bits = (uint32_t)word & ((1u << W) - 1);
+      V h = V_ZERO();
+      if (bits) {
+        h = T_hash_block(w, &t, 1, id + b, NULL);
+        if (bits != (1u << W) - 1) h = V_AND(h, V_MASK(bits));
+        acc = V_ADD64(acc, h);
+      }
+      V_STORE64(w->eh + id + b, h);
+    }
+    if (b < span) sum += synk_hash_fill_scalar(w, id + b, span - b); /* < W ids at the very end */
+  }
+  sum += V_HSUM(acc);
+  return sum;
+}
+
 static void SYNK_TMPL(synk_hash_ids)(const synk_world *w, const uint32_t *ids, size_t n,
                                      uint64_t *out) {
   SYNK_TMPL(tkeys) t;
@@ -135,7 +171,8 @@ static void SYNK_TMPL(synk_hash_ids)(const synk_world *w, const uint32_t *ids, s
   if (i < n) synk_hash_ids_scalar(w, ids + i, n - i, out + i);
 }
 
-/* Move W entities by their coalesced deltas; returns new - old hash per lane. */
+/* Move W entities by their coalesced deltas; returns new - old hash per lane.
+ * The old hash is the cache (w->eh), the new one replaces it there. */
 SYNK_INLINE V T_motion_block(synk_world *w, const SYNK_TMPL(tkeys) *t, int contig,
                              uint32_t id0, const uint32_t *ids, const int32_t *dx,
                              const int32_t *dy, const int32_t *dz) {
@@ -144,7 +181,7 @@ SYNK_INLINE V T_motion_block(synk_world *w, const SYNK_TMPL(tkeys) *t, int conti
   V w5 = T_word5(w, contig, id0, ids);
   V x = T_ld(w->x, contig, id0, ids), y = T_ld(w->y, contig, id0, ids);
   V z = T_ld(w->z, contig, id0, ids);
-  V before = T_fin(t, V_ADD64(stat, T_moving(t, x, y, z, w5)));
+  V before = contig ? V_LOAD64(w->eh + id0) : V_GATHER64(w->eh, ids);
   /* wrapping add in 32-bit lanes: the upper halves stay 0 */
   x = V_ADD32(x, V_LOAD32(dx));
   y = V_ADD32(y, V_LOAD32(dy));
@@ -154,15 +191,19 @@ SYNK_INLINE V T_motion_block(synk_world *w, const SYNK_TMPL(tkeys) *t, int conti
     V_STORE32(w->x + id0, x);
     V_STORE32(w->y + id0, y);
     V_STORE32(w->z + id0, z);
+    V_STORE64(w->eh + id0, after);
   } else {
     uint32_t nx[W], ny[W], nz[W];
+    uint64_t nh[W];
     V_STORE32(nx, x);
     V_STORE32(ny, y);
     V_STORE32(nz, z);
+    V_STORE64(nh, after);
     for (int l = 0; l < W; l++) {
       memcpy(&w->x[ids[l]], &nx[l], 4);
       memcpy(&w->y[ids[l]], &ny[l], 4);
       memcpy(&w->z[ids[l]], &nz[l], 4);
+      w->eh[ids[l]] = nh[l];
     }
   }
   return V_SUB64(after, before);

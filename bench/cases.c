@@ -260,6 +260,37 @@ static void run_batch(void *p) {
   if (synk_apply_motions(s->w, next_set(s), s->n, NULL) != SYNK_OK) synk_bench_failed = 1;
 }
 
+/* synk_set_prop one event at a time (prop/single): slot dy & 3, value dx. */
+static void run_prop(void *p) {
+  motion_state *s = (motion_state *)p;
+  const synk_motion *m = next_set(s);
+  synk_world *w = s->w;
+  for (size_t i = 0; i < s->n; i++)
+    if (synk_set_prop(w, m[i].id, (uint32_t)m[i].dy & 3u, m[i].dx) != SYNK_OK) synk_bench_failed = 1;
+}
+
+/* synk_despawn then synk_spawn of the same id (event/respawn): one op is the pair. */
+static void run_respawn(void *p) {
+  motion_state *s = (motion_state *)p;
+  const synk_motion *m = next_set(s);
+  synk_world *w = s->w;
+  for (size_t i = 0; i < s->n; i++)
+    if (synk_despawn(w, m[i].id) != SYNK_OK || synk_spawn(w, m[i].id, 3, m[i].dx, m[i].dy, m[i].dz) != SYNK_OK)
+      synk_bench_failed = 1;
+}
+
+/* synk_entity_hash of one entity at a time (hash/entity). */
+static void run_entity_hash(void *p) {
+  motion_state *s = (motion_state *)p;
+  const synk_motion *m = next_set(s);
+  uint64_t acc = 0, h = 0;
+  for (size_t i = 0; i < s->n; i++) {
+    if (synk_entity_hash(s->w, m[i].id, &h) != SYNK_OK) synk_bench_failed = 1;
+    acc += h;
+  }
+  sink = acc;
+}
+
 /* synk_move one event at a time: the naive peer, and motion/single. */
 static void run_naive(void *p) {
   motion_state *s = (motion_state *)p;
@@ -337,6 +368,14 @@ static const motion_arg ma_crowd = {WL_CROWD, 10000, 100000, 4, 8};
 /* 256 moves a run over 16 batches of random ids: one op is one synk_move; the
  * batching only amortizes the harness's call overhead. */
 static const motion_arg ma_single = {WL_SINGLE, 256, 10000, 0, 16};
+/* The same at L1-, L2- and DRAM-sized worlds, without and with props (the
+ * cached entity hash was decided on these: kernel/world.c). A DRAM world
+ * cycles 4096 sets (1M moves over 1M ids), so its ids are not cache-resident. */
+static const motion_arg ma_single_1e3 = {WL_SINGLE, 256, 1000, 0, 16};
+static const motion_arg ma_single_1e6 = {WL_SINGLE, 256, 1000000, 0, 4096};
+static const motion_arg ma_single_1e3_p4 = {WL_SINGLE, 256, 1000, 4, 16};
+static const motion_arg ma_single_1e4_p4 = {WL_SINGLE, 256, 10000, 4, 16};
+static const motion_arg ma_single_1e6_p4 = {WL_SINGLE, 256, 1000000, 4, 4096};
 
 /* ---- multi-core: cases run again through tools/jobs.c's pthread pool ------------- */
 
@@ -424,6 +463,11 @@ static void *setup_mt(const synk_bench_case *c) {
   {"motion/batch/" WL, "motion/batch", PARAM, SIZE, N, "motion", P_ISA | (F), "peer/naive/" WL, "batch",    \
    WL, DESC, setup_motion, run_batch, teardown_motion, digest_motion, world_motion, ARG},
 
+/* A single-event case: 256 events per run on random live ids. */
+#define SINGLE(GROUP, NAME, PARAM, SIZE, RUN, ARG, F, DESC)                                                   \
+  {GROUP "/" NAME, GROUP, PARAM, SIZE, 256, "op", P_ISA | (F), NULL, NULL, GROUP "/" NAME, DESC " (256 per run)", \
+   setup_motion, RUN, teardown_motion, digest_motion, world_motion, ARG},
+
 #if defined(SYNK_BENCH_HAVE_THREADS)
 static const mt_arg mt_rehash_1e6 = {setup_hash, &ha_1000000_p0, 2};
 static const mt_arg mt_rand_1e6 = {setup_motion, &ma_r6, 2};
@@ -454,6 +498,25 @@ static const synk_bench_case cases[] = {
     {"motion/single/1e4", "motion/single", "world=1e4", 10000, 256, "motion", P_ISA | K, NULL, NULL, "single",
      "synk_move of one random live entity in a 10k world, incremental hash included (256 moves a run)",
      setup_motion, run_naive, teardown_motion, digest_motion, world_motion, &ma_single},
+    SINGLE("motion/single", "1e3", "world=1e3", 1000, run_naive, &ma_single_1e3, 0, "synk_move, 1k world (L1-sized state)")
+    SINGLE("motion/single", "1e6", "world=1e6", 1000000, run_naive, &ma_single_1e6, HV,
+           "synk_move, 1M world (DRAM-sized state), ids spread over the world")
+    SINGLE("motion/single", "1e3-p4", "world=1e3 props=4", 1000, run_naive, &ma_single_1e3_p4, 0,
+           "synk_move, 1k world, 4 props")
+    SINGLE("motion/single", "1e4-p4", "world=1e4 props=4", 10000, run_naive, &ma_single_1e4_p4, K,
+           "synk_move, 10k world, 4 props")
+    SINGLE("motion/single", "1e6-p4", "world=1e6 props=4", 1000000, run_naive, &ma_single_1e6_p4, HV,
+           "synk_move, 1M world, 4 props")
+    SINGLE("prop/single", "1e3-p4", "world=1e3 props=4", 1000, run_prop, &ma_single_1e3_p4, 0,
+           "synk_set_prop of a random slot of a random entity, 1k world, 4 props")
+    SINGLE("prop/single", "1e4-p4", "world=1e4 props=4", 10000, run_prop, &ma_single_1e4_p4, K,
+           "synk_set_prop, 10k world, 4 props")
+    SINGLE("prop/single", "1e6-p4", "world=1e6 props=4", 1000000, run_prop, &ma_single_1e6_p4, HV,
+           "synk_set_prop, 1M world, 4 props")
+    SINGLE("hash/entity", "1e4-p4", "world=1e4 props=4", 10000, run_entity_hash, &ma_single_1e4_p4, K,
+           "synk_entity_hash of a random entity, 10k world, 4 props")
+    SINGLE("event/respawn", "1e4-p4", "world=1e4 props=4", 10000, run_respawn, &ma_single_1e4_p4, K,
+           "synk_despawn then synk_spawn of a random entity, 10k world, 4 props (one op: the pair)")
 
     BATCH("peer-7x13", "n=1000 ids=100", 1000, 1000, &ma_7x13, K,
           "peer workload: 1000 motions, ids (i*7+13)%100, dx=1, 100-entity world")

@@ -9,6 +9,9 @@
 # --quick (make bench QUICK=1, about a minute) writes the same files to
 # BUILD_DIR/perf-reports/<cpu-slug>/ instead, so a quick look never replaces
 # the committed report. SYNK_BENCH_OUT=DIR overrides the destination.
+# SYNK_BENCH_BASE=<commit> adds a "Before/after" section: the key cases of
+# this build against that commit's, alternated (bench/compare.sh;
+# SYNK_BENCH_BASE_ROUNDS runs each, default 5).
 set -euo pipefail
 
 usage() { echo "usage: bench/run.sh BUILD_DIR [--quick]" >&2; exit 2; }
@@ -152,6 +155,18 @@ sh "$root/bench/icount.sh" --report "$bench" "$config" "$root/bench/icount-basel
   | tail -3 || true
 [ -s "$out/icount.md" ] || echo "Instruction counts not measured." > "$out/icount.md"
 
+# ---------------------------------------------------------------- before/after (optional)
+# SYNK_BENCH_BASE=<commit>: the key cases of this build against that commit's,
+# runs alternated (bench/compare.sh; bench/README.md, "Before/after").
+: > "$tmp/compare.md"
+if [ -n "${SYNK_BENCH_BASE:-}" ]; then
+  echo
+  echo "== before/after against $SYNK_BENCH_BASE (bench/compare.sh)"
+  sh "$root/bench/compare.sh" "$build" "$SYNK_BENCH_BASE" "${SYNK_BENCH_BASE_ROUNDS:-5}" > "$tmp/compare.md" ||
+    echo "bench/compare.sh failed: no before/after section." > "$tmp/compare.md"
+  cat "$tmp/compare.md"
+fi
+
 # ---------------------------------------------------------------- 5. plots
 echo
 echo "== 5/5 plots"
@@ -251,6 +266,15 @@ img() { [ -f "$out/$1" ] && printf '![%s](%s)\n\n' "$2" "$1" || true; }
   echo "| one-way latency | loss | bytes per player per frame | rollbacks (both peers) | command |"
   echo "|--:|--:|--:|--:|:--|"
   cat "$tmp/netsim.md"
+  if [ -s "$tmp/compare.md" ]; then
+    echo
+    echo "## Before/after"
+    echo
+    echo "This build against commit \`$SYNK_BENCH_BASE\` on the same machine, runs alternated under the"
+    echo "bench lock (bench/compare.sh, bench/README.md \"Before/after\")."
+    echo
+    cat "$tmp/compare.md"
+  fi
   echo
   echo "## Server-authoritative sync"
   echo

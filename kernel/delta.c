@@ -251,12 +251,13 @@ static synk_status seg_run(synk_world *w, seg_state *s, uint32_t seg, int commit
   for (uint32_t i = 0; i < s->n[CLS_D]; i++) {
     int64_t id = next_id(r[0], &prev, first, w->cap);
     if (id < 0 || !synk_alive(w, (uint32_t)id)) return SYNK_E_FORMAT;
-    uint64_t h = synk_hash_entity_ref(w, (uint32_t)id);
+    uint64_t h = w->eh[id]; /* the cached h(e) */
     *sum -= h;
     *count -= 1;
     if (commit) {
       uint32_t u = (uint32_t)id;
       synk_chunk_add(w, u / SYNK_CHUNK_IDS, (uint64_t)0 - h);
+      w->eh[u] = 0;
       w->alive[u >> 6] &= ~(UINT64_C(1) << (u & 63));
       memset(words, 0, sizeof words);
       words[0] = u;
@@ -280,6 +281,7 @@ static synk_status seg_run(synk_world *w, seg_state *s, uint32_t seg, int commit
     if (commit) {
       store_words(w, u, words);
       w->alive[u >> 6] |= UINT64_C(1) << (u & 63);
+      w->eh[u] = h;
       synk_chunk_add(w, u / SYNK_CHUNK_IDS, h);
     }
   }
@@ -300,7 +302,7 @@ static synk_status seg_run(synk_world *w, seg_state *s, uint32_t seg, int commit
     if (did == id) return SYNK_E_FORMAT;
     uint32_t u = (uint32_t)id, m = synk_col_next(r[1]);
     uint32_t nw = synk_entity_words(w, u, words);
-    uint64_t before = synk_hash_words_ref(&w->keys, words, nw);
+    const uint64_t before = w->eh[u]; /* the cached h(e) of the state before */
     if (m & M_POS) {
       words[2] += synk_zz_dec(synk_col_next(r[2]));
       words[3] += synk_zz_dec(synk_col_next(r[3]));
@@ -309,10 +311,11 @@ static synk_status seg_run(synk_world *w, seg_state *s, uint32_t seg, int commit
     if (m & M_KIND) words[1] = synk_col_next(r[5]);
     for (uint32_t q = 0; q < np; q++)
       if (m & M_PROP(q)) words[5 + q] += synk_zz_dec(synk_col_next(r[6 + q]));
-    uint64_t diff = synk_hash_words_ref(&w->keys, words, nw) - before;
+    const uint64_t after = synk_hash_words_ref(&w->keys, words, nw), diff = after - before;
     *sum += diff;
     if (commit) {
       store_words(w, u, words);
+      w->eh[u] = after;
       synk_chunk_add(w, u / SYNK_CHUNK_IDS, diff);
     }
   }

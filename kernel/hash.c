@@ -84,6 +84,16 @@ uint64_t synk_hash_range_scalar(const synk_world *w, uint32_t first, uint32_t co
   return sum;
 }
 
+uint64_t synk_hash_fill_scalar(const synk_world *w, uint32_t first, uint32_t count) {
+  uint64_t sum = 0;
+  for (uint32_t id = first, end = first + count; id < end; id++) {
+    uint64_t h = synk_alive(w, id) ? synk_hash_entity_ref(w, id) : 0;
+    w->eh[id] = h;
+    sum += h;
+  }
+  return sum;
+}
+
 void synk_hash_ids_scalar(const synk_world *w, const uint32_t *ids, size_t n, uint64_t *out) {
   for (size_t i = 0; i < n; i++) out[i] = synk_hash_entity_ref(w, ids[i]);
 }
@@ -93,11 +103,13 @@ uint64_t synk_motion_apply_scalar(synk_world *w, const uint32_t *ids, const int3
   uint64_t total = 0;
   for (size_t i = 0; i < n; i++) {
     uint32_t id = ids[i];
-    uint64_t before = synk_hash_entity_ref(w, id);
+    uint64_t before = w->eh[id]; /* the cache: h(e) of the state before */
     w->x[id] = synk_wrap_add(w->x[id], dx[i]);
     w->y[id] = synk_wrap_add(w->y[id], dy[i]);
     w->z[id] = synk_wrap_add(w->z[id], dz[i]);
-    uint64_t diff = synk_hash_entity_ref(w, id) - before;
+    uint64_t after = synk_hash_entity_ref(w, id);
+    w->eh[id] = after;
+    uint64_t diff = after - before;
     synk_chunk_add(w, id / SYNK_CHUNK_IDS, diff);
     total += diff;
   }
@@ -108,5 +120,6 @@ void synk_kernels_init_scalar(synk_kernels *k) {
   k->name = "scalar";
   k->hash_range = synk_hash_range_scalar;
   k->hash_ids = synk_hash_ids_scalar;
+  k->hash_fill = synk_hash_fill_scalar;
   k->motion_apply = synk_motion_apply_scalar;
 }

@@ -62,11 +62,14 @@ struct synk_world {
   int32_t *props[SYNK_MAX_PROPS];
   uint64_t *alive;
   uint64_t *chunk;       /* per-chunk wrapping sums of h(e) */
+  uint64_t *eh;          /* the cached entity hash: eh[id] = h(e) of live id, 0 for a dead
+                            id. Every mutation keeps it exact, so a change hashes the new
+                            state only and synk_entity_hash is one load (kernel/world.c) */
   uint64_t *dirty;       /* bit per chunk: some entity of it changed since the bit was
                             last cleared (rollback saves copy only dirty chunks) */
 
   /* batch-motion scratch, sized once at creation (never allocated later) */
-  uint32_t *acc;         /* 4 words per id, [unused, dx, dy, dz]: a batch's coalesced
+  uint32_t *acc;         /* 4 words per id, [scratch, dx, dy, dz]: a batch's coalesced
                             deltas; one cache line access per motion, one base pointer */
   uint64_t *touched;     /* bitmap: id seen in the current batch (all 0 between calls) */
   uint64_t *touched_sum; /* bitmap: touched word w is nonzero (all 0 between calls) */
@@ -74,9 +77,21 @@ struct synk_world {
   uint32_t *sorted;      /* the batch's distinct ids, increasing */
   int32_t *dx, *dy, *dz; /* their coalesced deltas, by position */
 
+  uint32_t last_path;    /* SYNK_PATH_* the last synk_apply_motions took (tests read it) */
+
   void *block;           /* the single allocation holding all of the above */
   void *rings;           /* kernel/rollback.c: head of the rings attached to this world,
                             which collect `dirty` (NULL: none; zeroed at creation) */
+};
+
+/* The ordering strategies of synk_apply_motions (kernel/motion.c), as
+ * recorded in synk_world.last_path for the path-specific tests. */
+enum {
+  SYNK_PATH_NONE = 0,  /* n == 0, or an argument error */
+  SYNK_PATH_SMALL,     /* n <= 32: sorted in registers */
+  SYNK_PATH_SORTED,    /* strictly increasing ids: straight to the kernel */
+  SYNK_PATH_DISTINCT,  /* distinct ids in any order: bitmap order, no coalescing */
+  SYNK_PATH_GENERAL    /* repeats: coalesced in the accumulator */
 };
 
 /* ---- multi-core execution (kernel/jobs.c) ---------------------------------- */
@@ -88,8 +103,9 @@ SYNK_HIDDEN void synk_jobs_run(const synk_world *w, uint32_t n, synk_task_fn tas
  * interface's max_tasks, at least min_per_task units each (1: inline). */
 SYNK_HIDDEN uint32_t synk_jobs_split(const synk_world *w, uint64_t items, uint64_t min_per_task);
 /* The wrapping sum of h(e) over every live entity, by chunk ranges, split
- * across the job interface; with store != 0 each chunk's sum is also
- * written to w->chunk (snapshot load; w is then not const in spirit). */
+ * across the job interface, recomputed from state; with store != 0 each
+ * chunk's sum is also written to w->chunk and each entity's hash to w->eh
+ * (snapshot load; w is then not const in spirit). */
 SYNK_HIDDEN uint64_t synk_sum_chunks(const synk_world *w, int store);
 
 /* Every change of an entity's stored state goes through here: the chunk sum
@@ -167,6 +183,15 @@ static inline uint64_t synk_hash_motion_part(const synk_keys *k, uint32_t x, uin
                                              uint32_t z, uint32_t w5) {
   return synk_pair(x, y, k->k[2], k->k[3]) + synk_pair(z, w5, k->k[4], k->k[5]);
 }
+/* h(e) of the entity stored at id, inlined from the parts above: the same
+ * number as synk_hash_entity_ref (the reference's pair order is a sum), in
+ * about half its instructions (no word array). The single-event paths use
+ * it (bench cases prop/single/1e4-p4, event/respawn/1e4-p4). */
+static inline uint64_t synk_hash_stored(const synk_world *w, uint32_t id) {
+  return synk_fin(synk_hash_static_part(w, id) + synk_hash_motion_part(&w->keys, (uint32_t)w->x[id],
+                                                                       (uint32_t)w->y[id], (uint32_t)w->z[id],
+                                                                       synk_word5(w, id)));
+}
 static inline int synk_ctz64(uint64_t v) {
 #if defined(__GNUC__)
   return __builtin_ctzll(v);
@@ -199,9 +224,14 @@ typedef struct synk_kernels {
   uint64_t (*hash_range)(const synk_world *w, uint32_t first, uint32_t count);
   /* out[i] = h(stored entity ids[i]) for i < n; ids < cap (need not be alive). */
   void (*hash_ids)(const synk_world *w, const uint32_t *ids, size_t n, uint64_t *out);
+  /* Wrapping sum of h(e) over live ids in [first, first + count), like
+   * hash_range, also storing each id's h(e) into w->eh (0 for dead ids): the
+   * cache rebuilt from state (snapshot load). first + count <= cap. */
+  uint64_t (*hash_fill)(const synk_world *w, uint32_t first, uint32_t count);
   /* Apply coalesced motions: ids strictly increasing, all alive; entity
-   * ids[i] moves by (dx[i], dy[i], dz[i]). Adds each entity's (new - old)
-   * hash to its chunk sum and returns the wrapping total of those differences. */
+   * ids[i] moves by (dx[i], dy[i], dz[i]). Its old hash is the cached
+   * w->eh[id]; its new hash replaces it. Adds each entity's (new - old) hash
+   * to its chunk sum and returns the wrapping total of those differences. */
   uint64_t (*motion_apply)(synk_world *w, const uint32_t *ids, const int32_t *dx,
                            const int32_t *dy, const int32_t *dz, size_t n);
 
@@ -257,6 +287,7 @@ SYNK_HIDDEN synk_status synk_kernels_for(const char *name, synk_kernels *out);
 SYNK_HIDDEN void synk_kernels_init_scalar(synk_kernels *k);
 SYNK_HIDDEN uint64_t synk_hash_range_scalar(const synk_world *w, uint32_t first, uint32_t count);
 SYNK_HIDDEN void synk_hash_ids_scalar(const synk_world *w, const uint32_t *ids, size_t n, uint64_t *out);
+SYNK_HIDDEN uint64_t synk_hash_fill_scalar(const synk_world *w, uint32_t first, uint32_t count);
 SYNK_HIDDEN uint64_t synk_motion_apply_scalar(synk_world *w, const uint32_t *ids, const int32_t *dx,
                                               const int32_t *dy, const int32_t *dz, size_t n);
 

@@ -49,8 +49,9 @@ static void sum_task(void *arg, uint32_t t) {
   for (uint32_t c = c0; c < c1; c++) {
     uint32_t first = c * SYNK_CHUNK_IDS;
     uint32_t cnt = w->cap - first < SYNK_CHUNK_IDS ? w->cap - first : SYNK_CHUNK_IDS;
-    uint64_t h = j->k->hash_range(w, first, cnt);
-    if (j->store) w->chunk[c] = h; /* the chunks of this task only */
+    /* with store: the chunks and cached entity hashes of this task only */
+    uint64_t h = j->store ? j->k->hash_fill(w, first, cnt) : j->k->hash_range(w, first, cnt);
+    if (j->store) w->chunk[c] = h;
     sum += h;
   }
   j->part[t] = sum;

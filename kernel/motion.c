@@ -8,9 +8,15 @@
  * Small batches are sorted in registers. A larger batch whose ids are
  * strictly increasing (what the codec, the sessions and most engines hand
  * over) is validated and copied in one pass and goes straight to the kernel.
- * Any other batch coalesces into a dense per-id accumulator and takes its
- * order from a two-level "touched" bitmap: the ids come out sorted without a
- * comparison sort, in O(n + distinct + span/4096).
+ * Any other batch starts as distinct: one pass validates it and marks each id
+ * in a two-level "touched" bitmap, noting where its motion is (slot[id]);
+ * when no id repeats, the bitmap gives the ids in increasing order (a
+ * counting order over the id span, O(n + span/4096)) and each id's deltas
+ * come straight from its motion, no coalescing. At the first repeat the batch
+ * becomes general: the motions seen so far move into a dense per-id
+ * accumulator, the rest coalesce into it, and the same bitmap orders the
+ * distinct ids. Every path validates in motion order, so the first invalid
+ * motion is the one reported, whichever path found it.
  */
 #include "internal.h"
 
@@ -41,6 +47,7 @@ static synk_status validate_one(const synk_world *w, uint32_t id) {
 
 static synk_status apply_small(synk_world *w, const synk_motion *m, size_t n, size_t *bad_index) {
   synk_motion s[SMALL_BATCH];
+  w->last_path = SYNK_PATH_SMALL;
   for (size_t i = 0; i < n; i++) {
     synk_status st = validate_one(w, m[i].id);
     if (st != SYNK_OK) {
@@ -74,13 +81,14 @@ static synk_status apply_small(synk_world *w, const synk_motion *m, size_t n, si
   return SYNK_OK;
 }
 
-/* Abandon a batch at motion i: clear the touched bits that motions m[0..i)
- * set (all their ids are valid) and report i. Nothing else was written. */
-static synk_status fail(synk_world *w, const synk_motion *m, size_t i, synk_status st,
-                        size_t *bad_index) {
-  for (size_t q = 0; q < i; q++) {
-    w->touched[m[q].id >> 6] = 0;
-    w->touched_sum[m[q].id >> 12] = 0;
+/* Abandon a batch at motion i: clear the touched bitmaps over summary words
+ * [slo, shi] (where every mark of this batch lies) and report i. Nothing
+ * else was written (the accumulator and slots are read only where touched
+ * bits say they were written). */
+static synk_status fail(synk_world *w, uint32_t slo, uint32_t shi, size_t i, synk_status st, size_t *bad_index) {
+  for (uint32_t sw = slo; sw <= shi && slo <= shi; sw++) {
+    for (uint64_t b = w->touched_sum[sw]; b; b &= b - 1) w->touched[(sw << 6) + (uint32_t)synk_ctz64(b)] = 0;
+    w->touched_sum[sw] = 0;
   }
   if (bad_index) *bad_index = i;
   return st;
@@ -240,18 +248,54 @@ SYNK_NOINLINE static size_t sorted_pass(synk_world *w, const synk_motion *m, siz
  * motion/batch/peer-7x13, 100 ids). Larger worlds prefetch (rand-1e6). */
 #define PREFETCH_MIN_IDS (1u << 16)
 
-/* Any batch: accumulator, bitmaps, then the kernel. */
-static synk_status apply_general(synk_world *w, const synk_motion *m, size_t n, size_t *bad_index) {
+/* Pass 1 of an unordered batch: validate m[0..n) in order, marking each id
+ * in the touched bitmaps and its motion's index in slot[id] (w->sorted,
+ * which order_ids overwrites behind its reads). Returns n when the ids are distinct; the index
+ * of the first invalid motion with *st set; or the index of the first repeat
+ * with *st == SYNK_OK (the motions before it are valid and distinct). */
+SYNK_INLINE size_t distinct_pass(synk_world *w, const synk_motion *m, size_t n, int prefetch, uint32_t *slo,
+                                 uint32_t *shi, synk_status *st) {
+  const uint32_t cap = w->cap;
+  const uint64_t *alive = w->alive;
+  uint64_t *touched = w->touched, *tsum = w->touched_sum;
+  uint32_t *slot = w->sorted; /* order_ids reads slot[id] before it writes sorted[k <= id] */
+  for (size_t i = 0; i < n; i++) {
+    const uint32_t id = m[i].id;
+    if (prefetch && i + PREFETCH_AHEAD < n) {
+      uint32_t pid = m[i + PREFETCH_AHEAD].id;
+      if (pid < cap) SYNK_PREFETCH(slot + pid);
+    }
+    if (SYNK_UNLIKELY(id >= cap)) {
+      *st = SYNK_E_RANGE;
+      return i;
+    }
+    const uint64_t bit = UINT64_C(1) << (id & 63), word = touched[id >> 6];
+    if (SYNK_UNLIKELY(word & bit)) return i; /* a repeat: alive at its first motion */
+    if (SYNK_UNLIKELY(!(alive[id >> 6] & bit))) {
+      *st = SYNK_E_DEAD;
+      return i;
+    }
+    if (!word) { /* first id of this 64-id word: mark it in the summary */
+      uint32_t sw = id >> 12;
+      tsum[sw] |= UINT64_C(1) << ((id >> 6) & 63);
+      *slo = sw < *slo ? sw : *slo;
+      *shi = sw > *shi ? sw : *shi;
+    }
+    touched[id >> 6] = word | bit;
+    slot[id] = (uint32_t)i; /* i < cap: the ids so far are distinct */
+  }
+  return n;
+}
+
+/* Pass 2: the bitmaps over summary words [slo, shi] give the batch's distinct
+ * ids in increasing order; with from_slot (a constant) each id's deltas are
+ * those of its single motion m[slot[id]], else its coalesced sums in the
+ * accumulator. Fills the kernel's columns, leaves the bitmaps zero and
+ * returns the number of ids. */
+SYNK_INLINE size_t order_ids(synk_world *w, const synk_motion *m, uint32_t slo, uint32_t shi, int from_slot) {
   uint64_t *touched = w->touched, *tsum = w->touched_sum;
   const uint32_t *acc = w->acc;
-  uint32_t slo = UINT32_MAX, shi = 0; /* range of touched_sum words in use */
-  synk_status st = SYNK_OK;
-  size_t i = w->cap > PREFETCH_MIN_IDS ? coalesce(w, m, n, 1, &slo, &shi, &st)
-                                       : coalesce(w, m, n, 0, &slo, &shi, &st);
-  if (st) return fail(w, m, i, st, bad_index);
-
-  /* pass 2: the bitmaps give the distinct ids in increasing order; gather
-   * their deltas by position and leave the bitmaps zero */
+  const uint32_t *slot = w->sorted;
   uint32_t *ids = w->sorted;
   int32_t *dx = w->dx, *dy = w->dy, *dz = w->dz;
   size_t k = 0;
@@ -266,31 +310,90 @@ static synk_status apply_general(synk_world *w, const synk_motion *m, size_t n, 
       while (bits) {
         uint32_t id = (wi << 6) + (uint32_t)synk_ctz64(bits);
         bits &= bits - 1;
-        const uint32_t *a = acc + (size_t)id * 4;
+        if (from_slot) {
+          const synk_motion *q = m + slot[id]; /* read before ids[k] is written: k <= id */
+          dx[k] = q->dx;
+          dy[k] = q->dy;
+          dz[k] = q->dz;
+        } else {
+          const uint32_t *a = acc + (size_t)id * 4;
+          dx[k] = as_i32(a[1]);
+          dy[k] = as_i32(a[2]);
+          dz[k] = as_i32(a[3]);
+        }
         ids[k] = id;
-        dx[k] = as_i32(a[1]);
-        dy[k] = as_i32(a[2]);
-        dz[k] = as_i32(a[3]);
         k++;
       }
     }
   }
+  return k;
+}
 
-  w->sum += apply_sorted(w, ids, dx, dy, dz, k);
+/* coalesce() on its own stack frame, with or without prefetching (the loop
+ * indexes its own motions: inlined into apply_general it kept r live and
+ * indexed m[r + i], ~6 instructions more per motion; bench case peer-7x13). */
+SYNK_NOINLINE static size_t coalesce_pass(synk_world *w, const synk_motion *m, size_t n, uint32_t *slo, uint32_t *shi,
+                                          synk_status *st) {
+  return w->cap > PREFETCH_MIN_IDS ? coalesce(w, m, n, 1, slo, shi, st) : coalesce(w, m, n, 0, slo, shi, st);
+}
+
+/* The general path, from the first repeat at m[r]: the distinct motions
+ * m[0..r) (marked by distinct_pass) move into the accumulator, m[r..n)
+ * coalesce into it (validated in order), then the bitmaps order the ids. */
+SYNK_NOINLINE static synk_status apply_general(synk_world *w, const synk_motion *m, size_t n, size_t r, uint32_t slo,
+                                 uint32_t shi, size_t *bad_index) {
+  w->last_path = SYNK_PATH_GENERAL;
+  uint32_t *acc = w->acc;
+  for (size_t q = 0; q < r; q++) { /* distinct: each is its id's first touch */
+    uint32_t *a = acc + (size_t)m[q].id * 4;
+    a[1] = (uint32_t)m[q].dx;
+    a[2] = (uint32_t)m[q].dy;
+    a[3] = (uint32_t)m[q].dz;
+  }
+  synk_status st = SYNK_OK;
+  size_t i = coalesce_pass(w, m + r, n - r, &slo, &shi, &st);
+  if (st) return fail(w, slo, shi, r + i, st, bad_index);
+  size_t k = order_ids(w, m, slo, shi, 0);
+  w->sum += apply_sorted(w, w->sorted, w->dx, w->dy, w->dz, k);
+  return SYNK_OK;
+}
+
+/* Any batch that is not strictly increasing: distinct, or general from its
+ * first repeat. */
+SYNK_NOINLINE static synk_status apply_unordered(synk_world *w, const synk_motion *m, size_t n, size_t *bad_index) {
+  uint32_t slo = UINT32_MAX, shi = 0; /* range of touched_sum words in use */
+  synk_status st = SYNK_OK;
+  /* more motions than ids must repeat one (peer-7x13: 1000 over 100 ids) */
+  if (n > w->cap) return apply_general(w, m, n, 0, slo, shi, bad_index);
+  size_t i = w->cap > PREFETCH_MIN_IDS ? distinct_pass(w, m, n, 1, &slo, &shi, &st)
+                                       : distinct_pass(w, m, n, 0, &slo, &shi, &st);
+  if (st) {
+    w->last_path = SYNK_PATH_DISTINCT;
+    return fail(w, slo, shi, i, st, bad_index);
+  }
+  if (i < n) return apply_general(w, m, n, i, slo, shi, bad_index);
+  w->last_path = SYNK_PATH_DISTINCT;
+  size_t k = order_ids(w, m, slo, shi, 1);
+  w->sum += apply_sorted(w, w->sorted, w->dx, w->dy, w->dz, k);
   return SYNK_OK;
 }
 
 synk_status synk_apply_motions(synk_world *w, const synk_motion *m, size_t n, size_t *bad_index) {
   if (!w || (!m && n)) return SYNK_E_ARG;
-  if (n == 0) return SYNK_OK;
+  if (n == 0) {
+    w->last_path = SYNK_PATH_NONE;
+    return SYNK_OK;
+  }
   if (n <= SMALL_BATCH) return apply_small(w, m, n, bad_index);
   synk_status st = SYNK_OK;
   size_t i = sorted_pass(w, m, n, &st);
   if (st) {
+    w->last_path = SYNK_PATH_SORTED;
     if (bad_index) *bad_index = i;
     return st;
   }
-  if (i < n) return apply_general(w, m, n, bad_index);
+  if (i < n) return apply_unordered(w, m, n, bad_index);
+  w->last_path = SYNK_PATH_SORTED;
   w->sum += apply_sorted(w, w->sorted, w->dx, w->dy, w->dz, n);
   return SYNK_OK;
 }

@@ -70,7 +70,11 @@ static uint32_t chunk_ids(const synk_world *w, uint32_t c) {
   return w->cap - first < SYNK_CHUNK_IDS ? w->cap - first : SYNK_CHUNK_IDS;
 }
 
-/* world-like (w or a shadow) chunk c <-> image bytes */
+/* world-like (w or a shadow) chunk c <-> image bytes: the columns (kind, x,
+ * y, z, props; SYNK_CHUNK_IDS * 4 bytes each), then a tail of the alive
+ * words (32 bytes) and the chunk sum (8), then the cached entity hashes
+ * (SYNK_CHUNK_IDS * 8): a restore brings the cache back with the state. */
+#define IMG_TAIL 40u
 static void chunk_to_image(const synk_world *s, uint32_t c, unsigned char *img) {
   const uint32_t first = c * SYNK_CHUNK_IDS, n = chunk_ids(s, c);
   const size_t col = SYNK_CHUNK_IDS * 4, bytes = (size_t)n * 4;
@@ -83,6 +87,7 @@ static void chunk_to_image(const synk_world *s, uint32_t c, unsigned char *img) 
   const uint32_t w0 = first / 64, w1 = (first + n + 63) / 64;
   memcpy(tail, s->alive + w0, (size_t)(w1 - w0) * 8);
   memcpy(tail + 32, &s->chunk[c], 8);
+  memcpy(tail + IMG_TAIL, s->eh + first, (size_t)n * 8);
 }
 static void image_to_chunk(synk_world *d, uint32_t c, const unsigned char *img) {
   const uint32_t first = c * SYNK_CHUNK_IDS, n = chunk_ids(d, c);
@@ -96,6 +101,7 @@ static void image_to_chunk(synk_world *d, uint32_t c, const unsigned char *img) 
   const uint32_t w0 = first / 64, w1 = (first + n + 63) / 64;
   memcpy(d->alive + w0, tail, (size_t)(w1 - w0) * 8);
   memcpy(&d->chunk[c], tail + 32, 8);
+  memcpy(d->eh + first, tail + IMG_TAIL, (size_t)n * 8);
 }
 static void copy_chunk(synk_world *d, const synk_world *s, uint32_t c) {
   const uint32_t first = c * SYNK_CHUNK_IDS, n = chunk_ids(s, c);
@@ -108,6 +114,7 @@ static void copy_chunk(synk_world *d, const synk_world *s, uint32_t c) {
   const uint32_t w0 = first / 64, w1 = (first + n + 63) / 64;
   memcpy(d->alive + w0, s->alive + w0, (size_t)(w1 - w0) * 8);
   d->chunk[c] = s->chunk[c];
+  memcpy(d->eh + first, s->eh + first, (size_t)n * 8);
 }
 
 static inline int bit(const uint64_t *b, uint32_t c) { return (int)((b[c >> 6] >> (c & 63)) & 1); }
@@ -136,15 +143,18 @@ static unsigned char *place_shadow(synk_world *d, const synk_world *w, unsigned 
   d->alive = (uint64_t *)(void *)p;
   p += al((uint64_t)w->nwords * 8);
   d->chunk = (uint64_t *)(void *)p;
-  return p + al((uint64_t)w->nchunks * 8);
+  p += al((uint64_t)w->nchunks * 8);
+  d->eh = (uint64_t *)(void *)p;
+  return p + al((uint64_t)w->cap * 8);
 }
 
 synk_status synk_ring_create(synk_world *w, uint32_t slots, synk_ring **out) {
   if (out) *out = NULL;
   if (!w || !out || slots == 0 || slots > 65536) return SYNK_E_ARG;
   const uint32_t sw = (w->nchunks + 63) / 64, np = w->num_props;
-  const uint64_t shadow = al((uint64_t)w->cap * 4) * (4 + np) + al((uint64_t)w->nwords * 8) + al((uint64_t)w->nchunks * 8);
-  const uint64_t ibytes = (uint64_t)SYNK_CHUNK_IDS * 4 * (4 + np) + 40;
+  const uint64_t shadow = al((uint64_t)w->cap * 4) * (4 + np) + al((uint64_t)w->nwords * 8) +
+                          al((uint64_t)w->nchunks * 8) + al((uint64_t)w->cap * 8);
+  const uint64_t ibytes = (uint64_t)SYNK_CHUNK_IDS * 4 * (4 + np) + IMG_TAIL + (uint64_t)SYNK_CHUNK_IDS * 8;
   const uint64_t pcap = (uint64_t)slots * w->nchunks; /* every frame may image every chunk */
   const uint64_t size = al(sizeof(synk_ring)) + al((uint64_t)slots * sizeof(ring_frame)) + al((uint64_t)slots * sw * 8) +
                         2 * al((uint64_t)sw * 8) + al(pcap * 4) + al(pcap * ibytes) + 2 * shadow;

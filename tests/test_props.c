@@ -109,7 +109,16 @@ static void chunks_reserve(size_t n) {
   }
 }
 
-/* Equal hash, count, frame, chunk sums and storage; says what differs. */
+/* The cached entity hash of every id is exact: h(e) recomputed from the
+ * stored state for a live id, 0 for a dead one. */
+static int cache_exact(const synk_world *w) {
+  for (uint32_t id = 0; id < w->cap; id++)
+    if (w->eh[id] != (synk_alive(w, id) ? synk_hash_entity_ref(w, id) : 0)) return 0;
+  return 1;
+}
+
+/* Equal hash, count, frame, chunk sums and storage, exact entity-hash
+ * caches; says what differs. */
 static int same_world(const synk_world *a, const synk_world *b, const char **what) {
   *what = "hash";
   if (synk_hash(a) != synk_hash(b)) return 0;
@@ -142,6 +151,8 @@ static int same_world(const synk_world *a, const synk_world *b, const char **wha
     if (memcmp(va.props[p], vb.props[p], n32)) return 0;
   *what = "alive";
   if (memcmp(va.alive, vb.alive, ((size_t)va.capacity + 63) / 64 * 8)) return 0;
+  *what = "cached entity hashes";
+  if (!cache_exact(a) || !cache_exact(b)) return 0;
   *what = "";
   return 1;
 }
@@ -590,7 +601,7 @@ static int model_matches(const synk_world *w, const model *md) {
     for (uint32_t p = 0; p < md->np; p++)
       if (v.props[p][id] != md->props[p][id]) return 0;
   }
-  return 1;
+  return cache_exact(w);
 }
 
 static uint64_t prop_hash_equals_rehash(uint64_t seed) {

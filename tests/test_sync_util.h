@@ -28,7 +28,7 @@ static inline synk_world *ts_world(uint32_t cap, uint32_t np, uint64_t seed, t_r
 }
 
 /* Same config, same live ids and same stored values everywhere, same frame,
- * count and hash. */
+ * count and hash, same synk_entity_hash of every live id. */
 static inline int ts_equal(const synk_world *a, const synk_world *b) {
   synk_view va = synk_get_view(a), vb = synk_get_view(b);
   if (va.capacity != vb.capacity || va.num_props != vb.num_props) return 0;
@@ -39,6 +39,13 @@ static inline int ts_equal(const synk_world *a, const synk_world *b) {
     return 0;
   for (uint32_t p = 0; p < va.num_props; p++)
     if (memcmp(va.props[p], vb.props[p], n * 4)) return 0;
+  /* the cached entity hashes too: a world restored, loaded or patched must
+   * keep its cache exact, or its next change would corrupt its hash */
+  for (uint32_t id = 0; id < n; id++) {
+    if (!((va.alive[id >> 6] >> (id & 63)) & 1)) continue;
+    uint64_t ha = 0, hb = 1;
+    if (synk_entity_hash(a, id, &ha) != SYNK_OK || synk_entity_hash(b, id, &hb) != SYNK_OK || ha != hb) return 0;
+  }
   return 1;
 }
 

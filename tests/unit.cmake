@@ -34,8 +34,9 @@ foreach(isa avx2 avx512 neon wasm auto)
 endforeach()
 
 synk_test(test_props SOURCES test_props.c)
+synk_test(test_paths SOURCES test_paths.c)
 synk_test(test_avalanche SOURCES test_avalanche.c)
-set_tests_properties(test_props test_avalanche PROPERTIES TIMEOUT 600)
+set_tests_properties(test_props test_paths test_avalanche PROPERTIES TIMEOUT 600)
 
 # ---------------------------------------------------------------- synk.h alone
 set(SYNK_PUBLIC_HEADER ${PROJECT_SOURCE_DIR}/kernel/include/synk.h)

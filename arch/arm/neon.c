@@ -61,6 +61,15 @@ static inline V V_MASK(uint32_t bits) {
 #define V_STORE32(p, v) simde_vst1_u32((uint32_t *)(void *)(p), simde_vmovn_u64(v))
 /* st1 {v.2d} */
 #define V_STORE64(p, v) simde_vst1q_u64((uint64_t *)(void *)(p), v)
+/* ld1 {v.2d}: lane l = ((const uint64_t *)p)[l] */
+#define V_LOAD64(p) simde_vld1q_u64((const uint64_t *)(const void *)(p))
+/* no gather: two single-lane loads (ld1 {v.d}[l]) of base[idx[l]] */
+static inline V V_GATHER64(const void *base, const uint32_t *idx) {
+  const uint64_t *b = (const uint64_t *)base;
+  V v = simde_vdupq_n_u64(0);
+  v = simde_vld1q_lane_u64(b + idx[0], v, 0);
+  return simde_vld1q_lane_u64(b + idx[1], v, 1);
+}
 /* addp d: sum of the two lanes */
 #define V_HSUM(v) ((uint64_t)simde_vaddvq_u64(v))
 
@@ -69,5 +78,6 @@ static inline V V_MASK(uint32_t bits) {
 void synk_kernels_init_neon(synk_kernels *k) {
   k->hash_range = synk_hash_range_neon;
   k->hash_ids = synk_hash_ids_neon;
+  k->hash_fill = synk_hash_fill_neon;
   k->motion_apply = synk_motion_apply_neon;
 }

@@ -58,6 +58,13 @@ static inline V V_MASK(uint32_t bits) {
 #define V_STORE32(p, v) simde_wasm_v128_store64_lane((void *)(p), T_LOWS(v), 0)
 /* v128.store */
 #define V_STORE64(p, v) simde_wasm_v128_store((void *)(p), v)
+/* v128.load: lane l = ((const uint64_t *)p)[l] */
+#define V_LOAD64(p) simde_wasm_v128_load((const void *)(p))
+/* no gather: v128.load64_zero + v128.load64_lane of base[idx[l]] */
+static inline V V_GATHER64(const void *base, const uint32_t *idx) {
+  const uint64_t *b = (const uint64_t *)base;
+  return simde_wasm_v128_load64_lane(b + idx[1], simde_wasm_v128_load64_zero(b + idx[0]), 1);
+}
 /* i64x2.extract_lane: sum of the two lanes */
 #define V_HSUM(v) ((uint64_t)simde_wasm_i64x2_extract_lane(v, 0) + (uint64_t)simde_wasm_i64x2_extract_lane(v, 1))
 
@@ -66,5 +73,6 @@ static inline V V_MASK(uint32_t bits) {
 void synk_kernels_init_wasm(synk_kernels *k) {
   k->hash_range = synk_hash_range_wasm;
   k->hash_ids = synk_hash_ids_wasm;
+  k->hash_fill = synk_hash_fill_wasm;
   k->motion_apply = synk_motion_apply_wasm;
 }

@@ -48,6 +48,12 @@ static inline void V_STORE32(void *p, V v) {
   simde_mm_storeu_si128((simde__m128i *)p, simde_mm256_castsi256_si128(packed));
 }
 #define V_STORE64(p, v) simde_mm256_storeu_si256((simde__m256i *)(void *)(p), v)
+/* lane l = ((const uint64_t *)p)[l] */
+#define V_LOAD64(p) simde_mm256_loadu_si256((const simde__m256i *)(const void *)(p))
+/* vpgatherdq: lane l = ((const uint64_t *)base)[idx[l]] (four u32 indices, ids < 2^28) */
+#define V_GATHER64(base, idx)                                                                   \
+  simde_mm256_i32gather_epi64((const int64_t *)(const void *)(base),                            \
+                              simde_mm_loadu_si128((const simde__m128i *)(const void *)(idx)), 8)
 /* sum of the four lanes: fold high 128 onto low, then the two qwords */
 static inline uint64_t V_HSUM(V v) {
   simde__m128i s = simde_mm_add_epi64(simde_mm256_castsi256_si128(v), simde_mm256_extracti128_si256(v, 1));
@@ -60,5 +66,6 @@ static inline uint64_t V_HSUM(V v) {
 void synk_kernels_init_avx2(synk_kernels *k) {
   k->hash_range = synk_hash_range_avx2;
   k->hash_ids = synk_hash_ids_avx2;
+  k->hash_fill = synk_hash_fill_avx2;
   k->motion_apply = synk_motion_apply_avx2;
 }

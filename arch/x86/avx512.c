@@ -71,6 +71,17 @@ static inline V T_zext32(simde__m256i v) {
 #define V_STORE32(p, v) simde_mm256_storeu_si256((simde__m256i *)(void *)(p), simde_mm512_cvtepi64_epi32(v))
 /* ((uint64_t *)p)[l] = lane l */
 #define V_STORE64(p, v) simde_mm512_storeu_si512((void *)(p), v)
+/* lane l = ((const uint64_t *)p)[l] */
+#define V_LOAD64(p) simde_mm512_loadu_si512((const void *)(p))
+/* lane l = ((const uint64_t *)base)[idx[l]]: two ymm vpgatherdq of four lanes
+ * each (AVX2; SIMDe 0.7.4 has no zmm qword gather), joined by vinserti64x4 */
+static inline V V_GATHER64(const void *base, const uint32_t *idx) {
+  const int64_t *b = (const int64_t *)base;
+  simde__m256i lo = simde_mm256_i32gather_epi64(b, simde_mm_loadu_si128((const simde__m128i *)(const void *)idx), 8);
+  simde__m256i hi =
+      simde_mm256_i32gather_epi64(b, simde_mm_loadu_si128((const simde__m128i *)(const void *)(idx + 4)), 8);
+  return simde_mm512_inserti64x4(simde_mm512_castsi256_si512(lo), hi, 1);
+}
 /* sum of the eight lanes: fold 512 -> 256 -> 128 -> 64 */
 static inline uint64_t V_HSUM(V v) {
   simde__m256i s4 = simde_mm256_add_epi64(simde_mm512_castsi512_si256(v), simde_mm512_extracti64x4_epi64(v, 1));
@@ -84,5 +95,6 @@ static inline uint64_t V_HSUM(V v) {
 void synk_kernels_init_avx512(synk_kernels *k) {
   k->hash_range = synk_hash_range_avx512;
   k->hash_ids = synk_hash_ids_avx512;
+  k->hash_fill = synk_hash_fill_avx512;
   k->motion_apply = synk_motion_apply_avx512;
 }

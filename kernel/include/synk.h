@@ -131,9 +131,9 @@ typedef struct synk_motion {
 
 /* Create an empty world (frame 0, no entities).
  * Memory: all storage and all scratch are allocated here, once: about
- * (48 + 4*num_props) bytes per id (16 + 4*num_props of state, 32 of
- * batch-motion scratch) plus 8 bytes per SYNK_CHUNK_IDS ids; no later
- * call allocates.
+ * (56 + 4*num_props) bytes per id (16 + 4*num_props of state, 8 of cached
+ * entity hash, 32 of batch-motion scratch) plus 8 bytes per SYNK_CHUNK_IDS
+ * ids; no later call allocates.
  * Errors: SYNK_E_ARG (cfg or out NULL, max_entities 0 or above the limit,
  * num_props above SYNK_MAX_PROPS, allocator given without alloc/free, jobs
  * given without parallel_for or with max_tasks above SYNK_MAX_TASKS),
@@ -149,8 +149,9 @@ SYNK_API void synk_world_destroy(synk_world *w);
  * config (max_entities, num_props, seed; the allocators may differ). Rings
  * attached to dst see every chunk as changed. src == dst does nothing.
  * Errors: SYNK_E_ARG (NULL), SYNK_E_MISMATCH (configs differ; dst unchanged).
- * Cost: O(max_entities): one copy of the state, (16 + 4*num_props) bytes per
- * id plus the bitmap and chunk sums; no allocation. */
+ * Cost: O(max_entities): one copy of the state, (24 + 4*num_props) bytes per
+ * id (the cached entity hashes included) plus the bitmap and chunk sums; no
+ * allocation. */
 SYNK_API synk_status synk_world_copy(synk_world *dst, const synk_world *src);
 
 /* ------------------------------------------------------------------------ */
@@ -164,17 +165,19 @@ SYNK_API synk_status synk_spawn(synk_world *w, uint32_t id, uint32_t kind,
                                 int32_t x, int32_t y, int32_t z);
 
 /* Remove entity `id`. Its storage is cleared to 0.
- * Errors: SYNK_E_ARG, SYNK_E_RANGE, SYNK_E_DEAD. Cost: O(num_props), one hash. */
+ * Errors: SYNK_E_ARG, SYNK_E_RANGE, SYNK_E_DEAD. Cost: O(num_props) to clear
+ * the properties; no hash computed (its cached h(e) is subtracted). */
 SYNK_API synk_status synk_despawn(synk_world *w, uint32_t id);
 
 /* Set property `slot` of entity `id` to `value`.
  * Errors: SYNK_E_ARG, SYNK_E_RANGE (id or slot out of range; the id is checked
- * first), SYNK_E_DEAD. Cost: O(num_props), two entity hashes. */
+ * first), SYNK_E_DEAD. Cost: O(num_props), one entity hash (of the new state;
+ * the old one is cached). */
 SYNK_API synk_status synk_set_prop(synk_world *w, uint32_t id, uint32_t slot, int32_t value);
 
 /* Add (dx, dy, dz) to the position of `id`, wrapping modulo 2^32.
- * Errors: SYNK_E_ARG, SYNK_E_RANGE, SYNK_E_DEAD. Cost: O(num_props), two
- * entity hashes (old and new). */
+ * Errors: SYNK_E_ARG, SYNK_E_RANGE, SYNK_E_DEAD. Cost: O(num_props), one
+ * entity hash (of the new position; the old hash is cached). */
 SYNK_API synk_status synk_move(synk_world *w, uint32_t id, int32_t dx, int32_t dy, int32_t dz);
 
 /* Apply n motions, in any order and with repeats. The result (state and hash)
@@ -184,9 +187,11 @@ SYNK_API synk_status synk_move(synk_world *w, uint32_t id, int32_t dx, int32_t d
  * motion, and its error is returned. n == 0 succeeds and does nothing (m may
  * then be NULL).
  * Errors: SYNK_E_ARG (w NULL, or m NULL with n > 0), SYNK_E_RANGE, SYNK_E_DEAD.
- * Cost: O(n) to validate and coalesce same-entity deltas, then a radix or
- * bitmap ordering of the u distinct ids, then one SIMD pass hashing each
- * distinct entity once before and once after; no allocation. */
+ * Cost: O(n) to validate (strictly increasing ids: nothing more), then for
+ * any other order a bitmap ordering of the u distinct ids over their span,
+ * O(n + span/4096), coalescing same-entity deltas only when an id repeats,
+ * then one SIMD pass hashing each distinct entity once, after its motion
+ * (the hash before is cached); no allocation. */
 SYNK_API synk_status synk_apply_motions(synk_world *w, const synk_motion *m, size_t n,
                                         size_t *bad_index);
 
@@ -221,7 +226,8 @@ SYNK_API uint64_t synk_hash(const synk_world *w);
 SYNK_API uint64_t synk_rehash(const synk_world *w);
 
 /* The per-entity hash h(e) of live entity `id` (docs/hash.md).
- * Errors: SYNK_E_ARG, SYNK_E_RANGE, SYNK_E_DEAD. Cost: O(num_props). */
+ * Errors: SYNK_E_ARG, SYNK_E_RANGE, SYNK_E_DEAD. Cost: O(1): every world
+ * keeps h(e) of each live entity cached, exact after every call. */
 SYNK_API synk_status synk_entity_hash(const synk_world *w, uint32_t id, uint64_t *out);
 
 /* The world hash that a world of w's config (max_entities, num_props, seed)
@@ -459,7 +465,8 @@ SYNK_API synk_status synk_snapshot_inspect(const void *buf, size_t len, synk_sna
  * differs), SYNK_E_NOMEM. On error *out is NULL and nothing stays allocated.
  * Memory: one world of config *expect, as synk_world_create.
  * Cost: header and bitmap checks (O(len / 64)) before allocating, then
- * O(max_entities) (creation) + a SIMD rehash of the live entities. */
+ * O(max_entities) (creation) + a SIMD rehash of the live entities, which
+ * also fills the world's cached entity hashes. */
 SYNK_API synk_status synk_snapshot_load(const void *buf, size_t len, const synk_config *expect,
                                         synk_world **out);
 
@@ -481,7 +488,9 @@ SYNK_API synk_status synk_delta_encode(const synk_world *base, const synk_world 
  * target exactly (state, frame, count, hash).
  * Errors: SYNK_E_ARG (w NULL, buf NULL with len > 0), SYNK_E_FORMAT
  * (malformed), SYNK_E_MISMATCH. Cost: O(len + changes) with one scalar
- * entity hash per changed entity twice; no allocation. */
+ * entity hash per spawned or changed entity in each of its two passes
+ * (verify, then write; the hashes before are cached, despawns need none);
+ * no allocation. */
 SYNK_API synk_status synk_delta_apply(synk_world *w, const void *buf, size_t len);
 
 /* A ring of saved frames of one world: rollback (save every frame, restore
@@ -495,8 +504,9 @@ SYNK_API synk_status synk_delta_apply(synk_world *w, const void *buf, size_t len
 typedef struct synk_ring synk_ring;
 
 /* Attach a ring of `slots` saved frames (1..65536) to w. Memory: slots + 2
- * copies of the state, about (16 + 4*num_props)*max_entities bytes each
- * (room for every frame to change every chunk), from w's allocator, once.
+ * copies of the state, about (24 + 4*num_props)*max_entities bytes each
+ * (the cached entity hashes included, so a restore needs no hashing; room
+ * for every frame to change every chunk), from w's allocator, once.
  * Cost: one copy of the world. Errors: SYNK_E_ARG, SYNK_E_NOMEM. */
 SYNK_API synk_status synk_ring_create(synk_world *w, uint32_t slots, synk_ring **out);
 

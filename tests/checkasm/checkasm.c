@@ -2,7 +2,7 @@
  * checkasm: cross-check every SIMD kernel against the scalar reference.
  *
  * In the spirit of dav1d's checkasm (written from scratch): for each kernel of
- * the table (synk_kernels: hash_range, hash_ids, motion_apply) and each
+ * the table (synk_kernels: hash_range, hash_fill, hash_ids, motion_apply) and each
  * backend that can run here (native, and SIMDe emulations such as neon or
  * wasm on x86-64), build random worlds -- any max_entities (tiny, odd, not a
  * multiple of the vector width, the 64-id alive word or the 256-id chunk),
@@ -10,14 +10,18 @@
  * INT32_MIN/INT32_MAX -- and require bit-identical results:
  *
  *   hash_range    any [first, first + count), aligned or not, empty, to the end
+ *   hash_fill     the same ranges; the returned sum, and every cached entity
+ *                 hash (w->eh) inside the range stored, every one outside
+ *                 left as it was (sentinels)
  *   hash_ids      id lists with repeats, unsorted, any length; the output is
  *                 padded with sentinels on both sides that must stay intact
  *   motion_apply  two worlds built identically, sorted distinct alive ids
  *                 (runs, gaps, runs across chunk boundaries, 0..~1000 ids)
  *                 with positional deltas dx[i], dy[i], dz[i] as the batch
  *                 driver passes them; the returned sum, every chunk sum and
- *                 dirty bit, and the whole state must match, and the chunk
- *                 sums must equal a recomputation
+ *                 dirty bit, and the whole state (cached entity hashes
+ *                 included) must match, and the chunk sums and cached
+ *                 hashes must equal a recomputation
  *
  * Every iteration draws its inputs from the seed, the kernel and the
  * iteration number only, so a printed failure replays exactly:
@@ -178,6 +182,7 @@ static synk_world *build_world(const wparams *p) {
     w->chunk[c] = synk_hash_range_scalar(w, first, n);
     w->sum += w->chunk[c];
   }
+  for (uint32_t id = 0; id < p->cap; id++) w->eh[id] = synk_alive(w, id) ? synk_hash_entity_ref(w, id) : 0;
   return w;
 }
 
@@ -262,6 +267,56 @@ static void test_hash_range(run *r, t_rng *rng) {
       mismatch(r, "hash_range(first=%" PRIu32 ", count=%" PRIu32 "): scalar %016" PRIx64 ", %s %016" PRIx64,
                first, count, want, r->isa, got);
   }
+  synk_world_destroy(w);
+}
+
+/* ---- hash_fill ----------------------------------------------------------- */
+
+static uint64_t sentinel(size_t i);
+
+static void test_hash_fill(run *r, t_rng *rng) {
+  wparams p;
+  draw_params(rng, &p);
+  synk_world *w = build_world(&p);
+  describe(r, &p, w);
+  uint64_t *want = w ? (uint64_t *)malloc((size_t)p.cap * 8) : NULL;
+  if (!w || !want) {
+    mismatch(r, "cannot create the world");
+    free(want);
+    synk_world_destroy(w);
+    return;
+  }
+  int queries = p.cap > 20000 ? 4 : 16;
+  for (int q = 0; q < queries; q++) {
+    uint32_t first, count;
+    draw_range(rng, p.cap, &first, &count);
+    for (uint32_t i = 0; i < p.cap; i++) w->eh[i] = sentinel(i);
+    uint64_t sw = r->ref->hash_fill(w, first, count);
+    memcpy(want, w->eh, (size_t)p.cap * 8);
+    for (uint32_t i = 0; i < p.cap; i++) w->eh[i] = sentinel(i);
+    uint64_t sg = r->tst->hash_fill(w, first, count);
+    r->cases++;
+    if (sw != sg)
+      mismatch(r, "hash_fill(first=%" PRIu32 ", count=%" PRIu32 ") returned: scalar %016" PRIx64 ", %s %016" PRIx64,
+               first, count, sw, r->isa, sg);
+    for (uint32_t i = 0; i < p.cap; i++) {
+      int in = i >= first && i - first < count;
+      uint64_t spec = !in ? sentinel(i) : synk_alive(w, i) ? synk_hash_entity_ref(w, i) : 0;
+      if (want[i] != spec) {
+        mismatch(r, "scalar hash_fill(first=%" PRIu32 ", count=%" PRIu32 ") eh[%" PRIu32 "] = %016" PRIx64
+                    ", expected %016" PRIx64 " (the reference or this harness is wrong)",
+                 first, count, i, want[i], spec);
+        break;
+      }
+      if (w->eh[i] != want[i]) {
+        mismatch(r, "hash_fill(first=%" PRIu32 ", count=%" PRIu32 ") eh[%" PRIu32 "]%s: scalar %016" PRIx64
+                    ", %s %016" PRIx64,
+                 first, count, i, in ? "" : " (outside the range)", want[i], r->isa, w->eh[i]);
+        break;
+      }
+    }
+  }
+  free(want);
   synk_world_destroy(w);
 }
 
@@ -459,6 +514,13 @@ static int compare_worlds(run *r, const synk_world *want, const synk_world *got,
       bad = 1;
     }
   }
+  for (uint32_t i = 0; i < want->cap; i++)
+    if (want->eh[i] != got->eh[i]) {
+      mismatch(r, "motion_apply(n=%zu) cached hash eh[%" PRIu32 "]: scalar %016" PRIx64 ", %s %016" PRIx64, n, i,
+               want->eh[i], r->isa, got->eh[i]);
+      bad = 1;
+      break;
+    }
   for (uint32_t i = 0; i < want->nwords; i++)
     if (want->alive[i] != got->alive[i]) {
       mismatch(r, "motion_apply(n=%zu) alive word %" PRIu32 ": scalar %016" PRIx64 ", %s %016" PRIx64, n, i,
@@ -518,6 +580,15 @@ static int batch_check(run *r, synk_world *a, synk_world *b, const uint32_t *sel
       mismatch(r, "scalar motion_apply(n=%zu) left chunk[%" PRIu32 "] = %016" PRIx64 ", recomputed %016" PRIx64
                   " (the reference or this harness is wrong)",
                n, c, a->chunk[c], fresh);
+      bad = 1;
+    }
+  }
+  for (uint32_t i = 0; i < a->cap && !bad; i++) {
+    uint64_t fresh = synk_alive(a, i) ? synk_hash_entity_ref(a, i) : 0;
+    if (fresh != a->eh[i]) {
+      mismatch(r, "scalar motion_apply(n=%zu) left eh[%" PRIu32 "] = %016" PRIx64 ", recomputed %016" PRIx64
+                  " (the reference or this harness is wrong)",
+               n, i, a->eh[i], fresh);
       bad = 1;
     }
   }
@@ -585,6 +656,7 @@ typedef struct kernel_test {
 } kernel_test;
 
 static int same_hash_range(const synk_kernels *a, const synk_kernels *b) { return a->hash_range == b->hash_range; }
+static int same_hash_fill(const synk_kernels *a, const synk_kernels *b) { return a->hash_fill == b->hash_fill; }
 static int same_hash_ids(const synk_kernels *a, const synk_kernels *b) { return a->hash_ids == b->hash_ids; }
 static int same_motion_apply(const synk_kernels *a, const synk_kernels *b) {
   return a->motion_apply == b->motion_apply;
@@ -592,6 +664,7 @@ static int same_motion_apply(const synk_kernels *a, const synk_kernels *b) {
 
 static const kernel_test kernel_tests[] = {
     {"hash_range", test_hash_range, same_hash_range},
+    {"hash_fill", test_hash_fill, same_hash_fill},
     {"hash_ids", test_hash_ids, same_hash_ids},
     {"motion_apply", test_motion_apply, same_motion_apply},
 };
