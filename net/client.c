@@ -42,7 +42,32 @@ struct synk_client {
   uint32_t next_seq;
   uint64_t now, last_heard, last_sent;
   uint64_t *sums;
+  synk_event *dec;       /* a piece's motions, decoded */
+  synk_motion *mot;      /* ... by entity id */
+  size_t dec_cap;
 };
+
+static uint32_t popcount64(uint64_t v) {
+#if defined(__GNUC__)
+  return (uint32_t)__builtin_popcountll(v);
+#else
+  uint32_t n = 0;
+  for (; v; v &= v - 1) n++;
+  return n;
+#endif
+}
+static uint32_t ctz64(uint64_t v) {
+#if defined(__GNUC__)
+  return (uint32_t)__builtin_ctzll(v);
+#else
+  uint32_t n = 0;
+  while (!(v & 1)) {
+    v >>= 1;
+    n++;
+  }
+  return n;
+#endif
+}
 
 static void cemit(synk_client *c, uint32_t type, uint32_t reason, uint64_t frame, uint64_t hash,
                   uint64_t value, const void *data, size_t len) {
@@ -139,6 +164,7 @@ synk_status synk_client_create(const synk_client_config *cfg, synk_client **out)
   if (!k.max_pending) k.max_pending = 32;
   if (!k.max_command) k.max_command = 1024;
   if (!k.max_command_events) k.max_command_events = 64;
+  if (!k.max_view || k.max_view > k.max_entities) k.max_view = k.max_entities;
   if (k.max_pending > 4096 || k.max_command > (1u << 20) || k.max_command_events > 4096) return SYNK_E_ARG;
   uint32_t nchunks = (k.max_entities + SYNK_CHUNK_IDS - 1) / SYNK_CHUNK_IDS;
   size_t snap = 52 + 8 * (((size_t)k.max_entities + 63) / 64) + (size_t)k.max_entities * 4 * (4 + k.num_props);
@@ -167,7 +193,10 @@ synk_status synk_client_create(const synk_client_config *cfg, synk_client **out)
   c->pend = net_alloc(c->alloc, (size_t)k.max_pending * sizeof *c->pend);
   c->pev = net_alloc(c->alloc, (size_t)k.max_pending * k.max_command_events * sizeof *c->pev);
   c->sums = net_alloc(c->alloc, (size_t)nchunks * sizeof *c->sums);
-  if (!c->rx.buf || !c->out.buf || !c->bulk || !c->pend || !c->pev || !c->sums) {
+  c->dec_cap = k.max_view;
+  c->dec = net_alloc(c->alloc, c->dec_cap * sizeof *c->dec);
+  c->mot = net_alloc(c->alloc, c->dec_cap * sizeof *c->mot);
+  if (!c->rx.buf || !c->out.buf || !c->bulk || !c->pend || !c->pev || !c->sums || !c->dec || !c->mot) {
     synk_client_destroy(c);
     return SYNK_E_NOMEM;
   }
@@ -189,6 +218,8 @@ void synk_client_destroy(synk_client *c) {
   net_free(c->alloc, c->pend);
   net_free(c->alloc, c->pev);
   net_free(c->alloc, c->sums);
+  net_free(c->alloc, c->dec);
+  net_free(c->alloc, c->mot);
   net_free(c->alloc, c);
 }
 
@@ -342,6 +373,52 @@ static int apply_repair(synk_client *c) {
   return synk_hash(c->w) == c->bulk_hash ? 0 : -1;
 }
 
+/* One piece (docs/protocol.md, "TICK pieces"): u8 flags, [varint length,
+ * event stream], [motion stream by view rank], then the tick. Every part is
+ * checked before it is applied; a piece that fails part-way leaves the world
+ * to a repair (the caller sends SYNC). */
+static int apply_piece(synk_client *c, const uint8_t *p, size_t len) {
+  nr r;
+  nr_init(&r, p, len);
+  uint32_t flags = nr_u8(&r);
+  if (r.err || flags > 7 || !flags) return -1;
+  if (flags & 1) {
+    uint64_t la = nr_var(&r);
+    const uint8_t *a = nr_take(&r, (size_t)la);
+    if (!a) return -1;
+    size_t pos = 0;
+    synk_stream_info info;
+    if (synk_stream_apply(c->w, a, (size_t)la, &pos, 0, &info) != SYNK_OK) return -1;
+  }
+  if (flags & 2) {
+    size_t lb = r.n - r.off, n = 0;
+    const uint8_t *b = nr_take(&r, lb);
+    synk_stream_info info;
+    if (!b || synk_stream_decode(b, lb, c->dec, c->dec_cap, &n, &info) != SYNK_OK || !n) return -1;
+    /* ranks among the live ids -> ids: one walk of the alive words */
+    synk_view v = synk_get_view(c->w);
+    uint32_t nwords = (v.capacity + 63) / 64, wd = 0;
+    uint64_t base = 0, prev = 0;
+    for (size_t i = 0; i < n; i++) {
+      const synk_event *e = &c->dec[i];
+      if (e->type != SYNK_EV_MOTION || (i && e->id <= prev)) return -1;
+      prev = e->id;
+      while (wd < nwords && base + popcount64(v.alive[wd]) <= e->id) base += popcount64(v.alive[wd++]);
+      if (wd == nwords) return -1;
+      uint64_t bits = v.alive[wd];
+      for (uint64_t k = e->id - base; k; k--) bits &= bits - 1;
+      c->mot[i].id = wd * 64 + ctz64(bits);
+      c->mot[i].dx = e->a;
+      c->mot[i].dy = e->b;
+      c->mot[i].dz = e->c;
+    }
+    if (synk_apply_motions(c->w, c->mot, n, NULL) != SYNK_OK) return -1;
+  }
+  if (!nr_done(&r)) return -1;
+  if (flags & 4) synk_tick(c->w);
+  return 0;
+}
+
 /* REPLAY: u64 base, u32 n, n x { u32 len, stream piece }: the view group's
  * pieces after the client's frame, applied in order. */
 static int apply_replay(synk_client *c) {
@@ -356,9 +433,7 @@ static int apply_replay(synk_client *c) {
     uint32_t len = nr_u32(&r);
     const uint8_t *p = nr_take(&r, len);
     if (!p) return -1;
-    size_t pos = 0;
-    synk_stream_info info;
-    if (synk_stream_apply(c->w, p, len, &pos, UINT64_MAX, &info) != SYNK_OK || pos != len) return -1;
+    if (apply_piece(c, p, len)) return -1;
   }
   if (!nr_done(&r) || synk_frame(c->w) != c->bulk_frame) return -1;
   return synk_hash(c->w) == c->bulk_hash ? 0 : -1;
@@ -393,21 +468,19 @@ static void bulk_done(synk_client *c) {
 /* ---- messages ------------------------------------------------------------------- */
 
 static int on_tick(synk_client *c, nr *r) {
-  uint64_t frame_end = nr_var(r);
+  uint32_t frame_end = nr_u8(r); /* the low byte of the frame after the last piece */
   uint64_t n = nr_var(r);
   if (r->err || n == 0 || n > r->n) return -1;
   if (c->state != SYNK_CLIENT_LIVE || c->resync || !c->w) return 0; /* discarded: a repair is coming */
   unpredict(c);
   int failed = 0;
   for (uint64_t i = 0; i < n; i++) {
-    uint64_t len = nr_var(r);
+    uint64_t len = i + 1 < n ? nr_var(r) : (uint64_t)(r->n - r->off); /* the last piece: the rest */
     const uint8_t *p = nr_take(r, (size_t)len);
     if (!p) return -1;
     if (failed) continue;
     uint64_t before = synk_frame(c->w);
-    size_t pos = 0;
-    synk_stream_info info;
-    if (synk_stream_apply(c->w, p, (size_t)len, &pos, UINT64_MAX, &info) != SYNK_OK || pos != len) {
+    if (apply_piece(c, p, (size_t)len)) {
       failed = 1;
       continue;
     }
@@ -417,7 +490,7 @@ static int on_tick(synk_client *c, nr *r) {
     }
   }
   if (!nr_done(r)) return -1;
-  if (!failed && synk_frame(c->w) != frame_end) failed = 1;
+  if (!failed && (synk_frame(c->w) & 0xFF) != frame_end) failed = 1;
   settle(c);
   repredict(c);
   if (failed) {
@@ -448,14 +521,21 @@ static int on_cmessage(void *ctx, uint32_t type, const uint8_t *body, size_t len
     if (type != NM_WELCOME) return -1;
     uint32_t id = nr_u32(&r);
     uint64_t token = nr_u64(&r), frame = nr_u64(&r);
-    uint32_t ack = nr_u32(&r), resumed = nr_u8(&r), frag = nr_u32(&r);
+    uint32_t ack = nr_u32(&r), resumed = nr_u8(&r), frag = nr_u32(&r), last_seq = nr_u32(&r);
     if (!nr_done(&r) || resumed > 1 || frag > c->cfg.frag_size || token == 0) return -1;
     (void)frame;
     c->id = id;
     c->rtoken = token;
     c->ack_interval = ack;
     c->state = SYNK_CLIENT_LOADING;
-    if (!resumed) c->npend = 0;
+    /* commands in flight when the connection broke: the ones the server
+       handled (seq <= last_seq) are in the state it is about to send, the
+       others never arrived; either way no prediction stays */
+    for (uint32_t i = 0; i < c->npend; i++)
+      if (!c->pend[i].effect)
+        cemit(c, SYNK_CLIENT_EV_RESULT, resumed && c->pend[i].seq <= last_seq ? 0 : SYNK_NET_R_SHUTDOWN, 0, 0,
+              c->pend[i].seq, NULL, 0);
+    c->npend = 0;
     cemit(c, SYNK_CLIENT_EV_WELCOME, 0, frame, 0, id, NULL, 0);
     return 0;
   }

@@ -75,6 +75,7 @@ typedef struct sclient {
   uint32_t hpos, hn;
   uint64_t bytes, ticks;
   uint32_t commands;      /* applied since the last tick */
+  uint32_t last_seq;      /* the last command it sent that the server handled */
   int desync_reported;
 } sclient;
 
@@ -131,6 +132,9 @@ struct synk_server {
   size_t ev_cap;
   uint8_t *piece;         /* scratch: one encoded piece */
   size_t piece_cap;
+  uint8_t *part;          /* scratch: the piece's event stream before assembly */
+  synk_event *mev;        /* scratch: one group's motions, by view rank */
+  size_t mev_cap;
   uint8_t *msg;           /* scratch: one control message */
   size_t msg_cap;
   uint32_t *vcells, *vids; /* scratch: normalized views */
@@ -594,6 +598,32 @@ static void to_catchup(synk_server *s, uint32_t ci, int bound) {
 }
 
 
+/* Assemble a piece (docs/protocol.md, "TICK pieces") into s->piece: u8 flags
+ * (bit 0: an event stream follows, bit 1: a motion stream follows, bit 2: a
+ * tick ends the piece), [varint length, the stream of ev[0..n): spawns,
+ * despawns, properties, by entity id], [the stream of mv[0..m): motions whose
+ * id is the entity's rank among the view's entities after this piece's
+ * spawns and despawns]. Both streams are complete (synk_stream_encode). */
+static int make_piece(synk_server *s, const synk_event *ev, size_t n, const synk_event *mv, size_t m, int tick,
+                      size_t *len) {
+  nw w;
+  nw_init(&w, s->piece, s->piece_cap);
+  nw_u8(&w, (n ? 1u : 0u) | (m ? 2u : 0u) | (tick ? 4u : 0u));
+  size_t l = 0;
+  if (n) {
+    if (synk_stream_encode(ev, n, s->part, s->piece_cap, &l) != SYNK_OK) return -1;
+    nw_var(&w, l);
+    nw_bytes(&w, s->part, l);
+  }
+  if (m) {
+    if (w.err || synk_stream_encode(mv, m, w.p + w.n, w.cap - w.n, &l) != SYNK_OK) return -1;
+    w.n += l;
+  }
+  if (w.err) return -1;
+  *len = w.n;
+  return 0;
+}
+
 /* Enter/leave events between two visibility sets (a client changing view),
  * queued to client ci as a piece without a tick. */
 static void transition(synk_server *s, uint32_t ci, const group *a, const group *b) {
@@ -620,8 +650,7 @@ static void transition(synk_server *s, uint32_t ci, const group *a, const group 
     }
   }
   size_t len = 0;
-  if (too_many || synk_stream_encode(s->ev, n, s->piece, s->piece_cap, &len) != SYNK_OK ||
-      queue_piece(s, ci, s->piece, len, synk_frame(s->w))) {
+  if (too_many || make_piece(s, s->ev, n, NULL, 0, 0, &len) || queue_piece(s, ci, s->piece, len, synk_frame(s->w))) {
     /* too big a change for one piece: the new view's snapshot (the client's
        chunks would all differ anyway) */
     want_snapshot_later(s, ci);
@@ -1046,6 +1075,9 @@ synk_status synk_server_create(const synk_server_config *cfg, synk_server **out)
   ALLOC(s->ev, s->ev_cap);
   s->piece_cap = c.frag_size;
   ALLOC(s->piece, s->piece_cap);
+  ALLOC(s->part, s->piece_cap);
+  s->mev_cap = (size_t)c.max_group_events + 1;
+  ALLOC(s->mev, s->mev_cap);
   s->msg_cap = c.max_command + 64 + c.frag_size;
   ALLOC(s->msg, s->msg_cap);
   ALLOC(s->vcells, c.max_view_cells);
@@ -1141,7 +1173,7 @@ void synk_server_destroy(synk_server *s) {
                   s->gids,     s->cnode_next, s->cnode_prev, s->cell_head, s->inode_next, s->inode_prev,
                   s->id_head,  s->all_list,   s->cb_list,    s->gbits,     s->gcsum,     s->grec,
                   s->cl,       s->cn,         s->bk,         s->ev,        s->piece,     s->msg,
-                  s->vcells,   s->vids,       s->cmd_ev,     s->rcells,    s->rids,       s->glog};
+                  s->vcells,   s->vids,       s->cmd_ev,     s->rcells,    s->rids,       s->glog,       s->part,      s->mev};
   for (size_t i = 0; i < sizeof ptrs / sizeof ptrs[0]; i++) net_free(al, ptrs[i]);
   net_free(al, s);
 }
@@ -1292,11 +1324,15 @@ static void route(synk_server *s) {
   s->nt = 0;
 }
 
-/* The events of group g's records (non-motions first, then the motions in
- * id order), ending with one tick. */
-static size_t group_events(synk_server *s, const group *g) {
+/* The events of group g's records: spawns, despawns and property changes
+ * into s->ev (the count returned), then the motions of the entities that
+ * stayed (*m of them, in id order) and a tick -- the list the before_encode
+ * hook sees -- and the same motions into s->mev with the id replaced by the
+ * entity's rank in g's visibility set (after the records: the set the
+ * client holds once it applied the first part of the piece). */
+static size_t group_events(synk_server *s, const group *g, size_t *m) {
   synk_event *ev = s->ev;
-  size_t n = 0;
+  size_t n = 0, k = 0;
   for (uint32_t i = 0; i < g->n_rec; i++) {
     uint32_t t = g->rec[i] >> 2, kind = g->rec[i] & 3u;
     const trec *r = &s->tr[t];
@@ -1323,6 +1359,10 @@ static size_t group_events(synk_server *s, const group *g) {
         ev[n++] = pe;
       }
   }
+  /* motions by rank: the records are in id order, so one walk of the
+     visibility words gives every rank */
+  uint32_t wd = 0;
+  uint64_t base = 0; /* visible ids in words before wd */
   for (uint32_t i = 0; i < g->n_rec; i++) {
     uint32_t t = g->rec[i] >> 2, kind = g->rec[i] & 3u;
     if (kind != REC_STAY) continue;
@@ -1330,14 +1370,20 @@ static size_t group_events(synk_server *s, const group *g) {
     const synk_entity *ne = &r->now;
     if (ne->kind != r->old.kind) continue;
     if (ne->x == r->old.x && ne->y == r->old.y && ne->z == r->old.z) continue;
-    synk_event me = {SYNK_EV_MOTION, r->old.id, 0,
+    uint32_t id = r->old.id;
+    while (wd < id >> 6) base += popcount64(g->vis[wd++]);
+    uint64_t below = g->vis[wd] & ((UINT64_C(1) << (id & 63)) - 1);
+    synk_event me = {SYNK_EV_MOTION, id, 0,
                      (int32_t)((uint32_t)ne->x - (uint32_t)r->old.x),
                      (int32_t)((uint32_t)ne->y - (uint32_t)r->old.y),
                      (int32_t)((uint32_t)ne->z - (uint32_t)r->old.z)};
-    ev[n++] = me;
+    ev[n + k] = me;
+    me.id = (uint32_t)(base + popcount64(below));
+    s->mev[k++] = me;
   }
   synk_event te = {SYNK_EV_TICK, 0, 1, 0, 0, 0};
-  ev[n++] = te;
+  ev[n + k] = te;
+  *m = k;
   return n;
 }
 
@@ -1364,10 +1410,9 @@ synk_status synk_server_tick(synk_server *s, uint64_t now_ms) {
     int ok = !g->overflow;
     if (!ok) log_append(s, g, frame, NULL, 0);
     if (ok) {
-      size_t n = group_events(s, g);
-      if (s->cfg.hooks.before_encode) s->cfg.hooks.before_encode(s->cfg.hooks.ctx, s->glist[i], live, s->ev, n);
-      synk_stream_writer sw = {0, 0, 0};
-      ok = synk_stream_write(&sw, s->ev, n, 0, s->piece, s->piece_cap, &len) == SYNK_OK;
+      size_t m = 0, n = group_events(s, g, &m);
+      if (s->cfg.hooks.before_encode) s->cfg.hooks.before_encode(s->cfg.hooks.ctx, s->glist[i], live, s->ev, n + m + 1);
+      ok = make_piece(s, s->ev, n, s->mev, m, 1, &len) == 0;
       log_append(s, g, frame, ok ? s->piece : NULL, len);
       if (ok) {
         s->st.encodings++;
@@ -1581,6 +1626,7 @@ static void welcome(synk_server *s, uint32_t kc, uint32_t ci, int resumed) {
   nw_u32(&w, s->cfg.ack_interval);
   nw_u8(&w, resumed ? 1u : 0u);
   nw_u32(&w, s->cfg.frag_size);
+  nw_u32(&w, resumed ? c->last_seq : 0);
   ord_frame(s, &s->cn[kc], NM_WELCOME, body, w.n);
 }
 
@@ -1668,6 +1714,7 @@ static int on_hello(synk_server *s, uint32_t kc, nr *r) {
   c->token = new_token(s);
   c->hn = c->hpos = 0;
   c->bytes = c->ticks = 0;
+  c->last_seq = 0;
   c->desync_reported = 0;
   member_add(s, ci, gi);
   s->st.clients++;
@@ -1681,6 +1728,7 @@ static int on_hello(synk_server *s, uint32_t kc, nr *r) {
 
 static int on_command(synk_server *s, uint32_t kc, sclient *c, uint32_t ci, nr *r) {
   uint32_t seq = nr_u32(r);
+  c->last_seq = seq;
   size_t len = r->n - r->off;
   const uint8_t *cmd = nr_take(r, len);
   if (r->err || len > s->cfg.max_command) return -1;
@@ -1958,15 +2006,17 @@ synk_status synk_server_poll(synk_server *s, uint32_t kc, void *buf, size_t cap,
     npieces++;
     h += REC_HDR + ql;
   }
-  nw_var(&w, frame_end);
+  /* body: u8 low byte of the frame after the last piece, varint count,
+     the pieces (each but the last after its varint length) */
+  nw_u8(&w, (uint32_t)(frame_end & 0xFF));
   nw_var(&w, npieces);
   end_frame_pos = h;
   for (size_t p = k->ord.head; p < end_frame_pos;) {
     const uint8_t *q = k->ord.buf + p;
     uint32_t ql = rec_len(q);
-    nw_var(&w, ql);
-    nw_bytes(&w, q + REC_HDR, ql);
     p += REC_HDR + ql;
+    if (p < end_frame_pos) nw_var(&w, ql);
+    nw_bytes(&w, q + REC_HDR, ql);
   }
   net_frame_end(&w, mark);
   if (w.err) return SYNK_E_SPACE;

@@ -373,7 +373,10 @@ typedef enum synk_client_event_type {
   SYNK_CLIENT_EV_WELCOME = 1,   /* joined (client id in value) */
   SYNK_CLIENT_EV_SYNCED = 2,    /* the world was loaded or repaired (frame, hash) */
   SYNK_CLIENT_EV_TICK = 3,      /* a server tick was applied (frame, hash) */
-  SYNK_CLIENT_EV_RESULT = 4,    /* a command's result (value = seq, reason 0: accepted) */
+  SYNK_CLIENT_EV_RESULT = 4,    /* a command's result (value = seq, reason 0: accepted); at a
+                                   WELCOME, each command still unanswered: 0 if the server had
+                                   it (its effects are in the state that follows), else
+                                   SYNK_NET_R_SHUTDOWN (lost with the connection) */
   SYNK_CLIENT_EV_APP = 5,       /* an application message (data, len) */
   SYNK_CLIENT_EV_CLOSED = 6,    /* refused or closed (reason) */
   SYNK_CLIENT_EV_VIEW = 7       /* a view request's answer (reason 0: accepted) */
@@ -397,6 +400,9 @@ typedef struct synk_client_config {
   uint32_t max_message;             /* largest message accepted; 0: the bound of a full snapshot */
   uint32_t timeout_ms;              /* close after this long without hearing; 0: 5000 */
   uint32_t heartbeat_ms;            /* PING after this long without sending; 0: 1000 */
+  uint32_t max_view;                /* most entities its view may hold: sizes the scratch
+                                       that decodes a tick's motions (40 bytes each);
+                                       0: max_entities */
   uint32_t max_pending;             /* predicted commands in flight; 0: 32 */
   uint32_t max_command;             /* bytes per command; 0: 1024 */
   uint32_t max_command_events;      /* predicted events per command; 0: 64 */
@@ -407,8 +413,9 @@ typedef struct synk_client_config {
 } synk_client_config;
 
 /* Create a client. Memory: its world (created at the first snapshot, of the
- * config above only), a message buffer of max_message bytes, with predict a
- * 2-frame synk_ring. Errors: SYNK_E_ARG, SYNK_E_NOMEM. */
+ * config above only), a message buffer of max_message bytes, 40*max_view
+ * bytes of decoding scratch, with predict a 2-frame synk_ring.
+ * Errors: SYNK_E_ARG, SYNK_E_NOMEM. */
 SYNK_API synk_status synk_client_create(const synk_client_config *cfg, synk_client **out);
 
 /* Free a client and its world. NULL is accepted. */

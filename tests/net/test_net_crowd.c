@@ -103,7 +103,7 @@ typedef struct crowd {
   uint64_t joined, resumed, dropped, bad_drop, closes_bad, resume_wrong_slot, view_errors;
   uint64_t set_views;
   uint32_t avatar0, spawn_cap; /* avatars: ids avatar0 + link of the predicting links; spawns below spawn_cap */
-  uint64_t commands, command_space, results_ok, results_bad;
+  uint64_t results_lost, commands, command_space, results_ok, results_bad;
   uint64_t heap_allocs_after_create;
 } crowd;
 
@@ -273,6 +273,8 @@ static void client_hook(tn_cl *c, const synk_client_event *ev) {
   if (ev->type == SYNK_CLIENT_EV_RESULT) {
     if (ev->reason == 0)
       k->results_ok++;
+    else if (ev->reason == SYNK_NET_R_SHUTDOWN)
+      k->results_lost++; /* in flight when its connection broke: never reached the server */
     else {
       k->results_bad++;
       fprintf(stderr, "link %u: command %" PRIu64 " rejected: %s\n", c->i, ev->value, synk_net_reason_str(ev->reason));

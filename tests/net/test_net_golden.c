@@ -181,10 +181,10 @@ int main(int argc, char **argv) {
             "4d00000000000000" "0300" "746f6b" "00" "877da9f7",
             print);
   check_hex("welcome", first_welcome, first_welcome_len,
-            /* type 16, length 29: client 0, resume token (SipHash-2-4 of 1 under key {1, 2}), */
-            "101d" "00000000" "e4be984a414fc6e4"
-            /* frame 0, ack every 4 ticks, not resumed, frag_size 512, CRC-32C */
-            "0000000000000000" "04000000" "00" "00020000" "98e4c8ee",
+            /* type 16, length 33: client 0, resume token (SipHash-2-4 of 1 under key {1, 2}), */
+            "1021" "00000000" "e4be984a414fc6e4"
+            /* frame 0, ack every 4 ticks, not resumed, frag_size 512, last command 0, CRC-32C */
+            "0000000000000000" "04000000" "00" "00020000" "00000000" "59fca3f9",
             print);
   struct {
     const char *what;
@@ -192,8 +192,8 @@ int main(int argc, char **argv) {
     uint64_t len;
     uint32_t want_crc;
     uint64_t want_len;
-  } streams[4] = {{"down0", crc_down[0], len_down[0], 0x407a8400u, 1256},
-                  {"down1", crc_down[1], len_down[1], 0x7cd778cbu, 5332},
+  } streams[4] = {{"down0", crc_down[0], len_down[0], 0xbd874e30u, 1112},
+                  {"down1", crc_down[1], len_down[1], 0x52f38de3u, 5227},
                   {"up0", crc_up[0], len_up[0], 0x8471de06u, 289},
                   {"up1", crc_up[1], len_up[1], 0x656e9422u, 358}};
   for (int i = 0; i < 4; i++) {
