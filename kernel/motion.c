@@ -250,9 +250,12 @@ SYNK_NOINLINE static size_t sorted_pass(synk_world *w, const synk_motion *m, siz
 
 /* Pass 1 of an unordered batch: validate m[0..n) in order, marking each id
  * in the touched bitmaps and its motion's index in slot[id] (w->sorted,
- * which order_ids overwrites behind its reads). Returns n when the ids are distinct; the index
- * of the first invalid motion with *st set; or the index of the first repeat
- * with *st == SYNK_OK (the motions before it are valid and distinct). */
+ * which order_ids overwrites behind its reads). Returns n when the ids are
+ * distinct; the index of the first invalid motion with *st set; or the index
+ * of the first repeat with *st == SYNK_OK (the motions before it are valid
+ * and distinct). With `prefetch`, the slot of the motion PREFETCH_AHEAD
+ * ahead is requested early: 632k distinct shuffled ids over a 1e6 world,
+ * median of 4 alternated runs, 21.1 ms with it, 23.4 ms without. */
 SYNK_INLINE size_t distinct_pass(synk_world *w, const synk_motion *m, size_t n, int prefetch, uint32_t *slo,
                                  uint32_t *shi, synk_status *st) {
   const uint32_t cap = w->cap;
