@@ -30,7 +30,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
 cd "$root"
 jobs=${JOBS:-$(nproc 2>/dev/null || echo 2)}
-exclude=${SYNK_CROSS_ISA_EXCLUDE:-checkasm|golden|objects_isa|^synk_|^bench_|header_|test_cxx|test_jobs|^session_}
+exclude=${SYNK_CROSS_ISA_EXCLUDE:-checkasm|golden|objects_isa|^synk_|^bench_|header_|test_cxx|test_jobs|^session_|^net_crowd}
 
 declare -A label=([release]=x86-64 [x86-nonative]=x86-64-nonative [aarch64]=aarch64 [s390x]=s390x [wasm32]=wasm32)
 presets=("$@")
