@@ -47,14 +47,13 @@ struct synk_client {
   size_t dec_cap;
 };
 
-static uint32_t popcount64(uint64_t v) {
-#if defined(__GNUC__)
-  return (uint32_t)__builtin_popcountll(v);
-#else
-  uint32_t n = 0;
-  for (; v; v &= v - 1) n++;
-  return n;
-#endif
+/* Set bits of v: the SWAR count, inline (a portable build has no popcnt
+ * instruction, and the compiler's builtin then is a library call). */
+static inline uint32_t popcount64(uint64_t v) {
+  v = v - ((v >> 1) & 0x5555555555555555ull);
+  v = (v & 0x3333333333333333ull) + ((v >> 2) & 0x3333333333333333ull);
+  v = (v + (v >> 4)) & 0x0F0F0F0F0F0F0F0Full;
+  return (uint32_t)((v * 0x0101010101010101ull) >> 56);
 }
 static uint32_t ctz64(uint64_t v) {
 #if defined(__GNUC__)
@@ -403,7 +402,8 @@ static int apply_piece(synk_client *c, const uint8_t *p, size_t len) {
       const synk_event *e = &c->dec[i];
       if (e->type != SYNK_EV_MOTION || (i && e->id <= prev)) return -1;
       prev = e->id;
-      while (wd < nwords && base + popcount64(v.alive[wd]) <= e->id) base += popcount64(v.alive[wd++]);
+      for (uint32_t pc; wd < nwords && base + (pc = v.alive[wd] ? popcount64(v.alive[wd]) : 0) <= e->id; wd++)
+        base += pc;
       if (wd == nwords) return -1;
       uint64_t bits = v.alive[wd];
       for (uint64_t k = e->id - base; k; k--) bits &= bits - 1;

@@ -168,14 +168,13 @@ static uint32_t ctz64(uint64_t v) {
 #endif
 }
 
-static uint32_t popcount64(uint64_t v) {
-#if defined(__GNUC__)
-  return (uint32_t)__builtin_popcountll(v);
-#else
-  uint32_t n = 0;
-  for (; v; v &= v - 1) n++;
-  return n;
-#endif
+/* Set bits of v: the SWAR count, inline (a portable build has no popcnt
+ * instruction, and the compiler's builtin then is a library call). */
+static inline uint32_t popcount64(uint64_t v) {
+  v = v - ((v >> 1) & 0x5555555555555555ull);
+  v = (v & 0x3333333333333333ull) + ((v >> 2) & 0x3333333333333333ull);
+  v = (v + (v >> 4)) & 0x0F0F0F0F0F0F0F0Full;
+  return (uint32_t)((v * 0x0101010101010101ull) >> 56);
 }
 
 /* Entity id of the world, read through the zero-copy view; 0 if dead. */
@@ -1371,7 +1370,8 @@ static size_t group_events(synk_server *s, const group *g, size_t *m) {
     if (ne->kind != r->old.kind) continue;
     if (ne->x == r->old.x && ne->y == r->old.y && ne->z == r->old.z) continue;
     uint32_t id = r->old.id;
-    while (wd < id >> 6) base += popcount64(g->vis[wd++]);
+    for (; wd < id >> 6; wd++)
+      if (g->vis[wd]) base += popcount64(g->vis[wd]);
     uint64_t below = g->vis[wd] & ((UINT64_C(1) << (id & 63)) - 1);
     synk_event me = {SYNK_EV_MOTION, id, 0,
                      (int32_t)((uint32_t)ne->x - (uint32_t)r->old.x),
