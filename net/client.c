@@ -47,26 +47,6 @@ struct synk_client {
   size_t dec_cap;
 };
 
-/* Set bits of v: the SWAR count, inline (a portable build has no popcnt
- * instruction, and the compiler's builtin then is a library call). */
-static inline uint32_t popcount64(uint64_t v) {
-  v = v - ((v >> 1) & 0x5555555555555555ull);
-  v = (v & 0x3333333333333333ull) + ((v >> 2) & 0x3333333333333333ull);
-  v = (v + (v >> 4)) & 0x0F0F0F0F0F0F0F0Full;
-  return (uint32_t)((v * 0x0101010101010101ull) >> 56);
-}
-static uint32_t ctz64(uint64_t v) {
-#if defined(__GNUC__)
-  return (uint32_t)__builtin_ctzll(v);
-#else
-  uint32_t n = 0;
-  while (!(v & 1)) {
-    v >>= 1;
-    n++;
-  }
-  return n;
-#endif
-}
 
 static void cemit(synk_client *c, uint32_t type, uint32_t reason, uint64_t frame, uint64_t hash,
                   uint64_t value, const void *data, size_t len) {

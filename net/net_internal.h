@@ -239,6 +239,29 @@ int net_view_read(nr *r, synk_net_view *v, uint32_t *cells, uint32_t max_cells, 
 /* repair payload entity record: id, kind, x, y, z, props */
 void net_put_entity(nw *w, const synk_entity *e, uint32_t num_props);
 
+/* Set bits of v: the SWAR count, inline (a portable build has no popcnt
+ * instruction, and the compiler's builtin then is a library call). */
+static inline uint32_t popcount64(uint64_t v) {
+  v = v - ((v >> 1) & 0x5555555555555555ull);
+  v = (v & 0x3333333333333333ull) + ((v >> 2) & 0x3333333333333333ull);
+  v = (v + (v >> 4)) & 0x0F0F0F0F0F0F0F0Full;
+  return (uint32_t)((v * 0x0101010101010101ull) >> 56);
+}
+
+/* Index of the lowest set bit of v (v != 0). */
+static inline uint32_t ctz64(uint64_t v) {
+#if defined(__GNUC__)
+  return (uint32_t)__builtin_ctzll(v);
+#else
+  uint32_t n = 0;
+  while (!(v & 1)) {
+    v >>= 1;
+    n++;
+  }
+  return n;
+#endif
+}
+
 static inline uint32_t net_min32(uint32_t a, uint32_t b) { return a < b ? a : b; }
 static inline int64_t net_clamp64(int64_t v, int64_t lo, int64_t hi) {
   return v < lo ? lo : v > hi ? hi : v;

@@ -155,27 +155,7 @@ static uint64_t mix64(uint64_t z) {
 static int bit_get(const uint64_t *b, uint32_t i) { return (int)((b[i >> 6] >> (i & 63)) & 1u); }
 static void bit_set(uint64_t *b, uint32_t i) { b[i >> 6] |= UINT64_C(1) << (i & 63); }
 static void bit_clr(uint64_t *b, uint32_t i) { b[i >> 6] &= ~(UINT64_C(1) << (i & 63)); }
-static uint32_t ctz64(uint64_t v) {
-#if defined(__GNUC__)
-  return (uint32_t)__builtin_ctzll(v);
-#else
-  uint32_t n = 0;
-  while (!(v & 1)) {
-    v >>= 1;
-    n++;
-  }
-  return n;
-#endif
-}
 
-/* Set bits of v: the SWAR count, inline (a portable build has no popcnt
- * instruction, and the compiler's builtin then is a library call). */
-static inline uint32_t popcount64(uint64_t v) {
-  v = v - ((v >> 1) & 0x5555555555555555ull);
-  v = (v & 0x3333333333333333ull) + ((v >> 2) & 0x3333333333333333ull);
-  v = (v + (v >> 4)) & 0x0F0F0F0F0F0F0F0Full;
-  return (uint32_t)((v * 0x0101010101010101ull) >> 56);
-}
 
 /* Entity id of the world, read through the zero-copy view; 0 if dead. */
 static int load(const synk_server *s, uint32_t id, synk_entity *e) {
@@ -900,6 +880,22 @@ static void want_snapshot_later(synk_server *s, uint32_t ci) {
   s->st.catchups++;
 }
 
+/* Send the replay or repair built in job bi to client ci, and say so. */
+static void send_delta(synk_server *s, uint32_t ci, uint32_t bi, uint32_t kind, uint64_t value) {
+  start_bulk(s, ci, bi);
+  s->st.repairs++;
+  synk_net_event ev;
+  memset(&ev, 0, sizeof ev);
+  ev.type = SYNK_NET_EV_REPAIR;
+  ev.client = ci;
+  ev.conn = s->cl[ci].conn;
+  ev.frame = synk_frame(s->w);
+  ev.hash = s->bk[bi].hash;
+  ev.value = value;
+  ev.reason = kind;
+  emit(s, &ev);
+}
+
 /* The client sent its state (chunk sums at frame base, or none): repair or snapshot. */
 static void catch_up(synk_server *s, uint32_t ci, const uint8_t *sums, uint32_t nsums, uint64_t base,
                      uint64_t hash) {
@@ -912,36 +908,14 @@ static void catch_up(synk_server *s, uint32_t ci, const uint8_t *sums, uint32_t 
     if (bi != NET_NONE && sums && base > c->view_since && hist_find(s, c, base, &expect) && expect == hash) {
       int n = build_replay(s, c->group, base, &s->bk[bi]);
       if (n >= 0) {
-        start_bulk(s, ci, bi);
-        s->st.repairs++;
-        synk_net_event ev;
-        memset(&ev, 0, sizeof ev);
-        ev.type = SYNK_NET_EV_REPAIR;
-        ev.client = ci;
-        ev.conn = c->conn;
-        ev.frame = frame;
-        ev.hash = s->bk[bi].hash;
-        ev.value = (uint64_t)n;
-        ev.reason = NB_REPLAY;
-        emit(s, &ev);
+        send_delta(s, ci, bi, NB_REPLAY, (uint64_t)n);
         return;
       }
     }
     if (bi != NET_NONE && sums && nsums == s->nchunks) {
       int differ = build_repair(s, c->group, sums, base, &s->bk[bi]);
       if (differ >= 0) {
-        start_bulk(s, ci, bi);
-        s->st.repairs++;
-        synk_net_event ev;
-        memset(&ev, 0, sizeof ev);
-        ev.type = SYNK_NET_EV_REPAIR;
-        ev.client = ci;
-        ev.conn = c->conn;
-        ev.frame = frame;
-        ev.hash = s->bk[bi].hash;
-        ev.value = (uint64_t)differ;
-        ev.reason = NB_REPAIR;
-        emit(s, &ev);
+        send_delta(s, ci, bi, NB_REPAIR, (uint64_t)differ);
         return;
       }
     }
