@@ -63,13 +63,7 @@ static void cemit(synk_client *c, uint32_t type, uint32_t reason, uint64_t frame
 }
 
 static int out_frame(synk_client *c, uint32_t type, const void *body, size_t len) {
-  uint8_t *q = net_fifo_reserve(&c->out, len + NET_FRAME_OVERHEAD);
-  if (!q) return -1;
-  nw w;
-  nw_init(&w, q, len + NET_FRAME_OVERHEAD);
-  net_frame(&w, type, body, len);
-  c->out.tail -= (len + NET_FRAME_OVERHEAD) - w.n;
-  return 0;
+  return net_fifo_frame(&c->out, type, body, len);
 }
 
 /* A frame whose body is built in place in the out queue. */
@@ -77,7 +71,7 @@ static int out_begin(synk_client *c, nw *w, size_t max_body, size_t *mark) {
   uint8_t *q = net_fifo_reserve(&c->out, max_body + NET_FRAME_OVERHEAD);
   if (!q) return -1;
   nw_init(w, q, max_body + NET_FRAME_OVERHEAD);
-  *mark = net_frame_begin(w, 0, max_body);
+  *mark = net_frame_begin(w, 0);
   return 0;
 }
 static void out_end(synk_client *c, nw *w, size_t mark, uint32_t type, size_t reserved) {
@@ -146,8 +140,8 @@ synk_status synk_client_create(const synk_client_config *cfg, synk_client **out)
   if (!k.max_view || k.max_view > k.max_entities) k.max_view = k.max_entities;
   if (k.max_pending > 4096 || k.max_command > (1u << 20) || k.max_command_events > 4096) return SYNK_E_ARG;
   uint32_t nchunks = (k.max_entities + SYNK_CHUNK_IDS - 1) / SYNK_CHUNK_IDS;
-  size_t snap = 52 + 8 * (((size_t)k.max_entities + 63) / 64) + (size_t)k.max_entities * 4 * (4 + k.num_props);
-  size_t rep = 40 + (size_t)nchunks * 8 + (size_t)k.max_entities * 4 * (5 + k.num_props);
+  size_t snap = net_snapshot_bound(k.max_entities, k.num_props);
+  size_t rep = net_repair_bound(k.max_entities, k.num_props);
   size_t bound = snap > rep ? snap : rep;
   if (!k.max_message || k.max_message > bound) k.max_message = (uint32_t)(bound > 0xFFFFFFFFu ? 0xFFFFFFFFu : bound);
   synk_client *c = net_alloc(k.allocator, sizeof *c);
@@ -612,13 +606,7 @@ synk_status synk_client_poll(synk_client *c, void *buf, size_t cap, size_t *len,
   c->now = now_ms;
   if (!net_fifo_used(&c->out) || c->state == SYNK_CLIENT_IDLE) return SYNK_OK;
   const uint8_t *p = c->out.buf + c->out.head;
-  size_t i = 1;
-  uint64_t l = 0;
-  while (1) {
-    l |= (uint64_t)(p[i] & 0x7F) << (7 * (i - 1));
-    if (!(p[i++] & 0x80)) break;
-  }
-  size_t sz = i + (size_t)l + 4;
+  size_t sz = net_frame_size(p, NULL);
   if (sz > cap) {
     *len = sz;
     return SYNK_E_SPACE;

@@ -180,10 +180,10 @@ static inline void net_put_i32(nw *w, int32_t v) {
 /* Write one frame (type, body) at w; sets w->err when it does not fit. */
 void net_frame(nw *w, uint32_t type, const void *body, size_t len);
 
-/* Begin a frame whose body is written in place: reserves the header for a
- * body of at most max_body bytes; net_frame_end fixes the length (moving the
- * body when the varint is shorter) and appends the CRC. */
-size_t net_frame_begin(nw *w, uint32_t type, size_t max_body);
+/* Begin a frame whose body is written in place: reserves the header (the
+ * longest length); net_frame_end fixes the length (moving the body when the
+ * varint is shorter) and appends the CRC. */
+size_t net_frame_begin(nw *w, uint32_t type);
 void net_frame_end(nw *w, size_t mark);
 
 /* The frame reassembler of one connection: bytes in any split, complete
@@ -212,6 +212,19 @@ typedef struct net_fifo {
 static inline size_t net_fifo_used(const net_fifo *f) { return f->tail - f->head; }
 /* Room for k more bytes at the tail (compacting); NULL when it cannot fit. */
 uint8_t *net_fifo_reserve(net_fifo *f, size_t k);
+/* Append one frame (type, body) to f; -1 when it does not fit. */
+int net_fifo_frame(net_fifo *f, uint32_t type, const void *body, size_t len);
+
+/* Size of the well-formed frame at p (one this endpoint framed); *hdr (may
+ * be NULL) receives the size of its type and length. */
+static inline size_t net_frame_size(const uint8_t *p, size_t *hdr) {
+  size_t i = 1;
+  uint64_t len = 0;
+  do len |= (uint64_t)(p[i] & 0x7F) << (7 * (i - 1));
+  while (p[i++] & 0x80);
+  if (hdr) *hdr = i;
+  return i + (size_t)len + 4;
+}
 static inline void net_fifo_clear(net_fifo *f) { f->head = f->tail = 0; }
 
 /* ---- allocation -------------------------------------------------------------- */
@@ -262,7 +275,14 @@ static inline uint32_t ctz64(uint64_t v) {
 #endif
 }
 
-static inline uint32_t net_min32(uint32_t a, uint32_t b) { return a < b ? a : b; }
+/* Largest snapshot (docs/wire-format.md) and repair payload (docs/protocol.md)
+ * of a world of cap ids with np props: what the bulk buffers hold. */
+static inline size_t net_snapshot_bound(uint32_t cap, uint32_t np) {
+  return 52 + 8 * (((size_t)cap + 63) / 64) + (size_t)cap * 4 * (4 + np);
+}
+static inline size_t net_repair_bound(uint32_t cap, uint32_t np) {
+  return 40 + 8 * (((size_t)cap + SYNK_CHUNK_IDS - 1) / SYNK_CHUNK_IDS) + (size_t)cap * 4 * (5 + np);
+}
 static inline int64_t net_clamp64(int64_t v, int64_t lo, int64_t hi) {
   return v < lo ? lo : v > hi ? hi : v;
 }

@@ -204,25 +204,13 @@ static void emit_simple(synk_server *s, uint32_t type, uint32_t cid, uint32_t kc
   emit(s, &ev);
 }
 
-static size_t snapshot_bound(uint32_t cap, uint32_t np) {
-  return 52 + 8 * (((size_t)cap + 63) / 64) + (size_t)cap * 4 * (4 + np);
-}
-static size_t repair_bound(uint32_t cap, uint32_t np, uint32_t nchunks) {
-  return 40 + (size_t)nchunks * 8 + (size_t)cap * 4 * (5 + np);
-}
 
 /* ---- connection queues --------------------------------------------------------- */
 
 /* Queue a control frame (priority, not ordered with ticks). */
 static int ctl_frame(synk_server *s, sconn *k, uint32_t type, const void *body, size_t len) {
   (void)s;
-  uint8_t *q = net_fifo_reserve(&k->ctl, len + NET_FRAME_OVERHEAD);
-  if (!q) return -1;
-  nw w;
-  nw_init(&w, q, len + NET_FRAME_OVERHEAD);
-  net_frame(&w, type, body, len);
-  k->ctl.tail -= (len + NET_FRAME_OVERHEAD) - w.n;
-  return 0;
+  return net_fifo_frame(&k->ctl, type, body, len);
 }
 
 /* Queue an ordered record. */
@@ -246,14 +234,22 @@ static int ord_frame(synk_server *s, sconn *k, uint32_t type, const void *body, 
   return ord_record(k, R_FRAME, 0, s->msg, w.n);
 }
 
+static uint32_t rec_len(const uint8_t *rec) {
+  return (uint32_t)rec[1] | ((uint32_t)rec[2] << 8) | ((uint32_t)rec[3] << 16) | ((uint32_t)rec[4] << 24);
+}
+static uint64_t rec_frame(const uint8_t *rec) {
+  uint64_t v = 0;
+  for (int i = 0; i < 8; i++) v |= (uint64_t)rec[5 + i] << (8 * i);
+  return v;
+}
+
 /* Drop the queued pieces of k (a client moved to catch-up), keeping the
  * ordered frames (command results, view answers) and an active bulk. */
 static void purge_pieces(sconn *k) {
   size_t r = k->ord.head, wpos = k->ord.head;
   while (r < k->ord.tail) {
     uint8_t *rec = k->ord.buf + r;
-    uint32_t len = (uint32_t)rec[1] | ((uint32_t)rec[2] << 8) | ((uint32_t)rec[3] << 16) | ((uint32_t)rec[4] << 24);
-    size_t sz = REC_HDR + len;
+    size_t sz = REC_HDR + rec_len(rec);
     if (rec[0] != R_PIECE) {
       if (wpos != r) memmove(k->ord.buf + wpos, rec, sz);
       wpos += sz;
@@ -416,9 +412,8 @@ static void group_fill(synk_server *s, group *g) {
   }
 }
 
-/* A new group for d, with one reference (NET_NONE: none free). */
-static uint32_t group_new(synk_server *s, const vdef *d) {
-  uint64_t fp = vdef_fp(d);
+/* A new group for d (fingerprint fp), with one reference (NET_NONE: none free). */
+static uint32_t group_new(synk_server *s, const vdef *d, uint64_t fp) {
   uint32_t gi = NET_NONE;
   for (uint32_t i = 0; i <= s->cfg.max_clients; i++)
     if (!s->g[i].refs) {
@@ -1087,8 +1082,8 @@ synk_status synk_server_create(const synk_server_config *cfg, synk_server **out)
     ALLOC(k->ord.buf, k->ord.cap);
     k->client = NET_NONE;
   }
-  size_t bcap = snapshot_bound(s->cap, s->np);
-  size_t rcap = repair_bound(s->cap, s->np, s->nchunks);
+  size_t bcap = net_snapshot_bound(s->cap, s->np);
+  size_t rcap = net_repair_bound(s->cap, s->np);
   if (rcap > bcap) bcap = rcap;
   if ((size_t)c.resume_bytes + 16 > bcap) bcap = (size_t)c.resume_bytes + 16;
   s->bulk_cap = bcap;
@@ -1414,8 +1409,7 @@ synk_status synk_server_tick(synk_server *s, uint64_t now_ms) {
 /* ---- views --------------------------------------------------------------------------------- */
 
 /* The group of definition d, referenced once more (created if none). */
-static uint32_t group_ref(synk_server *s, const vdef *d) {
-  uint64_t fp = vdef_fp(d);
+static uint32_t group_ref(synk_server *s, const vdef *d, uint64_t fp) {
   for (uint32_t i = 0; i < s->ng; i++) {
     uint32_t gi = s->glist[i];
     if (group_is(&s->g[gi], d, fp)) {
@@ -1423,7 +1417,7 @@ static uint32_t group_ref(synk_server *s, const vdef *d) {
       return gi;
     }
   }
-  return group_new(s, d);
+  return group_new(s, d, fp);
 }
 
 
@@ -1432,8 +1426,9 @@ static synk_status set_view(synk_server *s, uint32_t ci, const synk_net_view *v)
   if (view_normalize(s, ci, v, &d)) return SYNK_E_ARG;
   sclient *c = &s->cl[ci];
   uint32_t old = c->group;
-  if (old != NET_NONE && group_is(&s->g[old], &d, vdef_fp(&d))) return SYNK_OK;
-  uint32_t gi = group_ref(s, &d);
+  uint64_t fp = vdef_fp(&d);
+  if (old != NET_NONE && group_is(&s->g[old], &d, fp)) return SYNK_OK;
+  uint32_t gi = group_ref(s, &d, fp);
   if (gi == NET_NONE) return SYNK_E_SPACE;
   group *ng = &s->g[gi];
   if (old != NET_NONE) {
@@ -1680,7 +1675,7 @@ static int on_hello(synk_server *s, uint32_t kc, nr *r) {
   memset(&none, 0, sizeof none);
   vdef d;
   view_normalize(s, ci, &none, &d);
-  uint32_t gi = group_ref(s, &d);
+  uint32_t gi = group_ref(s, &d, vdef_fp(&d));
   if (gi == NET_NONE) return refuse(s, kc, SYNK_NET_R_FULL), 1;
   c->state = C_JOINED;
   c->flow = F_NONE;
@@ -1865,25 +1860,10 @@ size_t synk_server_frame_bound(const synk_server *s) {
   return b > m ? b : m;
 }
 
-static uint32_t rec_len(const uint8_t *rec) {
-  return (uint32_t)rec[1] | ((uint32_t)rec[2] << 8) | ((uint32_t)rec[3] << 16) | ((uint32_t)rec[4] << 24);
-}
-static uint64_t rec_frame(const uint8_t *rec) {
-  uint64_t v = 0;
-  for (int i = 0; i < 8; i++) v |= (uint64_t)rec[5 + i] << (8 * i);
-  return v;
-}
-
 /* pop one control frame (a complete frame) from a fifo holding frames */
 static size_t pop_frame(net_fifo *f, uint8_t *out, size_t cap) {
   const uint8_t *p = f->buf + f->head;
-  size_t i = 1;
-  uint64_t len = 0;
-  while (1) {
-    len |= (uint64_t)(p[i] & 0x7F) << (7 * (i - 1));
-    if (!(p[i++] & 0x80)) break;
-  }
-  size_t sz = i + (size_t)len + 4;
+  size_t sz = net_frame_size(p, NULL);
   if (sz > cap) return 0;
   memcpy(out, p, sz);
   f->head += sz;
@@ -1963,7 +1943,7 @@ synk_status synk_server_poll(synk_server *s, uint32_t kc, void *buf, size_t cap,
   if (s->cfg.debounce_ms && k->last_tick && now_ms - k->last_tick < s->cfg.debounce_ms) return SYNK_OK;
   nw w;
   nw_init(&w, out, cap);
-  size_t mark = net_frame_begin(&w, NM_TICK, s->cfg.frag_size);
+  size_t mark = net_frame_begin(&w, NM_TICK);
   size_t h = k->ord.head, end_frame_pos;
   uint64_t frame_end = 0;
   uint32_t npieces = 0;

@@ -21,11 +21,10 @@ void net_frame(nw *w, uint32_t type, const void *body, size_t len) {
   put_crc(w, start);
 }
 
-size_t net_frame_begin(nw *w, uint32_t type, size_t max_body) {
+size_t net_frame_begin(nw *w, uint32_t type) {
   size_t start = w->n;
   nw_u8(w, type);
   (void)nw_room(w, 5); /* the length's room; net_frame_end closes the gap */
-  (void)max_body;
   return start;
 }
 
@@ -79,9 +78,8 @@ int net_rx_feed(net_rx *rx, const uint8_t *p, size_t n,
     n -= k;
     if (rx->have < rx->need) break;
     /* complete frame */
-    size_t hdr = 1;
-    while (rx->buf[hdr] & 0x80) hdr++;
-    hdr++;
+    size_t hdr;
+    net_frame_size(rx->buf, &hdr);
     size_t len = rx->need - hdr - 4;
     const uint8_t *c = rx->buf + rx->need - 4;
     uint32_t crc = (uint32_t)c[0] | ((uint32_t)c[1] << 8) | ((uint32_t)c[2] << 16) | ((uint32_t)c[3] << 24);
@@ -104,6 +102,16 @@ uint8_t *net_fifo_reserve(net_fifo *f, size_t k) {
   uint8_t *q = f->buf + f->tail;
   f->tail += k;
   return q;
+}
+
+int net_fifo_frame(net_fifo *f, uint32_t type, const void *body, size_t len) {
+  uint8_t *q = net_fifo_reserve(f, len + NET_FRAME_OVERHEAD);
+  if (!q) return -1;
+  nw w;
+  nw_init(&w, q, len + NET_FRAME_OVERHEAD);
+  net_frame(&w, type, body, len);
+  f->tail -= (len + NET_FRAME_OVERHEAD) - w.n;
+  return 0;
 }
 
 static void *std_alloc(void *ctx, size_t size, size_t align) {
