@@ -24,7 +24,33 @@
  *   V_MASK(bits)               lane l = all ones if bit l of bits, else 0
  *   V_HSUM(v)                  sum of lanes (mod 2^64)
  *   SYNK_TMPL(name)            name with the ISA suffix
+ * and may define (else a portable version below is used):
+ *   V_LOAD_MOTIONS(m, id, dx, dy, dz)
+ *                              W consecutive synk_motion records at m (id, dx,
+ *                              dy, dz: four 32-bit words each) deinterleaved:
+ *                              lane l of id = m[l].id, of dx = m[l].dx, ...,
+ *                              each word zero-extended into its lane
  */
+
+/* synk_motion is four 32-bit words, no padding: the leaves read it as such */
+typedef char SYNK_TMPL(motion_is_16_bytes)[sizeof(synk_motion) == 16 ? 1 : -1];
+
+#ifndef V_LOAD_MOTIONS
+SYNK_INLINE void SYNK_TMPL(T_load_motions)(const synk_motion *m, V *id, V *dx, V *dy, V *dz) {
+  uint32_t c[4][W];
+  for (int l = 0; l < W; l++) {
+    c[0][l] = m[l].id;
+    memcpy(&c[1][l], &m[l].dx, 4);
+    memcpy(&c[2][l], &m[l].dy, 4);
+    memcpy(&c[3][l], &m[l].dz, 4);
+  }
+  *id = V_LOAD32(c[0]);
+  *dx = V_LOAD32(c[1]);
+  *dy = V_LOAD32(c[2]);
+  *dz = V_LOAD32(c[3]);
+}
+#  define V_LOAD_MOTIONS(m, id, dx, dy, dz) SYNK_TMPL(T_load_motions)(m, &(id), &(dx), &(dy), &(dz))
+#endif
 
 /* A pair term: X = a + ka, Y = b + kb (mod 2^32); X*Y + (Y << 32 | X). */
 SYNK_INLINE V T_pair(V a, V b, V ka, V kb) {
@@ -171,21 +197,21 @@ static void SYNK_TMPL(synk_hash_ids)(const synk_world *w, const uint32_t *ids, s
   if (i < n) synk_hash_ids_scalar(w, ids + i, n - i, out + i);
 }
 
-/* Move W entities by their coalesced deltas; returns new - old hash per lane.
- * The old hash is the cache (w->eh), the new one replaces it there. */
+/* Move W entities (lane l: id idv[l], delta (ddx, ddy, ddz)[l]) by their
+ * coalesced deltas; returns new - old hash per lane. Contiguous: the ids are
+ * id0.., else listed in ids. The old hash is the cache (w->eh), the new one
+ * replaces it there. */
 SYNK_INLINE V T_motion_block(synk_world *w, const SYNK_TMPL(tkeys) *t, int contig,
-                             uint32_t id0, const uint32_t *ids, const int32_t *dx,
-                             const int32_t *dy, const int32_t *dz) {
-  V idv = contig ? V_IOTA(id0) : V_LOAD32(ids);
+                             uint32_t id0, const uint32_t *ids, V idv, V ddx, V ddy, V ddz) {
   V stat = T_static(w, t, idv, contig, id0, ids);
   V w5 = T_word5(w, contig, id0, ids);
   V x = T_ld(w->x, contig, id0, ids), y = T_ld(w->y, contig, id0, ids);
   V z = T_ld(w->z, contig, id0, ids);
   V before = contig ? V_LOAD64(w->eh + id0) : V_GATHER64(w->eh, ids);
   /* wrapping add in 32-bit lanes: the upper halves stay 0 */
-  x = V_ADD32(x, V_LOAD32(dx));
-  y = V_ADD32(y, V_LOAD32(dy));
-  z = V_ADD32(z, V_LOAD32(dz));
+  x = V_ADD32(x, ddx);
+  y = V_ADD32(y, ddy);
+  z = V_ADD32(z, ddz);
   V after = T_fin(t, V_ADD64(stat, T_moving(t, x, y, z, w5)));
   if (contig) { /* a run of ids: straight stores */
     V_STORE32(w->x + id0, x);
@@ -209,8 +235,11 @@ SYNK_INLINE V T_motion_block(synk_world *w, const SYNK_TMPL(tkeys) *t, int conti
   return V_SUB64(after, before);
 }
 
-static uint64_t SYNK_TMPL(synk_motion_apply)(synk_world *w, const uint32_t *ids, const int32_t *dx,
-                                             const int32_t *dy, const int32_t *dz, size_t n) {
+/* The motion kernel over n coalesced motions with strictly increasing ids:
+ * from the columns ids/dx/dy/dz, or (aos, a constant) from the synk_motion
+ * records m. */
+SYNK_INLINE uint64_t T_motion_loop(synk_world *w, int aos, const synk_motion *m, const uint32_t *ids,
+                                   const int32_t *dx, const int32_t *dy, const int32_t *dz, size_t n) {
   SYNK_TMPL(tkeys) t;
   T_keys(&t, &w->keys);
   V total = V_ZERO();
@@ -221,14 +250,35 @@ static uint64_t SYNK_TMPL(synk_motion_apply)(synk_world *w, const uint32_t *ids,
   uint32_t cur = UINT32_MAX; /* the chunk cacc belongs to, none yet */
   size_t i = 0;
   for (; i + W <= n; i += W) {
-    const uint32_t *ib = ids + i;
-    uint32_t id0 = ib[0];
-    int contig = ib[W - 1] - id0 == W - 1;
-    V d = contig ? T_motion_block(w, &t, 1, id0, ib, dx + i, dy + i, dz + i)
-                 : T_motion_block(w, &t, 0, id0, ib, dx + i, dy + i, dz + i);
+    uint32_t lbuf[W];
+    const uint32_t *ib;
+    uint32_t id0, idl;
+    V idv, ddx, ddy, ddz;
+    if (aos) {
+      V_LOAD_MOTIONS(m + i, idv, ddx, ddy, ddz);
+      id0 = m[i].id;
+      idl = m[i + W - 1].id;
+      ib = lbuf;
+    } else {
+      ib = ids + i;
+      id0 = ib[0];
+      idl = ib[W - 1];
+      idv = V_LOAD32(ib);
+      ddx = V_LOAD32(dx + i);
+      ddy = V_LOAD32(dy + i);
+      ddz = V_LOAD32(dz + i);
+    }
+    const int contig = idl - id0 == W - 1;
+    V d;
+    if (contig) {
+      d = T_motion_block(w, &t, 1, id0, NULL, idv, ddx, ddy, ddz);
+    } else {
+      if (aos) V_STORE32(lbuf, idv); /* the ids the gathers and scatters index */
+      d = T_motion_block(w, &t, 0, id0, ib, idv, ddx, ddy, ddz);
+    }
     total = V_ADD64(total, d);
     uint32_t c0 = id0 / SYNK_CHUNK_IDS;
-    if (c0 == ib[W - 1] / SYNK_CHUNK_IDS) {
+    if (c0 == idl / SYNK_CHUNK_IDS) {
       if (c0 != cur) {
         if (cur != UINT32_MAX) synk_chunk_add(w, cur, V_HSUM(cacc));
         cacc = V_ZERO();
@@ -238,11 +288,25 @@ static uint64_t SYNK_TMPL(synk_motion_apply)(synk_world *w, const uint32_t *ids,
     } else {
       uint64_t dl[W];
       V_STORE64(dl, d);
-      for (int l = 0; l < W; l++) synk_chunk_add(w, ib[l] / SYNK_CHUNK_IDS, dl[l]);
+      for (int l = 0; l < W; l++) {
+        uint32_t id = contig ? id0 + (uint32_t)l : ib[l];
+        synk_chunk_add(w, id / SYNK_CHUNK_IDS, dl[l]);
+      }
     }
   }
   if (cur != UINT32_MAX) synk_chunk_add(w, cur, V_HSUM(cacc));
   uint64_t sum = V_HSUM(total);
-  if (i < n) sum += synk_motion_apply_scalar(w, ids + i, dx + i, dy + i, dz + i, n - i);
+  if (i < n)
+    sum += aos ? synk_motion_apply_aos_scalar(w, m + i, n - i)
+               : synk_motion_apply_scalar(w, ids + i, dx + i, dy + i, dz + i, n - i);
   return sum;
+}
+
+static uint64_t SYNK_TMPL(synk_motion_apply)(synk_world *w, const uint32_t *ids, const int32_t *dx,
+                                             const int32_t *dy, const int32_t *dz, size_t n) {
+  return T_motion_loop(w, 0, NULL, ids, dx, dy, dz, n);
+}
+
+static uint64_t SYNK_TMPL(synk_motion_apply_aos)(synk_world *w, const synk_motion *m, size_t n) {
+  return T_motion_loop(w, 1, m, NULL, NULL, NULL, NULL, n);
 }

@@ -116,10 +116,17 @@ uint64_t synk_motion_apply_scalar(synk_world *w, const uint32_t *ids, const int3
   return total;
 }
 
+uint64_t synk_motion_apply_aos_scalar(synk_world *w, const synk_motion *m, size_t n) {
+  uint64_t total = 0;
+  for (size_t i = 0; i < n; i++) total += synk_motion_apply_scalar(w, &m[i].id, &m[i].dx, &m[i].dy, &m[i].dz, 1);
+  return total;
+}
+
 void synk_kernels_init_scalar(synk_kernels *k) {
   k->name = "scalar";
   k->hash_range = synk_hash_range_scalar;
   k->hash_ids = synk_hash_ids_scalar;
   k->hash_fill = synk_hash_fill_scalar;
   k->motion_apply = synk_motion_apply_scalar;
+  k->motion_apply_aos = synk_motion_apply_aos_scalar;
 }

@@ -234,6 +234,11 @@ typedef struct synk_kernels {
    * to its chunk sum and returns the wrapping total of those differences. */
   uint64_t (*motion_apply)(synk_world *w, const uint32_t *ids, const int32_t *dx,
                            const int32_t *dy, const int32_t *dz, size_t n);
+  /* motion_apply on the caller's records: m[i].id strictly increasing, all
+   * alive; entity m[i].id moves by (m[i].dx, m[i].dy, m[i].dz). The same
+   * result as motion_apply on those columns, without copying them (the
+   * strictly-increasing batch path). */
+  uint64_t (*motion_apply_aos)(synk_world *w, const synk_motion *m, size_t n);
 
   /* ---- sync layer (kernel/codec*.c, arch/codec_tmpl.h) ---- */
   /* Unpack one full 256-value column block of bit width b (0..32) from the
@@ -290,6 +295,7 @@ SYNK_HIDDEN void synk_hash_ids_scalar(const synk_world *w, const uint32_t *ids, 
 SYNK_HIDDEN uint64_t synk_hash_fill_scalar(const synk_world *w, uint32_t first, uint32_t count);
 SYNK_HIDDEN uint64_t synk_motion_apply_scalar(synk_world *w, const uint32_t *ids, const int32_t *dx,
                                               const int32_t *dy, const int32_t *dz, size_t n);
+SYNK_HIDDEN uint64_t synk_motion_apply_aos_scalar(synk_world *w, const synk_motion *m, size_t n);
 
 /* Scalar references of the sync-layer kernels (kernel/codec_kernels.c), and
  * the per-ISA rungs of that family (arch/<family>/codec_<isa>.c), each called

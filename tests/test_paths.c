@@ -48,6 +48,7 @@ typedef struct world_set {
   uint32_t *live;   /* live ids, increasing */
   uint32_t *dead;   /* dead ids below max_entities */
   uint32_t nlive, ndead, cap;
+  uint32_t band_lo, band_hi; /* ids band_lo..band_hi-1 are all alive */
 } world_set;
 
 static synk_world *mk(uint32_t cap, uint32_t np) {
@@ -69,8 +70,10 @@ static int setup(world_set *s, t_rng *r, uint32_t cap, uint32_t np) {
   s->live = (uint32_t *)malloc(cap * sizeof *s->live);
   s->dead = (uint32_t *)malloc(cap * sizeof *s->dead);
   if (!s->a || !s->b || !s->keep || !s->live || !s->dead) return 0;
+  /* a band of consecutive live ids, for the sorted path's runs */
+  const uint32_t band_lo = cap / 4, band_hi = band_lo + (cap / 4 < 3000 ? cap / 4 : 3000);
   for (uint32_t id = 0; id < cap; id++) {
-    if (t_below(r, 5) == 0) {
+    if ((id < band_lo || id >= band_hi) && t_below(r, 5) == 0) {
       s->dead[s->ndead++] = id;
       continue;
     }
@@ -85,7 +88,9 @@ static int setup(world_set *s, t_rng *r, uint32_t cap, uint32_t np) {
       CHECK_ST(synk_set_prop(s->b, id, p, v), SYNK_OK);
     }
   }
-  return s->nlive >= 64 && s->ndead >= 1;
+  s->band_lo = band_lo;
+  s->band_hi = band_hi;
+  return s->nlive >= 64 && s->ndead >= 1 && band_hi - band_lo >= 40;
 }
 
 static void teardown(world_set *s) {
@@ -181,6 +186,37 @@ static void expect_fail(world_set *s, const synk_motion *m, size_t n, size_t wan
             s->cap, bad, path_str(s->a->last_path), want_bad, path_str(want_path));
 }
 
+/* ids lo, lo+1, ... (n of them, live, dead or >= max_entities), random deltas. */
+static void pick_window(t_rng *r, synk_motion *m, uint32_t lo, size_t n) {
+  for (size_t i = 0; i < n; i++) m[i] = (synk_motion){lo + (uint32_t)i, delta(r), delta(r), delta(r)};
+}
+
+/* The first motion of m[0..n) (distinct ids) that must fail, and its status;
+ * n when none. */
+static size_t first_bad(const world_set *s, const synk_motion *m, size_t n, synk_status *st) {
+  for (size_t i = 0; i < n; i++) {
+    if (m[i].id >= s->cap) {
+      *st = SYNK_E_RANGE;
+      return i;
+    }
+    if (!synk_alive(s->a, m[i].id)) {
+      *st = SYNK_E_DEAD;
+      return i;
+    }
+  }
+  *st = SYNK_OK;
+  return n;
+}
+
+/* A batch of distinct ids that succeeds on want_path, or fails at its first
+ * invalid motion. */
+static void expect_window(world_set *s, const synk_motion *m, size_t n, uint32_t want_path, const char *what) {
+  synk_status st;
+  size_t bad = first_bad(s, m, n, &st);
+  if (bad == n) expect_ok(s, m, n, want_path, what);
+  else expect_fail(s, m, n, bad, st, want_path, what);
+}
+
 /* Replace motion i by an invalid one: a dead id or one >= max_entities. */
 static synk_status spoil(t_rng *r, const world_set *s, synk_motion *m, size_t i) {
   if (t_below(r, 2)) {
@@ -225,6 +261,39 @@ static void run_world(t_rng *r, uint32_t cap, uint32_t np) {
     if (st == SYNK_E_DEAD && m[n - 1].id < m[n - 2].id) m[n - 1].id = s.cap; /* stay increasing */
     expect_fail(&s, m, n, n - 1, m[n - 1].id >= s.cap ? SYNK_E_RANGE : st, SYNK_PATH_SORTED,
                 "sorted, bad id at the end");
+
+    /* sorted, consecutive ids: runs checked a word at a time (kernel/motion.c
+     * run_check). All alive (the band); over live and dead ids alike (fails
+     * at the first dead one, if any); past max_entities (fails at the first
+     * dead one before it, or at the first id >= max_entities) */
+    {
+      const uint32_t band = s.band_hi - s.band_lo;
+      size_t nw = 33 + t_below(r, band - 33 + 1);
+      pick_window(r, m, s.band_lo + t_below(r, band - (uint32_t)nw + 1), nw);
+      expect_window(&s, m, nw, SYNK_PATH_SORTED, "sorted, one run of live ids");
+      nw = 33 + t_below(r, 200);
+      uint32_t lo = t_below(r, s.cap - (uint32_t)nw);
+      pick_window(r, m, lo, nw);
+      expect_window(&s, m, nw, SYNK_PATH_SORTED, "sorted, consecutive ids");
+      uint32_t back = 1 + t_below(r, s.cap < 300 ? s.cap - 1 : 300);
+      nw = back + 1 + t_below(r, 40);
+      if (nw < 33) nw = 33;
+      if (back > s.cap) back = s.cap;
+      pick_window(r, m, s.cap - back, nw);
+      expect_window(&s, m, nw, SYNK_PATH_SORTED, "sorted, consecutive ids past max_entities");
+      /* a mix of runs and gaps: the live ids from a random one on */
+      size_t at = t_below(r, s.nlive - 33), nl = 33 + t_below(r, (uint32_t)(s.nlive - at - 33 + 1));
+      if (nl > big) nl = big;
+      for (size_t i = 0; i < nl; i++) m[i] = (synk_motion){s.live[at + i], delta(r), delta(r), delta(r)};
+      expect_ok(&s, m, nl, SYNK_PATH_SORTED, "sorted, runs of live ids and gaps");
+      /* consecutive ids, then a smaller live id: the order breaks after the
+       * run, and the distinct path validates the run again */
+      nw = 33 + t_below(r, 200);
+      lo = s.live[0] + 1 + t_below(r, s.cap - s.live[0] - (uint32_t)nw);
+      pick_window(r, m, lo, nw);
+      m[nw] = (synk_motion){s.live[0], delta(r), delta(r), delta(r)};
+      expect_window(&s, m, nw + 1, SYNK_PATH_DISTINCT, "consecutive ids, then a smaller one");
+    }
 
     /* sorted, then one repeat at the end: general */
     pick_sorted(r, &s, m, n);

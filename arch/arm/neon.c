@@ -73,6 +73,17 @@ static inline V V_GATHER64(const void *base, const uint32_t *idx) {
 /* addp d: sum of the two lanes */
 #define V_HSUM(v) ((uint64_t)simde_vaddvq_u64(v))
 
+/* Two synk_motion records into id/dx/dy/dz lanes: vld4 deinterleaves the
+ * eight words, vmovl widens each pair. */
+static inline void T_load_motions(const synk_motion *m, V *id, V *dx, V *dy, V *dz) {
+  simde_uint32x2x4_t r = simde_vld4_u32((const uint32_t *)(const void *)m);
+  *id = simde_vmovl_u32(r.val[0]);
+  *dx = simde_vmovl_u32(r.val[1]);
+  *dy = simde_vmovl_u32(r.val[2]);
+  *dz = simde_vmovl_u32(r.val[3]);
+}
+#define V_LOAD_MOTIONS(m, id, dx, dy, dz) T_load_motions(m, &(id), &(dx), &(dy), &(dz))
+
 #include "../kernels_tmpl.h"
 
 void synk_kernels_init_neon(synk_kernels *k) {
@@ -80,4 +91,5 @@ void synk_kernels_init_neon(synk_kernels *k) {
   k->hash_ids = synk_hash_ids_neon;
   k->hash_fill = synk_hash_fill_neon;
   k->motion_apply = synk_motion_apply_neon;
+  k->motion_apply_aos = synk_motion_apply_aos_neon;
 }

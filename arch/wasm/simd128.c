@@ -68,6 +68,18 @@ static inline V V_GATHER64(const void *base, const uint32_t *idx) {
 /* i64x2.extract_lane: sum of the two lanes */
 #define V_HSUM(v) ((uint64_t)simde_wasm_i64x2_extract_lane(v, 0) + (uint64_t)simde_wasm_i64x2_extract_lane(v, 1))
 
+/* Two synk_motion records into id/dx/dy/dz lanes: two i32x4 shuffles make
+ * [id id dx dx] and [dy dy dz dz], the u32 -> u64 extends split them. */
+static inline void T_load_motions(const synk_motion *m, V *id, V *dx, V *dy, V *dz) {
+  V a = simde_wasm_v128_load((const void *)m), b = simde_wasm_v128_load((const void *)(m + 1));
+  V p = simde_wasm_i32x4_shuffle(a, b, 0, 4, 1, 5), q = simde_wasm_i32x4_shuffle(a, b, 2, 6, 3, 7);
+  *id = simde_wasm_u64x2_extend_low_u32x4(p);
+  *dx = simde_wasm_u64x2_extend_high_u32x4(p);
+  *dy = simde_wasm_u64x2_extend_low_u32x4(q);
+  *dz = simde_wasm_u64x2_extend_high_u32x4(q);
+}
+#define V_LOAD_MOTIONS(m, id, dx, dy, dz) T_load_motions(m, &(id), &(dx), &(dy), &(dz))
+
 #include "../kernels_tmpl.h"
 
 void synk_kernels_init_wasm(synk_kernels *k) {
@@ -75,4 +87,5 @@ void synk_kernels_init_wasm(synk_kernels *k) {
   k->hash_ids = synk_hash_ids_wasm;
   k->hash_fill = synk_hash_fill_wasm;
   k->motion_apply = synk_motion_apply_wasm;
+  k->motion_apply_aos = synk_motion_apply_aos_wasm;
 }

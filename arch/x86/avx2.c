@@ -61,6 +61,22 @@ static inline uint64_t V_HSUM(V v) {
   return (uint64_t)simde_mm_cvtsi128_si64(s);
 }
 
+/* Four synk_motion records (64 bytes) into id/dx/dy/dz lanes: vpermd turns
+ * each pair of records into [id id dx dx dy dy dz dz], vpunpck{l,h}qdq joins
+ * the two pairs per column ([id x4 | dy x4], [dx x4 | dz x4]) and vpmovzxdq
+ * widens each half: 12 instructions for 16 words. */
+static inline void T_load_motions(const synk_motion *m, V *id, V *dx, V *dy, V *dz) {
+  const V perm = simde_mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7);
+  V a = simde_mm256_permutevar8x32_epi32(simde_mm256_loadu_si256((const simde__m256i *)(const void *)m), perm);
+  V b = simde_mm256_permutevar8x32_epi32(simde_mm256_loadu_si256((const simde__m256i *)(const void *)(m + 2)), perm);
+  V lo = simde_mm256_unpacklo_epi64(a, b), hi = simde_mm256_unpackhi_epi64(a, b);
+  *id = simde_mm256_cvtepu32_epi64(simde_mm256_castsi256_si128(lo));
+  *dy = simde_mm256_cvtepu32_epi64(simde_mm256_extracti128_si256(lo, 1));
+  *dx = simde_mm256_cvtepu32_epi64(simde_mm256_castsi256_si128(hi));
+  *dz = simde_mm256_cvtepu32_epi64(simde_mm256_extracti128_si256(hi, 1));
+}
+#define V_LOAD_MOTIONS(m, id, dx, dy, dz) T_load_motions(m, &(id), &(dx), &(dy), &(dz))
+
 #include "../kernels_tmpl.h"
 
 void synk_kernels_init_avx2(synk_kernels *k) {
@@ -68,4 +84,5 @@ void synk_kernels_init_avx2(synk_kernels *k) {
   k->hash_ids = synk_hash_ids_avx2;
   k->hash_fill = synk_hash_fill_avx2;
   k->motion_apply = synk_motion_apply_avx2;
+  k->motion_apply_aos = synk_motion_apply_aos_avx2;
 }

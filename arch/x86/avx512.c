@@ -90,6 +90,24 @@ static inline uint64_t V_HSUM(V v) {
   return (uint64_t)simde_mm_cvtsi128_si64(s2);
 }
 
+/* Eight synk_motion records (128 bytes, two zmm) into id/dx/dy/dz lanes:
+ * per column one vpermt2d with zero-masking takes word c of record l to
+ * dword 2l and clears the odd dwords (6 instructions for 32 words). */
+static const _Alignas(64) int32_t T_aos_idx[4][16] = {
+    {0, 0, 4, 0, 8, 0, 12, 0, 16, 0, 20, 0, 24, 0, 28, 0},
+    {1, 0, 5, 0, 9, 0, 13, 0, 17, 0, 21, 0, 25, 0, 29, 0},
+    {2, 0, 6, 0, 10, 0, 14, 0, 18, 0, 22, 0, 26, 0, 30, 0},
+    {3, 0, 7, 0, 11, 0, 15, 0, 19, 0, 23, 0, 27, 0, 31, 0}};
+static inline void T_load_motions(const synk_motion *m, V *id, V *dx, V *dy, V *dz) {
+  const simde__mmask16 even = (simde__mmask16)0x5555;
+  V a = simde_mm512_loadu_si512((const void *)m), b = simde_mm512_loadu_si512((const void *)(m + 4));
+  *id = simde_mm512_maskz_permutex2var_epi32(even, a, simde_mm512_load_si512(T_aos_idx[0]), b);
+  *dx = simde_mm512_maskz_permutex2var_epi32(even, a, simde_mm512_load_si512(T_aos_idx[1]), b);
+  *dy = simde_mm512_maskz_permutex2var_epi32(even, a, simde_mm512_load_si512(T_aos_idx[2]), b);
+  *dz = simde_mm512_maskz_permutex2var_epi32(even, a, simde_mm512_load_si512(T_aos_idx[3]), b);
+}
+#define V_LOAD_MOTIONS(m, id, dx, dy, dz) T_load_motions(m, &(id), &(dx), &(dy), &(dz))
+
 #include "../kernels_tmpl.h"
 
 void synk_kernels_init_avx512(synk_kernels *k) {
@@ -97,4 +115,5 @@ void synk_kernels_init_avx512(synk_kernels *k) {
   k->hash_ids = synk_hash_ids_avx512;
   k->hash_fill = synk_hash_fill_avx512;
   k->motion_apply = synk_motion_apply_avx512;
+  k->motion_apply_aos = synk_motion_apply_aos_avx512;
 }

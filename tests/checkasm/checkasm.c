@@ -15,7 +15,9 @@
  *                 left as it was (sentinels)
  *   hash_ids      id lists with repeats, unsorted, any length; the output is
  *                 padded with sentinels on both sides that must stay intact
- *   motion_apply  two worlds built identically, sorted distinct alive ids
+ *   motion_apply  (and motion_apply_aos: each side reads the columns or the
+ *                 synk_motion records, by a coin of its own)
+ *                 two worlds built identically, sorted distinct alive ids
  *                 (runs, gaps, runs across chunk boundaries, 0..~1000 ids)
  *                 with positional deltas dx[i], dy[i], dz[i] as the batch
  *                 driver passes them; the returned sum, every chunk sum and
@@ -553,8 +555,29 @@ static int compare_worlds(run *r, const synk_world *want, const synk_world *got,
  * identically); both get their own copies of the same ids and deltas. */
 static int batch_check(run *r, synk_world *a, synk_world *b, const uint32_t *sel, const uint32_t *ids_a,
                        const uint32_t *ids_b, int32_t *const d_a[3], int32_t *const d_b[3], size_t n) {
-  uint64_t want = r->ref->motion_apply(a, ids_a, d_a[0], d_a[1], d_a[2], n);
-  uint64_t got = r->tst->motion_apply(b, ids_b, d_b[0], d_b[1], d_b[2], n);
+  /* each side reads the columns or, with its own coin, the records
+   * (motion_apply_aos: the strictly-increasing batch path) */
+  synk_motion *m = (synk_motion *)malloc((n ? n : 1) * sizeof *m);
+  if (!m) {
+    mismatch(r, "out of memory");
+    return 1;
+  }
+  const int ref_aos = (int)((r->iteration + n) & 1), tst_aos = (int)(((r->iteration + n) >> 1) & 1);
+  for (size_t i = 0; i < n; i++) {
+    m[i].id = ids_b[i];
+    m[i].dx = d_b[0][i];
+    m[i].dy = d_b[1][i];
+    m[i].dz = d_b[2][i];
+  }
+  uint64_t want = ref_aos ? r->ref->motion_apply_aos(a, m, n) : r->ref->motion_apply(a, ids_a, d_a[0], d_a[1], d_a[2], n);
+  uint64_t got = tst_aos ? r->tst->motion_apply_aos(b, m, n) : r->tst->motion_apply(b, ids_b, d_b[0], d_b[1], d_b[2], n);
+  for (size_t i = 0; i < n; i++)
+    if (m[i].id != ids_b[i] || m[i].dx != d_b[0][i] || m[i].dy != d_b[1][i] || m[i].dz != d_b[2][i]) {
+      mismatch(r, "motion_apply_aos(n=%zu) modified its records", n);
+      free(m);
+      return 1;
+    }
+  free(m);
   a->sum += want;
   b->sum += got;
   r->cases++;
