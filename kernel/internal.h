@@ -91,7 +91,8 @@ enum {
   SYNK_PATH_SMALL,     /* n <= 32: sorted in registers */
   SYNK_PATH_SORTED,    /* strictly increasing ids: straight to the kernel */
   SYNK_PATH_DISTINCT,  /* distinct ids in any order: bitmap order, no coalescing */
-  SYNK_PATH_GENERAL    /* repeats: coalesced in the accumulator */
+  SYNK_PATH_GENERAL,   /* repeats: coalesced in the accumulator */
+  SYNK_PATH_RUNS       /* a few non-decreasing runs: ordered by their first ids, merged */
 };
 
 /* ---- multi-core execution (kernel/jobs.c) ---------------------------------- */

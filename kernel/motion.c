@@ -5,7 +5,8 @@
  * mod 2^32) and the hash is a sum over entities, coalescing per entity and
  * applying in id order gives the same state and the same hash.
  *
- * Small batches are sorted in registers. A larger batch whose ids are
+ * Small batches are sorted in registers. (The runs path, below, takes a
+ * batch of a few non-decreasing runs before the unordered paths.) A larger batch whose ids are
  * strictly increasing (what the codec, the sessions and most engines hand
  * over) is validated in one pass and goes straight to the kernel, which
  * reads the caller's records (motion_apply_aos: no copy).
@@ -426,6 +427,245 @@ SYNK_NOINLINE static synk_status apply_unordered(synk_world *w, const synk_motio
   return SYNK_OK;
 }
 
+/* ---- the runs path ------------------------------------------------------ */
+
+/* A batch made of a few non-decreasing runs: what engines hand over when each
+ * system or cluster emits its own sorted motions and they are concatenated
+ * (bench case motion/batch/crowd-1e5: runs of 16..64 consecutive ids in
+ * random order, some overlapping). Pass 1 validates every motion in order
+ * and cuts the batch into maximal non-decreasing runs without a jump of more
+ * than RUN_GAP between neighbours; a batch with more
+ * than n / RUN_MIN_AVG of them goes on to the unordered paths (nothing was
+ * written). The runs are ordered by their first ids (a merge sort of R
+ * keys). When no two runs overlap and no run repeats an id, each run goes to
+ * the kernel as it is, in that order: no copy. Otherwise the runs are merged,
+ * in that order, into the kernel's columns: a run beyond the columns' last id
+ * is appended, one that overlaps them is merged from the back with the
+ * columns' suffix from its first id on, equal ids summed. The merge work is
+ * bounded by RUN_MERGE_BUDGET * n elements (adversarial overlaps): past it,
+ * or when a merge would not fit the columns, the batch goes to the general
+ * path. */
+#define RUN_MIN_AVG 16
+/* A run also ends where its ids jump by more than this (a chunk): runs stay
+ * dense, so an overlap is merged with the few entries it interleaves with,
+ * not with a sparse run's whole tail (concatenated groups of the crowd case
+ * otherwise join into runs spanning the world). */
+#define RUN_GAP 256u
+#define RUN_MERGE_BUDGET 4
+
+/* Pass 1 of the runs path: validate m[0..n) in order and record where each
+ * run (non-decreasing, no jump > RUN_GAP) starts (starts[0..R), starts[R] = n). Returns n
+ * with *nruns = R (*dup set when some id repeats its predecessor); the index
+ * of the first invalid motion with *st set; or 0 with *nruns = 0 when there
+ * are more than rmax runs. Consecutive ids are checked a word at a time when
+ * their run of consecutive ids ends (run_check), as in sorted_pass. */
+static size_t runs_pass(const synk_world *w, const synk_motion *m, size_t n, uint32_t *starts, size_t rmax,
+                        size_t *nruns, int *dup, synk_status *st) {
+  const uint32_t cap = w->cap;
+  const uint64_t *alive = w->alive;
+  uint32_t prev = 0, lo = 0; /* the last id; the first of the current consecutive stretch (validated) */
+  size_t lo_at = 0, r = 0;
+  for (size_t i = 0; i < n; i++) {
+    const uint32_t id = m[i].id;
+    if (SYNK_LIKELY(i && id == prev + 1)) { /* extends the stretch: checked at its end */
+      prev = id;
+      continue;
+    }
+    if (i && prev != lo) { /* the stretch lo..prev ended: its ids lo+1..prev */
+      size_t off = run_check(w, lo, prev, st);
+      if (SYNK_UNLIKELY(*st)) return lo_at + off;
+    }
+    if (i && id == prev) { /* a repeat of a valid id */
+      *dup = 1;
+      lo = id;
+      lo_at = i;
+      continue;
+    }
+    if (!i || id < prev || id - prev > RUN_GAP) { /* a new run */
+      if (r == rmax) {
+        *nruns = 0;
+        return 0;
+      }
+      starts[r++] = (uint32_t)i;
+    }
+    if (SYNK_UNLIKELY(id >= cap)) {
+      *st = SYNK_E_RANGE;
+      return i;
+    }
+    if (SYNK_UNLIKELY(!((alive[id >> 6] >> (id & 63)) & 1))) {
+      *st = SYNK_E_DEAD;
+      return i;
+    }
+    prev = lo = id;
+    lo_at = i;
+  }
+  if (prev != lo) {
+    size_t off = run_check(w, lo, prev, st);
+    if (SYNK_UNLIKELY(*st)) return lo_at + off;
+  }
+  starts[r] = (uint32_t)n;
+  *nruns = r;
+  return n;
+}
+
+/* Sort a[0..n) ascending (bottom-up merge sort through tmp[0..n)). */
+static void sort_keys(uint64_t *a, uint64_t *tmp, size_t n) {
+  uint64_t *src = a, *dst = tmp;
+  for (size_t width = 1; width < n; width *= 2) {
+    for (size_t lo = 0; lo < n; lo += 2 * width) {
+      size_t mid = lo + width < n ? lo + width : n, hi = lo + 2 * width < n ? lo + 2 * width : n;
+      size_t i = lo, j = mid, k = lo;
+      while (i < mid && j < hi) dst[k++] = src[i] <= src[j] ? src[i++] : src[j++];
+      while (i < mid) dst[k++] = src[i++];
+      while (j < hi) dst[k++] = src[j++];
+    }
+    uint64_t *t = src;
+    src = dst;
+    dst = t;
+  }
+  if (src != a) memcpy(a, src, n * sizeof *a);
+}
+
+/* Merge the run m[s..e) into the columns' sorted distinct ids[0..*k): equal
+ * ids summed. Returns 0 when it would exceed the budget or the columns. */
+static int merge_run(synk_world *w, const synk_motion *m, size_t s, size_t e, size_t *k, size_t *budget) {
+  uint32_t *ids = w->sorted;
+  int32_t *dx = w->dx, *dy = w->dy, *dz = w->dz;
+  size_t kk = *k;
+  if (kk == 0 || m[s].id > ids[kk - 1]) { /* beyond the columns: append, summing repeats */
+    for (size_t q = s; q < e; q++) {
+      if (kk && ids[kk - 1] == m[q].id) {
+        dx[kk - 1] = synk_wrap_add(dx[kk - 1], m[q].dx);
+        dy[kk - 1] = synk_wrap_add(dy[kk - 1], m[q].dy);
+        dz[kk - 1] = synk_wrap_add(dz[kk - 1], m[q].dz);
+      } else {
+        ids[kk] = m[q].id;
+        dx[kk] = m[q].dx;
+        dy[kk] = m[q].dy;
+        dz[kk] = m[q].dz;
+        kk++;
+      }
+    }
+    *k = kk;
+    return 1;
+  }
+  /* p: the first column entry whose id >= the run's first */
+  size_t p = 0, hi = kk;
+  while (p < hi) {
+    size_t mid = p + (hi - p) / 2;
+    if (ids[mid] < m[s].id) p = mid + 1;
+    else hi = mid;
+  }
+  const size_t work = (kk - p) + (e - s), top = kk + (e - s);
+  if (work > *budget || top > w->cap) return 0;
+  *budget -= work;
+  /* from the back: the written region is [wr, top); an element equal to the
+   * one written last is summed into it. wr >= ia + (ib - s) throughout, so
+   * no unread entry is overwritten. */
+  size_t wr = top, ia = kk, ib = e;
+  while (ia > p || ib > s) {
+    uint32_t id;
+    int32_t ddx, ddy, ddz;
+    if (ib == s || (ia > p && ids[ia - 1] >= m[ib - 1].id)) {
+      ia--;
+      id = ids[ia];
+      ddx = dx[ia];
+      ddy = dy[ia];
+      ddz = dz[ia];
+    } else {
+      ib--;
+      id = m[ib].id;
+      ddx = m[ib].dx;
+      ddy = m[ib].dy;
+      ddz = m[ib].dz;
+    }
+    if (wr < top && ids[wr] == id) {
+      dx[wr] = synk_wrap_add(dx[wr], ddx);
+      dy[wr] = synk_wrap_add(dy[wr], ddy);
+      dz[wr] = synk_wrap_add(dz[wr], ddz);
+    } else {
+      wr--;
+      ids[wr] = id;
+      dx[wr] = ddx;
+      dy[wr] = ddy;
+      dz[wr] = ddz;
+    }
+  }
+  const size_t len = top - wr;
+  if (wr > p) {
+    memmove(ids + p, ids + wr, len * sizeof *ids);
+    memmove(dx + p, dx + wr, len * sizeof *dx);
+    memmove(dy + p, dy + wr, len * sizeof *dy);
+    memmove(dz + p, dz + wr, len * sizeof *dz);
+  }
+  *k = p + len;
+  return 1;
+}
+
+/* A cheap look before pass 1: among 32 adjacent pairs sampled over the batch,
+ * at most 8 descents (a batch of runs averaging >= 16 motions has ~2; a
+ * shuffled one ~16: bench cases peer-perm1e4 and rand-1e4 skip the pass). */
+static int looks_like_runs(const synk_motion *m, size_t n) {
+  unsigned desc = 0;
+  for (size_t j = 0; j < 32; j++) {
+    size_t i = j * (n - 1) / 32;
+    desc += m[i + 1].id < m[i].id;
+  }
+  return desc <= 8;
+}
+
+/* The runs path; returns 0 (nothing written) when the batch is not one. */
+static int apply_runs(synk_world *w, const synk_motion *m, size_t n, size_t *bad_index, synk_status *out) {
+  /* more motions than ids: repeats dominate, and the accumulator sums them
+   * cheaper (bench cases peer-one, peer-7x13: 1000 motions over 100 ids) */
+  if (n > w->cap || n >= UINT32_MAX || !looks_like_runs(m, n)) return 0;
+  /* scratch in the accumulator (4 words per id): keys and their sort space
+   * (2 * rmax u64), run starts (rmax + 1 u32) */
+  size_t rmax = n / RUN_MIN_AVG, room = (4 * (size_t)w->cap - 1) / 5;
+  if (rmax > room) rmax = room;
+  uint64_t *keys = (uint64_t *)(void *)w->acc, *tmp = keys + rmax;
+  uint32_t *starts = (uint32_t *)(void *)(keys + 2 * rmax);
+  size_t nr = 0;
+  int dup = 0;
+  synk_status st = SYNK_OK;
+  size_t i = runs_pass(w, m, n, starts, rmax, &nr, &dup, &st);
+  if (st) {
+    w->last_path = SYNK_PATH_RUNS;
+    if (bad_index) *bad_index = i;
+    *out = st;
+    return 1;
+  }
+  if (!nr) return 0;
+  for (size_t r = 0; r < nr; r++) keys[r] = (uint64_t)m[starts[r]].id << 32 | r;
+  sort_keys(keys, tmp, nr);
+  int disjoint = !dup;
+  for (size_t r = 1; r < nr && disjoint; r++) {
+    uint32_t before = (uint32_t)keys[r - 1];
+    disjoint = (uint32_t)(keys[r] >> 32) > m[starts[before + 1] - 1].id;
+  }
+  uint64_t sum = 0;
+  if (disjoint) { /* each run to the kernel as it is */
+    for (size_t r = 0; r < nr; r++) {
+      uint32_t q = (uint32_t)keys[r];
+      sum += apply_sorted(w, m + starts[q], NULL, NULL, NULL, NULL, starts[q + 1] - starts[q]);
+    }
+  } else {
+    size_t k = 0, budget = RUN_MERGE_BUDGET * n;
+    for (size_t r = 0; r < nr; r++) {
+      uint32_t q = (uint32_t)keys[r];
+      if (!merge_run(w, m, starts[q], starts[q + 1], &k, &budget)) {
+        *out = apply_general(w, m, n, 0, UINT32_MAX, 0, bad_index);
+        return 1;
+      }
+    }
+    sum = apply_sorted(w, NULL, w->sorted, w->dx, w->dy, w->dz, k);
+  }
+  w->last_path = SYNK_PATH_RUNS;
+  w->sum += sum;
+  *out = SYNK_OK;
+  return 1;
+}
+
 synk_status synk_apply_motions(synk_world *w, const synk_motion *m, size_t n, size_t *bad_index) {
   if (!w || (!m && n)) return SYNK_E_ARG;
   if (n == 0) {
@@ -440,7 +680,10 @@ synk_status synk_apply_motions(synk_world *w, const synk_motion *m, size_t n, si
     if (bad_index) *bad_index = i;
     return st;
   }
-  if (i < n) return apply_unordered(w, m, n, bad_index);
+  if (i < n) {
+    if (apply_runs(w, m, n, bad_index, &st)) return st;
+    return apply_unordered(w, m, n, bad_index);
+  }
   w->last_path = SYNK_PATH_SORTED;
   w->sum += apply_sorted(w, m, NULL, NULL, NULL, NULL, n);
   return SYNK_OK;

@@ -187,11 +187,14 @@ SYNK_API synk_status synk_move(synk_world *w, uint32_t id, int32_t dx, int32_t d
  * motion, and its error is returned. n == 0 succeeds and does nothing (m may
  * then be NULL).
  * Errors: SYNK_E_ARG (w NULL, or m NULL with n > 0), SYNK_E_RANGE, SYNK_E_DEAD.
- * Cost: O(n) to validate (strictly increasing ids: nothing more), then for
- * any other order a bitmap ordering of the u distinct ids over their span,
- * O(n + span/4096), coalescing same-entity deltas only when an id repeats,
- * then one SIMD pass hashing each distinct entity once, after its motion
- * (the hash before is cached); no allocation. */
+ * Cost: O(n) to validate (strictly increasing ids: nothing more; the kernel
+ * reads m itself); a batch made of a few non-decreasing runs (at most one per
+ * 16 motions, as when sorted batches are concatenated) is ordered by sorting
+ * its R runs, O(n + R log R), and merged only where runs overlap or repeat
+ * ids (bounded: O(n)); any other order gets a bitmap ordering of the u
+ * distinct ids over their span, O(n + span/4096), coalescing same-entity
+ * deltas only when an id repeats; then one SIMD pass hashing each distinct
+ * entity once, after its motion (the hash before is cached); no allocation. */
 SYNK_API synk_status synk_apply_motions(synk_world *w, const synk_motion *m, size_t n,
                                         size_t *bad_index);
 
