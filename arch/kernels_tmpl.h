@@ -289,7 +289,7 @@ SYNK_INLINE uint64_t T_motion_loop(synk_world *w, int aos, const synk_motion *m,
       uint64_t dl[W];
       V_STORE64(dl, d);
       for (int l = 0; l < W; l++) {
-        uint32_t id = contig ? id0 + (uint32_t)l : ib[l];
+        uint32_t id = aos && contig ? id0 + (uint32_t)l : ib[l]; /* aos: lbuf holds no contiguous ids */
         synk_chunk_add(w, id / SYNK_CHUNK_IDS, dl[l]);
       }
     }

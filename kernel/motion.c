@@ -239,6 +239,18 @@ static size_t run_check(const synk_world *w, uint32_t lo, uint32_t hi, synk_stat
   return 0;
 }
 
+/* The end of a consecutive stretch lo..prev (lo validated, at index lo_at):
+ * nonzero, with *at the first invalid motion's index and *st set, when one
+ * of lo+1..prev is invalid. */
+SYNK_INLINE int stretch_bad(const synk_world *w, uint32_t lo, uint32_t prev, size_t lo_at, synk_status *st,
+                            size_t *at) {
+  if (prev == lo) return 0;
+  size_t off = run_check(w, lo, prev, st);
+  if (SYNK_LIKELY(!*st)) return 0;
+  *at = lo_at + off;
+  return 1;
+}
+
 /* The strictly-increasing fast path: one pass validates m[0..n); nothing is
  * copied (the kernel reads the records). Returns n when every id is valid
  * and each is larger than the one before (the batch is applied as it is);
@@ -256,8 +268,6 @@ SYNK_NOINLINE static size_t sorted_pass(const synk_world *w, const synk_motion *
   if (!(m[0].id < m[n / 4].id && m[n / 4].id < m[n / 2].id && m[n / 2].id < m[n - n / 4 - 1].id &&
         m[n - n / 4 - 1].id < m[n - 1].id))
     return 0;
-  const uint32_t cap = w->cap;
-  const uint64_t *alive = w->alive;
   uint32_t prev = 0, lo = 0; /* the last id; the first of the current run (validated) */
   size_t lo_at = 0;          /* lo's index */
   for (size_t i = 0; i < n; i++) {
@@ -267,26 +277,18 @@ SYNK_NOINLINE static size_t sorted_pass(const synk_world *w, const synk_motion *
       continue;
     }
     if (i && id <= prev) return i; /* the order breaks: the general path takes over */
-    if (i && prev != lo) {         /* the run lo..prev ended: its ids lo+1..prev */
-      size_t off = run_check(w, lo, prev, st);
-      if (SYNK_UNLIKELY(*st)) return lo_at + off;
-    }
-    if (SYNK_UNLIKELY(id >= cap)) {
-      *st = SYNK_E_RANGE;
-      return i;
-    }
-    if (SYNK_UNLIKELY(!((alive[id >> 6] >> (id & 63)) & 1))) {
-      *st = SYNK_E_DEAD;
+    size_t at;
+    if (i && stretch_bad(w, lo, prev, lo_at, st, &at)) return at; /* the stretch lo..prev ended */
+    const synk_status e = validate_one(w, id);
+    if (SYNK_UNLIKELY(e)) {
+      *st = e;
       return i;
     }
     prev = lo = id;
     lo_at = i;
   }
-  if (prev != lo) {
-    size_t off = run_check(w, lo, prev, st);
-    if (SYNK_UNLIKELY(*st)) return lo_at + off;
-  }
-  return n;
+  size_t at;
+  return stretch_bad(w, lo, prev, lo_at, st, &at) ? at : n;
 }
 
 /* Accumulators up to this many ids (16 bytes each: 1 MiB) stay in the caches
@@ -461,8 +463,6 @@ SYNK_NOINLINE static synk_status apply_unordered(synk_world *w, const synk_motio
  * their run of consecutive ids ends (run_check), as in sorted_pass. */
 static size_t runs_pass(const synk_world *w, const synk_motion *m, size_t n, uint32_t *starts, size_t rmax,
                         size_t *nruns, int *dup, synk_status *st) {
-  const uint32_t cap = w->cap;
-  const uint64_t *alive = w->alive;
   uint32_t prev = 0, lo = 0; /* the last id; the first of the current consecutive stretch (validated) */
   size_t lo_at = 0, r = 0;
   for (size_t i = 0; i < n; i++) {
@@ -471,10 +471,8 @@ static size_t runs_pass(const synk_world *w, const synk_motion *m, size_t n, uin
       prev = id;
       continue;
     }
-    if (i && prev != lo) { /* the stretch lo..prev ended: its ids lo+1..prev */
-      size_t off = run_check(w, lo, prev, st);
-      if (SYNK_UNLIKELY(*st)) return lo_at + off;
-    }
+    size_t at;
+    if (i && stretch_bad(w, lo, prev, lo_at, st, &at)) return at; /* the stretch lo..prev ended */
     if (i && id == prev) { /* a repeat of a valid id */
       *dup = 1;
       lo = id;
@@ -488,21 +486,16 @@ static size_t runs_pass(const synk_world *w, const synk_motion *m, size_t n, uin
       }
       starts[r++] = (uint32_t)i;
     }
-    if (SYNK_UNLIKELY(id >= cap)) {
-      *st = SYNK_E_RANGE;
-      return i;
-    }
-    if (SYNK_UNLIKELY(!((alive[id >> 6] >> (id & 63)) & 1))) {
-      *st = SYNK_E_DEAD;
+    const synk_status e = validate_one(w, id);
+    if (SYNK_UNLIKELY(e)) {
+      *st = e;
       return i;
     }
     prev = lo = id;
     lo_at = i;
   }
-  if (prev != lo) {
-    size_t off = run_check(w, lo, prev, st);
-    if (SYNK_UNLIKELY(*st)) return lo_at + off;
-  }
+  size_t at;
+  if (stretch_bad(w, lo, prev, lo_at, st, &at)) return at;
   starts[r] = (uint32_t)n;
   *nruns = r;
   return n;
