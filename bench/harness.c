@@ -985,8 +985,8 @@ static const roof_row roofline[] = {
     {"motion/batch/rand-1e5", "avx2", "the rand-1e6 model at a tenth: 1.6 + 12.8 + 2.8 + 2.0 MB", 19.2e6, 6.4e6,
      1e5},
     {"motion/batch/crowd-1e5", "avx2",
-     "10k sorted motions (160 KB) through the sorted path: scratch 320 KB, state of 10k entities with 4 props read "
-     "(320 KB) and positions written (120 KB)",
+     "10k motions in clustered runs (160 KB) through the runs path: merged into 160 KB of columns (written, then "
+     "read), state of 10k entities with 4 props read (320 KB) and positions written (120 KB)",
      0.92e6, 0.8e6, 0},
     {"snapshot/save/1e5", "-", "read 1e5 x 32 B of state + bitmap (3.2 MB), write the 3.2 MB snapshot", 6.4e6,
      6.4e6, 0},

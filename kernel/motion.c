@@ -96,16 +96,13 @@ static synk_status fail(synk_world *w, uint32_t slo, uint32_t shi, size_t i, syn
   return st;
 }
 
-/* Pass 1: validate + coalesce m[0..n) into the accumulator and the touched
- * bitmaps. An id already touched in this batch was found alive at its first
- * motion, so only first touches read the alive bitmap. Consecutive repeats of
- * one id are summed in registers first (the "1000 motions on one entity"
- * case). With `prefetch` (a constant: two copies of the loop), the
- * accumulator line of the motion PREFETCH_AHEAD ahead is requested early;
- * worlds whose accumulator fits in the caches skip that work. Returns n, or
- * the index of the first invalid motion with *st set. */
-SYNK_INLINE size_t coalesce(synk_world *w, const synk_motion *m, size_t n, int prefetch, uint32_t *slo,
-                            uint32_t *shi, synk_status *st) {
+/* coalesce() of the motions whose ids lie in [lo, hi) only, the others
+ * skipped: one task of the parallel general path (ranges of whole 64-chunk
+ * groups, so tasks share no bitmap word). An id >= max_entities fails the
+ * pass with SYNK_E_RANGE when report_range, else it is skipped too. With
+ * lo = 0, hi = max_entities and report_range (constants), exactly coalesce. */
+SYNK_INLINE size_t coalesce_in(synk_world *w, const synk_motion *m, size_t n, uint32_t lo, uint32_t hi,
+                               int report_range, int prefetch, uint32_t *slo, uint32_t *shi, synk_status *st) {
   const uint32_t cap = w->cap;
   const uint64_t *alive = w->alive;
   uint64_t *touched = w->touched, *tsum = w->touched_sum;
@@ -115,11 +112,15 @@ SYNK_INLINE size_t coalesce(synk_world *w, const synk_motion *m, size_t n, int p
     uint32_t id = m[i].id;
     if (prefetch && i + PREFETCH_AHEAD < n) {
       uint32_t pid = m[i + PREFETCH_AHEAD].id;
-      if (pid < cap) SYNK_PREFETCH(acc + (size_t)pid * 4);
+      if (pid - lo < hi - lo) SYNK_PREFETCH(acc + (size_t)pid * 4);
     }
-    if (SYNK_UNLIKELY(id >= cap)) {
-      *st = SYNK_E_RANGE;
-      return i;
+    if (SYNK_UNLIKELY(id - lo >= hi - lo)) {
+      if (report_range && id >= cap) {
+        *st = SYNK_E_RANGE;
+        return i;
+      }
+      i++; /* another task's id (or, without report_range, one out of range) */
+      continue;
     }
     uint32_t sx = (uint32_t)m[i].dx, sy = (uint32_t)m[i].dy, sz = (uint32_t)m[i].dz;
     size_t j = i + 1;
@@ -155,6 +156,19 @@ SYNK_INLINE size_t coalesce(synk_world *w, const synk_motion *m, size_t n, int p
     i = j;
   }
   return n;
+}
+
+/* Pass 1: validate + coalesce m[0..n) into the accumulator and the touched
+ * bitmaps. An id already touched in this batch was found alive at its first
+ * motion, so only first touches read the alive bitmap. Consecutive repeats of
+ * one id are summed in registers first (the "1000 motions on one entity"
+ * case). With `prefetch` (a constant: two copies of the loop), the
+ * accumulator line of the motion PREFETCH_AHEAD ahead is requested early;
+ * worlds whose accumulator fits in the caches skip that work. Returns n, or
+ * the index of the first invalid motion with *st set. */
+SYNK_INLINE size_t coalesce(synk_world *w, const synk_motion *m, size_t n, int prefetch, uint32_t *slo,
+                            uint32_t *shi, synk_status *st) {
+  return coalesce_in(w, m, n, 0, w->cap, 1, prefetch, slo, shi, st);
 }
 
 /* The apply step of a large batch: the coalesced, increasing ids[0..k)
@@ -342,13 +356,16 @@ SYNK_INLINE size_t distinct_pass(synk_world *w, const synk_motion *m, size_t n, 
  * ids in increasing order; with from_slot (a constant) each id's deltas are
  * those of its single motion m[slot[id]], else its coalesced sums in the
  * accumulator. Fills the kernel's columns, leaves the bitmaps zero and
- * returns the number of ids. */
-SYNK_INLINE size_t order_ids(synk_world *w, const synk_motion *m, uint32_t slo, uint32_t shi, int from_slot) {
+ * returns the number of ids. order_ids_at fills them from position base
+ * (every id of the summary words is >= base: one task of the parallel
+ * general path writes the columns' part of its own id range). */
+SYNK_INLINE size_t order_ids_at(synk_world *w, const synk_motion *m, uint32_t slo, uint32_t shi, int from_slot,
+                                uint32_t base) {
   uint64_t *touched = w->touched, *tsum = w->touched_sum;
   const uint32_t *acc = w->acc;
   const uint32_t *slot = w->sorted;
-  uint32_t *ids = w->sorted;
-  int32_t *dx = w->dx, *dy = w->dy, *dz = w->dz;
+  uint32_t *ids = w->sorted + base;
+  int32_t *dx = w->dx + base, *dy = w->dy + base, *dz = w->dz + base;
   size_t k = 0;
   for (uint32_t sw = slo; sw <= shi; sw++) {
     uint64_t sbits = tsum[sw];
@@ -380,6 +397,10 @@ SYNK_INLINE size_t order_ids(synk_world *w, const synk_motion *m, uint32_t slo, 
   return k;
 }
 
+SYNK_INLINE size_t order_ids(synk_world *w, const synk_motion *m, uint32_t slo, uint32_t shi, int from_slot) {
+  return order_ids_at(w, m, slo, shi, from_slot, 0);
+}
+
 /* coalesce() on its own stack frame, with or without prefetching (the loop
  * indexes its own motions: inlined into apply_general it kept r live and
  * indexed m[r + i], ~6 instructions more per motion; bench case peer-7x13). */
@@ -409,11 +430,127 @@ SYNK_NOINLINE static synk_status apply_general(synk_world *w, const synk_motion 
   return SYNK_OK;
 }
 
+/* ---- the general path across the job interface ---------------------------- */
+
+/* Large unordered batches with a job interface: task t owns the ids of a range
+ * of whole 64-chunk groups [lo_t, hi_t) (so tasks share no touched, summary,
+ * chunk-sum or dirty-bitmap word). Phase 1, in parallel: every task reads all
+ * n motions, SCAN_BLOCK at a time, copies those in its range into a block of
+ * its own without a branch (a filter that branched on the id would mispredict
+ * half the time on random ids) and coalesces the block into the accumulator
+ * (coalesce_in); a task stops at a dead id (the first motion on any id is
+ * where it is first touched), task 0 also at an id >= max_entities. When any
+ * task stopped, the batch fails: its first invalid motion is found by one
+ * serial scan (the first id out of range or not alive: every motion on a
+ * dead id is invalid, so this is the motion the serial path reports), the
+ * bitmaps are cleared and nothing was written. Phase 2, in parallel: each task
+ * orders its ids (order_ids_at, into the columns' positions [lo_t, hi_t)) and
+ * applies them. The accumulator's sums do not depend on how the motions were
+ * split, and chunk sums add up in any order: the world is bit-identical for
+ * every task count. */
+#define MIN_MOTIONS_PER_TASK 16384u
+#define SCAN_BLOCK 256u
+
+typedef struct general_job {
+  synk_world *w;
+  const synk_motion *m;
+  size_t n;
+  uint32_t nt, groups;
+  int failed[SYNK_MAX_TASKS];                        /* phase 1: the task stopped at an invalid motion */
+  uint32_t slo[SYNK_MAX_TASKS], shi[SYNK_MAX_TASKS]; /* summary words the task marked */
+  uint64_t part[SYNK_MAX_TASKS];                     /* phase 2: the task's hash difference */
+} general_job;
+
+static uint32_t task_lo(const general_job *j, uint32_t t) {
+  uint64_t g = (uint64_t)j->groups * t / j->nt, id = g * GROUP_IDS;
+  return id < j->w->cap ? (uint32_t)id : j->w->cap;
+}
+
+static void general_scan_task(void *arg, uint32_t t) {
+  general_job *j = (general_job *)arg;
+  synk_world *w = j->w;
+  const synk_motion *m = j->m;
+  const uint32_t lo = task_lo(j, t), span = task_lo(j, t + 1) - lo, cap = w->cap;
+  const int pf = cap > PREFETCH_MIN_IDS;
+  synk_motion blk[SCAN_BLOCK];
+  j->slo[t] = UINT32_MAX;
+  j->shi[t] = 0;
+  j->failed[t] = 0;
+  for (size_t i0 = 0; i0 < j->n; i0 += SCAN_BLOCK) {
+    const size_t e = j->n - i0 < SCAN_BLOCK ? j->n : i0 + SCAN_BLOCK;
+    size_t k = 0;
+    uint32_t out = 0;
+    for (size_t i = i0; i < e; i++) {
+      const uint32_t id = m[i].id;
+      blk[k] = m[i];
+      k += id - lo < span;
+      out |= id >= cap;
+    }
+    synk_status st = SYNK_OK;
+    if (t == 0 && out) st = SYNK_E_RANGE;
+    else if (pf) coalesce_in(w, blk, k, lo, lo + span, 0, 1, &j->slo[t], &j->shi[t], &st);
+    else coalesce_in(w, blk, k, lo, lo + span, 0, 0, &j->slo[t], &j->shi[t], &st);
+    if (st) {
+      j->failed[t] = 1;
+      return;
+    }
+  }
+}
+
+static void general_apply_task(void *arg, uint32_t t) {
+  general_job *j = (general_job *)arg;
+  synk_world *w = j->w;
+  const uint32_t lo = task_lo(j, t);
+  j->part[t] = 0;
+  if (j->slo[t] > j->shi[t]) return; /* no motion in this range */
+  size_t k = order_ids_at(w, j->m, j->slo[t], j->shi[t], 0, lo);
+  j->part[t] = synk_kernels_active()->motion_apply(w, w->sorted + lo, w->dx + lo, w->dy + lo, w->dz + lo, k);
+}
+
+/* The tasks the parallel general path splits n motions into (1: serial). */
+static uint32_t general_tasks(const synk_world *w, size_t n) {
+  uint32_t nt = synk_jobs_split(w, n, MIN_MOTIONS_PER_TASK), groups = (w->cap + GROUP_IDS - 1) / GROUP_IDS;
+  return nt < groups ? nt : groups;
+}
+
+SYNK_NOINLINE static synk_status apply_general_parallel(synk_world *w, const synk_motion *m, size_t n, uint32_t nt,
+                                                        size_t *bad_index) {
+  w->last_path = SYNK_PATH_GENERAL;
+  general_job j;
+  j.w = w;
+  j.m = m;
+  j.n = n;
+  j.nt = nt;
+  j.groups = (w->cap + GROUP_IDS - 1) / GROUP_IDS;
+  synk_jobs_run(w, nt, general_scan_task, &j);
+  int failed = 0;
+  uint32_t slo = UINT32_MAX, shi = 0;
+  for (uint32_t t = 0; t < nt; t++) {
+    failed |= j.failed[t];
+    slo = j.slo[t] < slo ? j.slo[t] : slo;
+    shi = j.shi[t] > shi ? j.shi[t] : shi;
+  }
+  if (failed) {
+    for (size_t i = 0; i < n; i++) {
+      synk_status st = validate_one(w, m[i].id);
+      if (st) return fail(w, slo, shi, i, st, bad_index);
+    }
+  }
+  synk_jobs_run(w, nt, general_apply_task, &j);
+  uint64_t sum = 0;
+  for (uint32_t t = 0; t < nt; t++) sum += j.part[t];
+  w->sum += sum;
+  return SYNK_OK;
+}
+
 /* Any batch that is not strictly increasing: distinct, or general from its
  * first repeat. */
 SYNK_NOINLINE static synk_status apply_unordered(synk_world *w, const synk_motion *m, size_t n, size_t *bad_index) {
   uint32_t slo = UINT32_MAX, shi = 0; /* range of touched_sum words in use */
   synk_status st = SYNK_OK;
+  /* large batches with a job interface: the general path, split */
+  const uint32_t nt = general_tasks(w, n);
+  if (nt > 1) return apply_general_parallel(w, m, n, nt, bad_index);
   /* more motions than ids must repeat one (peer-7x13: 1000 over 100 ids) */
   if (n > w->cap) return apply_general(w, m, n, 0, slo, shi, bad_index);
   size_t i = w->cap > PREFETCH_MIN_IDS ? distinct_pass(w, m, n, 1, &slo, &shi, &st)

@@ -116,10 +116,29 @@ static void run_pair(t_rng *r, const synk_jobs *jobs, const char *what) {
     size_t bad_a = 0, bad_b = 0;
     CHECK_ST(synk_apply_motions(a, m, n, &bad_a), SYNK_OK);
     CHECK_ST(synk_apply_motions(b, m, n, &bad_b), SYNK_OK);
-    /* a failing batch changes nothing either way */
+    /* a failing batch changes nothing either way; with the batch split by
+     * id ranges (the parallel general path), the first invalid motion in
+     * order is the one reported, whichever task found it: an id out of
+     * range (task 0's to report) before or after a dead id (the owning
+     * task's), the dead one in the last range */
+    uint32_t dead = cap;
+    for (uint32_t id = cap - 1; id > 0 && dead == cap; id--)
+      if (!((v.alive[id >> 6] >> (id & 63)) & 1)) dead = id;
+    const synk_motion keep3 = m[n / 3], keep2 = m[n / 2];
     m[n / 2].id = cap + 1;
     CHECK_ST(synk_apply_motions(a, m, n, &bad_a), SYNK_E_RANGE);
     CHECK(bad_a == n / 2);
+    if (dead < cap) {
+      m[n / 3].id = dead;
+      CHECK_ST(synk_apply_motions(a, m, n, &bad_a), SYNK_E_DEAD);
+      CHECK(bad_a == n / 3);
+      m[n / 3].id = cap + 7;
+      m[n / 2].id = dead;
+      CHECK_ST(synk_apply_motions(a, m, n, &bad_a), SYNK_E_RANGE);
+      CHECK(bad_a == n / 3);
+    }
+    m[n / 3] = keep3;
+    m[n / 2] = keep2;
     synk_tick(a);
     synk_tick(b);
     CHECK_EQ_U64(synk_hash(a), synk_hash(b));

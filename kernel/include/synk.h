@@ -92,9 +92,12 @@ typedef struct synk_allocator {
 typedef void (*synk_task_fn)(void *arg, uint32_t task);
 
 /* The engine's job system, for multi-core execution of the large calls:
- * synk_apply_motions (the apply step of large batches), synk_rehash,
+ * synk_apply_motions (large unordered batches whole: validation, coalescing,
+ * ordering and apply, each task owning a range of ids and reading every
+ * motion; the apply step of large sorted batches), synk_rehash,
  * synk_snapshot_load (its rehash). synk splits such a call by chunk ranges
- * into at most max_tasks tasks and calls parallel_for once; parallel_for
+ * into at most max_tasks tasks and calls parallel_for (once per phase: twice
+ * for an unordered batch, validation before anything is written); parallel_for
  * must run task(arg, 0) .. task(arg, n_tasks - 1), each exactly once, in any
  * order, on any threads (the calling one included), and return only when
  * all have finished. Tasks touch disjoint memory (whole groups of 64 chunks)
