@@ -71,7 +71,8 @@ struct synk_world {
   /* batch-motion scratch, sized once at creation (never allocated later) */
   uint32_t *acc;         /* 4 words per id, [scratch, dx, dy, dz]: a batch's coalesced
                             deltas; one cache line access per motion, one base pointer */
-  uint64_t *touched;     /* bitmap: id seen in the current batch (all 0 between calls) */
+  uint64_t *touched;     /* bitmap: id seen in the current batch (all 0 between calls);
+                            nwords words and a sink word after them, written, never read */
   uint64_t *touched_sum; /* bitmap: touched word w is nonzero (all 0 between calls) */
   uint32_t nsum;         /* words of touched_sum */
   uint32_t *sorted;      /* the batch's distinct ids, increasing */
