@@ -227,6 +227,33 @@ static void expect_window(world_set *s, const synk_motion *m, size_t n, uint32_t
   else expect_fail(s, m, n, bad, st, want_path, what);
 }
 
+/* About no motions in runs of 16..64 (returns how many): windows of
+ * consecutive ids of the live band, overlapping at random; with mixed, half
+ * of the runs are increasing live ids with gaps instead and a window repeats
+ * some of its ids, else no id follows itself. */
+static size_t pick_overlapping(t_rng *r, const world_set *s, synk_motion *m, size_t no, int mixed) {
+  const uint32_t band = s->band_hi - s->band_lo;
+  size_t k = 0;
+  while (k < no) {
+    size_t len = 16 + t_below(r, 49);
+    if (len > no - k) len = no - k;
+    if (len > band) len = band;
+    if (mixed && t_below(r, 2) == 0) { /* increasing live ids with gaps */
+      size_t at = t_below(r, s->nlive - (uint32_t)len + 1);
+      for (size_t q = 0; q < len; q++) m[k++] = (synk_motion){s->live[at + q], delta(r), delta(r), delta(r)};
+      continue;
+    }
+    uint32_t lo = s->band_lo + t_below(r, band - (uint32_t)len + 1);
+    if (!mixed && k && lo == m[k - 1].id) continue; /* the id before: draw again */
+    for (size_t q = 0; q < len; q++) {
+      uint32_t id = lo + (uint32_t)q;
+      m[k++] = (synk_motion){id, delta(r), delta(r), delta(r)};
+      if (mixed && t_below(r, 8) == 0 && k < no) m[k++] = (synk_motion){id, delta(r), delta(r), delta(r)};
+    }
+  }
+  return k;
+}
+
 /* Replace motion i by an invalid one: a dead id or one >= max_entities. */
 static synk_status spoil(t_rng *r, const world_set *s, synk_motion *m, size_t i) {
   if (t_below(r, 2)) {
@@ -363,31 +390,17 @@ static void run_world(t_rng *r, uint32_t cap, uint32_t np) {
     /* overlapping: windows of consecutive ids in the live band, repeated
      * ids inside runs, runs of live ids with gaps (merged into the columns) */
     {
-      const uint32_t band = s.band_hi - s.band_lo;
-      const size_t no = n < 200 ? 200 : n;
-      size_t k = 0;
-      while (k < no) {
-        size_t len = 16 + t_below(r, 49);
-        if (len > no - k) len = no - k;
-        if (len > band) len = band;
-        if (t_below(r, 2)) { /* a window of the band, some ids twice */
-          uint32_t lo = s.band_lo + t_below(r, band - (uint32_t)len + 1);
-          for (size_t q = 0; q < len; q++) {
-            uint32_t id = lo + (uint32_t)q;
-            m[k++] = (synk_motion){id, delta(r), delta(r), delta(r)};
-            if (t_below(r, 8) == 0 && k < no) m[k++] = (synk_motion){id, delta(r), delta(r), delta(r)};
-          }
-        } else { /* increasing live ids with gaps */
-          size_t at = t_below(r, s.nlive - (uint32_t)len + 1);
-          for (size_t q = 0; q < len; q++) m[k++] = (synk_motion){s.live[at + q], delta(r), delta(r), delta(r)};
-        }
-      }
+      const size_t no = pick_overlapping(r, &s, m, n < 200 ? 200 : n, 1);
       m[1] = (synk_motion){m[0].id, delta(r), delta(r), delta(r)}; /* a repeat: never strictly increasing */
       expect_ok(&s, m, no, SYNK_PATH_RUNS, "runs, overlapping");
       st = spoil(r, &s, m, no - 1);
       expect_fail(&s, m, no, no - 1, st, SYNK_PATH_RUNS, "runs, overlapping, bad id at the end");
       st = spoil(r, &s, m, no / 2);
       expect_fail(&s, m, no, no / 2, st, SYNK_PATH_RUNS, "runs, overlapping, bad id in the middle");
+      /* windows only, no id twice in a row: runs copied or merged without
+       * summing inside a run */
+      const size_t nw = pick_overlapping(r, &s, m, n < 200 ? 200 : n, 0);
+      expect_ok(&s, m, nw, EITHER(SYNK_PATH_RUNS, SYNK_PATH_SORTED), "runs, overlapping, no repeat in a run");
     }
     /* one id many times (one run of repeats), and the live ids cycled (every
      * run the same ids; more motions than ids when the world is small) */
