@@ -72,7 +72,8 @@ struct synk_world {
   uint32_t *acc;         /* 4 words per id, [scratch, dx, dy, dz]: a batch's coalesced
                             deltas; one cache line access per motion, one base pointer */
   uint64_t *touched;     /* bitmap: id seen in the current batch (all 0 between calls);
-                            nwords words and a sink word after them, written, never read */
+                            nwords words, then SYNK_MAX_TASKS sink words a cache line
+                            apart (synk_sink_word), written, never read */
   uint64_t *touched_sum; /* bitmap: touched word w is nonzero (all 0 between calls) */
   uint32_t nsum;         /* words of touched_sum */
   uint32_t *sorted;      /* the batch's distinct ids, increasing */
@@ -84,6 +85,11 @@ struct synk_world {
   void *rings;           /* kernel/rollback.c: head of the rings attached to this world,
                             which collect `dirty` (NULL: none; zeroed at creation) */
 };
+
+/* Task t's sink word in w->touched: a store that must not change the bitmap
+ * goes there (kernel/motion.c, branch-free coalescing); one cache line per
+ * task, so that tasks share no word (and no line). */
+static inline uint32_t synk_sink_word(const synk_world *w, uint32_t t) { return w->nwords + 8 * t; }
 
 /* The ordering strategies of synk_apply_motions (kernel/motion.c), as
  * recorded in synk_world.last_path for the path-specific tests. */

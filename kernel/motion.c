@@ -98,18 +98,17 @@ static synk_status fail(synk_world *w, uint32_t slo, uint32_t shi, size_t i, syn
 
 /* coalesce() of the motions whose ids lie in [lo, hi) only, the others
  * skipped: one task of the parallel general path (ranges of whole 64-chunk
- * groups, so tasks share no bitmap word). An id >= max_entities fails the
+ * groups, so tasks share no bitmap word; each has its own sink word nsink). An id >= max_entities fails the
  * pass with SYNK_E_RANGE when report_range, else it is skipped too. With
  * lo = 0, hi = max_entities and report_range (constants), exactly coalesce.
  * branchless (a constant) picks how a repeat is told from a first touch
  * (see coalesce_branchless). */
 SYNK_INLINE size_t coalesce_in(synk_world *w, const synk_motion *m, size_t n, uint32_t lo, uint32_t hi,
-                               int report_range, int prefetch, int branchless, uint32_t *slo, uint32_t *shi,
-                               synk_status *st) {
+                               uint32_t nsink, int report_range, int prefetch, int branchless, uint32_t *slo,
+                               uint32_t *shi, synk_status *st) {
   const uint32_t cap = w->cap;
   const uint64_t *alive = w->alive;
   uint64_t *touched = w->touched, *tsum = w->touched_sum;
-  const uint32_t nsink = w->nwords;
   uint32_t *acc = w->acc;
   size_t i = 0;
   while (i < n) {
@@ -190,7 +189,7 @@ SYNK_INLINE size_t coalesce_in(synk_world *w, const synk_motion *m, size_t n, ui
  * the index of the first invalid motion with *st set. */
 SYNK_INLINE size_t coalesce(synk_world *w, const synk_motion *m, size_t n, int prefetch, int branchless,
                             uint32_t *slo, uint32_t *shi, synk_status *st) {
-  return coalesce_in(w, m, n, 0, w->cap, 1, prefetch, branchless, slo, shi, st);
+  return coalesce_in(w, m, n, 0, w->cap, synk_sink_word(w, 0), 1, prefetch, branchless, slo, shi, st);
 }
 
 /* Whether coalescing n motions over a world of cap ids tells repeats from
@@ -524,6 +523,7 @@ static void general_scan_task(void *arg, uint32_t t) {
   const synk_motion *m = j->m;
   const uint32_t lo = task_lo(j, t), span = task_lo(j, t + 1) - lo, cap = w->cap;
   const int pf = cap > PREFETCH_MIN_IDS, bl = coalesce_branchless(w, j->n);
+  const uint32_t sink = synk_sink_word(w, t); /* each task its own sink word */
   synk_motion blk[SCAN_BLOCK];
   j->slo[t] = UINT32_MAX;
   j->shi[t] = 0;
@@ -541,11 +541,11 @@ static void general_scan_task(void *arg, uint32_t t) {
     synk_status st = SYNK_OK;
     if (t == 0 && out) st = SYNK_E_RANGE;
     else if (bl) {
-      if (pf) coalesce_in(w, blk, k, lo, lo + span, 0, 1, 1, &j->slo[t], &j->shi[t], &st);
-      else coalesce_in(w, blk, k, lo, lo + span, 0, 0, 1, &j->slo[t], &j->shi[t], &st);
+      if (pf) coalesce_in(w, blk, k, lo, lo + span, sink, 0, 1, 1, &j->slo[t], &j->shi[t], &st);
+      else coalesce_in(w, blk, k, lo, lo + span, sink, 0, 0, 1, &j->slo[t], &j->shi[t], &st);
     } else {
-      if (pf) coalesce_in(w, blk, k, lo, lo + span, 0, 1, 0, &j->slo[t], &j->shi[t], &st);
-      else coalesce_in(w, blk, k, lo, lo + span, 0, 0, 0, &j->slo[t], &j->shi[t], &st);
+      if (pf) coalesce_in(w, blk, k, lo, lo + span, sink, 0, 1, 0, &j->slo[t], &j->shi[t], &st);
+      else coalesce_in(w, blk, k, lo, lo + span, sink, 0, 0, 0, &j->slo[t], &j->shi[t], &st);
     }
     if (st) {
       j->failed[t] = 1;

@@ -44,7 +44,7 @@ static uint64_t layout(synk_world *w, unsigned char *base) {
   PLACE(eh, uint64_t *, (uint64_t)w->cap * 8); /* state too: world_copy copies it */
   PLACE(dirty, uint64_t *, ((uint64_t)w->nchunks + 63) / 64 * 8);
   PLACE(acc, uint32_t *, n32 * 4);
-  PLACE(touched, uint64_t *, nbits + 8); /* + touched[nwords]: a sink word (kernel/motion.c coalesce_in) */
+  PLACE(touched, uint64_t *, nbits + 64 * SYNK_MAX_TASKS); /* + the sink words (synk_sink_word) */
   PLACE(touched_sum, uint64_t *, (uint64_t)w->nsum * 8);
   PLACE(sorted, uint32_t *, n32);
   PLACE(dx, int32_t *, n32);

@@ -136,7 +136,7 @@ typedef struct synk_motion {
  * Memory: all storage and all scratch are allocated here, once: about
  * (56 + 4*num_props) bytes per id (16 + 4*num_props of state, 8 of cached
  * entity hash, 32 of batch-motion scratch) plus 8 bytes per SYNK_CHUNK_IDS
- * ids; no later call allocates.
+ * ids and 4 KiB; no later call allocates.
  * Errors: SYNK_E_ARG (cfg or out NULL, max_entities 0 or above the limit,
  * num_props above SYNK_MAX_PROPS, allocator given without alloc/free, jobs
  * given without parallel_for or with max_tasks above SYNK_MAX_TASKS),
