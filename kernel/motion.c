@@ -5,11 +5,11 @@
  * mod 2^32) and the hash is a sum over entities, coalescing per entity and
  * applying in id order gives the same state and the same hash.
  *
- * Small batches are sorted in registers. (The runs path, below, takes a
- * batch of a few non-decreasing runs before the unordered paths.) A larger batch whose ids are
+ * Small batches are sorted in registers. A larger batch whose ids are
  * strictly increasing (what the codec, the sessions and most engines hand
  * over) is validated in one pass and goes straight to the kernel, which
- * reads the caller's records (motion_apply_aos: no copy).
+ * reads the caller's records (motion_apply_aos: no copy). A batch of a few
+ * non-decreasing runs takes the runs path (below) before the unordered paths.
  * Any other batch starts as distinct: one pass validates it and marks each id
  * in a two-level "touched" bitmap, noting where its motion is (slot[id]);
  * when no id repeats, the bitmap gives the ids in increasing order (a
@@ -96,16 +96,18 @@ static synk_status fail(synk_world *w, uint32_t slo, uint32_t shi, size_t i, syn
   return st;
 }
 
-/* coalesce() of the motions whose ids lie in [lo, hi) only, the others
- * skipped: one task of the parallel general path (ranges of whole 64-chunk
- * groups, so tasks share no bitmap word; each has its own sink word nsink). An id >= max_entities fails the
- * pass with SYNK_E_RANGE when report_range, else it is skipped too. With
- * lo = 0, hi = max_entities and report_range (constants), exactly coalesce.
- * branchless (a constant) picks how a repeat is told from a first touch
- * (see coalesce_branchless). */
-SYNK_INLINE size_t coalesce_in(synk_world *w, const synk_motion *m, size_t n, uint32_t lo, uint32_t hi,
-                               uint32_t nsink, int report_range, int prefetch, int branchless, uint32_t *slo,
-                               uint32_t *shi, synk_status *st) {
+/* Pass 1: validate + coalesce m[0..n) into the accumulator and the touched
+ * bitmaps. Consecutive repeats of one id are summed in registers first (the
+ * "1000 motions on one entity" case). With `prefetch` (a constant: two
+ * copies of the loop), the accumulator line of the motion PREFETCH_AHEAD
+ * ahead is requested early; worlds whose accumulator fits in the caches skip
+ * that work. branchless (a constant) picks how a repeat is told from a first
+ * touch (see coalesce_branchless); nsink is the caller's sink word (one per
+ * task of the parallel general path, whose blocks hold only the ids of the
+ * task's range). Returns n, or the index of the first invalid motion with
+ * *st set. */
+SYNK_INLINE size_t coalesce(synk_world *w, const synk_motion *m, size_t n, uint32_t nsink, int prefetch,
+                            int branchless, uint32_t *slo, uint32_t *shi, synk_status *st) {
   const uint32_t cap = w->cap;
   const uint64_t *alive = w->alive;
   uint64_t *touched = w->touched, *tsum = w->touched_sum;
@@ -115,15 +117,11 @@ SYNK_INLINE size_t coalesce_in(synk_world *w, const synk_motion *m, size_t n, ui
     uint32_t id = m[i].id;
     if (prefetch && i + PREFETCH_AHEAD < n) {
       uint32_t pid = m[i + PREFETCH_AHEAD].id;
-      if (pid - lo < hi - lo) SYNK_PREFETCH(acc + (size_t)pid * 4);
+      if (pid < cap) SYNK_PREFETCH(acc + (size_t)pid * 4);
     }
-    if (SYNK_UNLIKELY(id - lo >= hi - lo)) {
-      if (report_range && id >= cap) {
-        *st = SYNK_E_RANGE;
-        return i;
-      }
-      i++; /* another task's id (or, without report_range, one out of range) */
-      continue;
+    if (SYNK_UNLIKELY(id >= cap)) {
+      *st = SYNK_E_RANGE;
+      return i;
     }
     uint32_t sx = (uint32_t)m[i].dx, sy = (uint32_t)m[i].dy, sz = (uint32_t)m[i].dz;
     size_t j = i + 1;
@@ -178,18 +176,6 @@ SYNK_INLINE size_t coalesce_in(synk_world *w, const synk_motion *m, size_t n, ui
     i = j;
   }
   return n;
-}
-
-/* Pass 1: validate + coalesce m[0..n) into the accumulator and the touched
- * bitmaps. Consecutive repeats of
- * one id are summed in registers first (the "1000 motions on one entity"
- * case). With `prefetch` (a constant: two copies of the loop), the
- * accumulator line of the motion PREFETCH_AHEAD ahead is requested early;
- * worlds whose accumulator fits in the caches skip that work. Returns n, or
- * the index of the first invalid motion with *st set. */
-SYNK_INLINE size_t coalesce(synk_world *w, const synk_motion *m, size_t n, int prefetch, int branchless,
-                            uint32_t *slo, uint32_t *shi, synk_status *st) {
-  return coalesce_in(w, m, n, 0, w->cap, synk_sink_word(w, 0), 1, prefetch, branchless, slo, shi, st);
 }
 
 /* Whether coalescing n motions over a world of cap ids tells repeats from
@@ -456,8 +442,10 @@ SYNK_INLINE size_t order_ids(synk_world *w, const synk_motion *m, uint32_t slo, 
 SYNK_NOINLINE static size_t coalesce_pass(synk_world *w, const synk_motion *m, size_t n, uint32_t *slo, uint32_t *shi,
                                           synk_status *st) {
   const int pf = w->cap > PREFETCH_MIN_IDS;
-  if (coalesce_branchless(w, n)) return pf ? coalesce(w, m, n, 1, 1, slo, shi, st) : coalesce(w, m, n, 0, 1, slo, shi, st);
-  return pf ? coalesce(w, m, n, 1, 0, slo, shi, st) : coalesce(w, m, n, 0, 0, slo, shi, st);
+  const uint32_t sk = synk_sink_word(w, 0);
+  if (coalesce_branchless(w, n))
+    return pf ? coalesce(w, m, n, sk, 1, 1, slo, shi, st) : coalesce(w, m, n, sk, 0, 1, slo, shi, st);
+  return pf ? coalesce(w, m, n, sk, 1, 0, slo, shi, st) : coalesce(w, m, n, sk, 0, 0, slo, shi, st);
 }
 
 /* The general path, from the first repeat at m[r]: the distinct motions
@@ -489,7 +477,7 @@ SYNK_NOINLINE static synk_status apply_general(synk_world *w, const synk_motion 
  * n motions, SCAN_BLOCK at a time, copies those in its range into a block of
  * its own without a branch (a filter that branched on the id would mispredict
  * half the time on random ids) and coalesces the block into the accumulator
- * (coalesce_in); a task stops at a dead id (the first motion on any id is
+ * (coalesce); a task stops at a dead id (the first motion on any id is
  * where it is first touched), task 0 also at an id >= max_entities. When any
  * task stopped, the batch fails: its first invalid motion is found by one
  * serial scan (the first id out of range or not alive: every motion on a
@@ -541,11 +529,11 @@ static void general_scan_task(void *arg, uint32_t t) {
     synk_status st = SYNK_OK;
     if (t == 0 && out) st = SYNK_E_RANGE;
     else if (bl) {
-      if (pf) coalesce_in(w, blk, k, lo, lo + span, sink, 0, 1, 1, &j->slo[t], &j->shi[t], &st);
-      else coalesce_in(w, blk, k, lo, lo + span, sink, 0, 0, 1, &j->slo[t], &j->shi[t], &st);
+      if (pf) coalesce(w, blk, k, sink, 1, 1, &j->slo[t], &j->shi[t], &st);
+      else coalesce(w, blk, k, sink, 0, 1, &j->slo[t], &j->shi[t], &st);
     } else {
-      if (pf) coalesce_in(w, blk, k, lo, lo + span, sink, 0, 1, 0, &j->slo[t], &j->shi[t], &st);
-      else coalesce_in(w, blk, k, lo, lo + span, sink, 0, 0, 0, &j->slo[t], &j->shi[t], &st);
+      if (pf) coalesce(w, blk, k, sink, 1, 0, &j->slo[t], &j->shi[t], &st);
+      else coalesce(w, blk, k, sink, 0, 0, &j->slo[t], &j->shi[t], &st);
     }
     if (st) {
       j->failed[t] = 1;

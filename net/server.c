@@ -734,7 +734,12 @@ static int build_repair(synk_server *s, uint32_t gi, const uint8_t *sums, uint64
   return (int)differ;
 }
 
-static void start_bulk(synk_server *s, uint32_t ci, uint32_t bi) {
+/* Start sending the payload built in job bi to client ci (its pieces so far
+ * dropped, the payload ordered with its stream, its hash expected at its
+ * frame, the client live) and report it: a REPAIR event with the frame it
+ * brings the client to, its hash, the kind (snapshot, repair, replay) and
+ * the kind's value. */
+static void send_bulk(synk_server *s, uint32_t ci, uint32_t bi, uint64_t frame, uint32_t kind, uint64_t value) {
   sclient *c = &s->cl[ci];
   sconn *k = &s->cn[c->conn];
   bulk *b = &s->bk[bi];
@@ -746,6 +751,16 @@ static void start_bulk(synk_server *s, uint32_t ci, uint32_t bi) {
   hist_push(s, c, b->frame, b->hash);
   c->flow = F_LIVE;
   c->desync_reported = 0;
+  synk_net_event ev;
+  memset(&ev, 0, sizeof ev);
+  ev.type = SYNK_NET_EV_REPAIR;
+  ev.client = ci;
+  ev.conn = c->conn;
+  ev.frame = frame;
+  ev.hash = b->hash;
+  ev.value = value;
+  ev.reason = kind;
+  emit(s, &ev);
 }
 
 /* Send client ci a snapshot now if a job is free, else queue it. */
@@ -761,17 +776,8 @@ static void want_snapshot(synk_server *s, uint32_t ci) {
     c->flow = F_WANT_SNAP;
     return;
   }
-  start_bulk(s, ci, bi);
   s->st.snapshots++;
-  synk_net_event ev;
-  memset(&ev, 0, sizeof ev);
-  ev.type = SYNK_NET_EV_REPAIR;
-  ev.client = ci;
-  ev.conn = c->conn;
-  ev.frame = s->bk[bi].frame;
-  ev.hash = s->bk[bi].hash;
-  ev.reason = NB_SNAPSHOT;
-  emit(s, &ev);
+  send_bulk(s, ci, bi, s->bk[bi].frame, NB_SNAPSHOT, 0);
 }
 
 /* ---- the groups' piece logs (replays) ---- */
@@ -877,18 +883,8 @@ static void want_snapshot_later(synk_server *s, uint32_t ci) {
 
 /* Send the replay or repair built in job bi to client ci, and say so. */
 static void send_delta(synk_server *s, uint32_t ci, uint32_t bi, uint32_t kind, uint64_t value) {
-  start_bulk(s, ci, bi);
   s->st.repairs++;
-  synk_net_event ev;
-  memset(&ev, 0, sizeof ev);
-  ev.type = SYNK_NET_EV_REPAIR;
-  ev.client = ci;
-  ev.conn = s->cl[ci].conn;
-  ev.frame = synk_frame(s->w);
-  ev.hash = s->bk[bi].hash;
-  ev.value = value;
-  ev.reason = kind;
-  emit(s, &ev);
+  send_bulk(s, ci, bi, synk_frame(s->w), kind, value);
 }
 
 /* The client sent its state (chunk sums at frame base, or none): repair or snapshot. */
