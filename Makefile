@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # synk — the two commands: `make test` and `make bench`.
 # Both install the Debian packages they need when missing (as root), build
 # with CMake presets (CMakePresets.json) and run. See README.md.

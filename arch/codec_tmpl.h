@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The sync-layer kernels (column unpacking, motion-run finishing, world diff),
  * written once. An arch file defines the leaf operations below and includes

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The SIMD kernels, written once. An arch file defines a handful of leaf
  * operations on a vector V of W 64-bit lanes (one entity per lane, its 32-bit

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The benchmark suite's own PRNG: xoshiro256** seeded through splitmix64.
  * Fixed and portable, so every generated input (worlds, motion batches,

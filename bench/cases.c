@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The case registry (see cases.h). Every input comes from bench_rng.h with a
  * fixed seed; nothing here is timed except the run functions.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The benchmark case registry: one table, run by the C harness
  * (bench/harness.c), the google-benchmark shim (bench/gbench.cc), the smoke

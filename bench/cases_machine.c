@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Cases that measure the machine, not synk: DRAM read bandwidth and the
  * latency of a dependent load that misses every cache. They set the floor

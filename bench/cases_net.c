@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Server-authoritative sync cases (net/, synk_net.h): one server, a 1e5
  * entity crowd world with 4 props, 1000 clients with grid views.

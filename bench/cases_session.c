@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Session cases: the cost of the input-session layer itself per advanced
  * frame, without the application's simulation. 4 peers with one player

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Benchmark cases of the sync layer (codec, snapshots, deltas, rollback) and
  * the codec peers measured in the same run: msgpack-c and protobuf-c

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Before/after: this build's synk_bench against the one of an earlier commit,
 # on the same machine in the same session, runs alternated.
 #

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 // google-benchmark shim: registers every case of the registry (bench/cases.h)
 // once per native ISA (kernel cases) or once (peers), with the same setup /
 // run / teardown as the C harness. Setup runs before the timed loop and

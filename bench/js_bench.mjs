@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // WebAssembly in Node.js against native, same workloads:
 //
 //   node bench/js_bench.mjs BUILD_DIR [--quick]

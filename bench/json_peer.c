@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The JSON-delta peer (bench/json_peer.h), on libjansson: a jansson object
  * tree per message, dumped compact, exactly as a service would build and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The JSON-delta peer of the net/ benchmarks (bench/cases_net.c): what the
  * server-authoritative services synk replaces send to a client per tick, in

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 // vqsort (Highway's vectorized quicksort, Debian libhwy-dev) as the sort step
 // of a peer batch-motion implementation. A C entry point so the C case
 // registry can call it; the Sorter owns its scratch and is built once.

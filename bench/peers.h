@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Entry points of the C++ peer shims (bench/peer_vqsort.cc). */
 #ifndef SYNK_BENCH_PEERS_H
 #define SYNK_BENCH_PEERS_H

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Plots of a synk benchmark run (data written by synk_bench --plots DIR).
 # usage: gnuplot -e "datadir='DIR'; outdir='OUT'" bench/plots.gp
 set terminal pngcairo size 960,600 font "sans,10"

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The Python bindings' call overhead against the C library, same inputs.
 
     PYTHONPATH=build/release/python /usr/bin/python3 bench/python_bench.py [--quick]

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * _synk_bench: the C side of bench/python_bench.py. Times the C calls that
  * the Python benchmark makes through the bindings, on the same inputs, in

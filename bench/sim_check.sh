@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # `synk sim` determinism: every native backend must print the same final hash
 # for the same scenario, and the same backend twice the same hash.
 # usage: sim_check.sh SYNK_SIM SYNK_BENCH

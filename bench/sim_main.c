@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Standalone `synk_sim` executable: the `synk sim` subcommand without the rest
  * of the CLI, so the benchmark suite does not depend on tools/synk.c. */
 #include "cmd_sim.h"

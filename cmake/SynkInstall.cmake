@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Included by the top-level CMakeLists.txt, after its install() of the
 # library (export set synkTargets) and the public headers: `cmake --install`
 # also gets a CMake package (find_package(synk CONFIG) -> synk::synk, with a

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # synk_add_output_test(NAME <name> COMMAND <target> [args...]
 #                      [RC <status>] [STDOUT <regex>] [STDERR <regex>])
 #

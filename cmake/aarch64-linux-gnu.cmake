@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Cross toolchain: AArch64 Linux (NEON native), run under qemu-user.
 # Debian packages: gcc-aarch64-linux-gnu (+ g++-aarch64-linux-gnu for C++
 # parts, optional), qemu-user, libsimde-dev.

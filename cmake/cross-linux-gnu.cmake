@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Shared part of the Debian cross toolchains (included by <triple>.cmake after
 # it sets SYNK_CROSS_TRIPLE, CMAKE_SYSTEM_PROCESSOR and SYNK_CROSS_QEMU).
 # Compilers come from Debian's gcc-<triple> packages, the target libc from

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Runs one program and checks its exit status and what it printed, with stdout
 # and stderr kept apart (ctest's PASS_REGULAR_EXPRESSION matches both mixed,
 # so a runner's diagnostic on stderr -- Node.js, qemu -- could shift or fake a

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Cross toolchain: IBM Z (s390x) Linux, big-endian, run under qemu-user.
 # No SIMD backend here: the scalar reference on a big-endian machine is the
 # point (the hash must not depend on byte order).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Run a wasm32-wasi program under Node.js's built-in WASI, the way a native
 // program runs: `node --no-warnings wasi-run.mjs prog.wasm args...`.
 // Arguments, environment (SYNK_ISA, ...) and stdio are passed through; the

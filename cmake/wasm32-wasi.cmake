@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Cross toolchain: wasm32-wasi with SIMD128, run by Node.js's built-in WASI.
 # Debian packages: clang, lld, llvm (llvm-ar, llvm-ranlib), wasi-libc,
 # libclang-rt-14-dev-wasm32 (compiler-rt builtins for clang 14), nodejs

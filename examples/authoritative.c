@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * A server-authoritative room in one process: a server endpoint owns the
  * world, three clients join with different views, one moves its own entity

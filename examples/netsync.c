@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* netsync: a server and three clients kept bit-identical by one event stream.
  *
  * The server simulates ticks and writes each tick as a piece of one stream

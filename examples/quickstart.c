@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* quickstart: two peers, one event stream, one hash.
  *
  * Two worlds created with the same config (same seed) stand for two peers.

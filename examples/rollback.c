@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* rollback: two peers play a tiny game over a simulated network with 60 ms
  * of latency, 30 ms of jitter and 10% loss, using rollback sessions.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Sync layer internals shared by kernel/codec_*.c, snapshot.c, delta.c,
  * rollback.c, history.c and the sync tests: little-endian byte access,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Packed columns (docs/wire-format.md, "Packed columns"): blocks of 256 u32
  * values, each with its own bit width and patched exceptions (the PFOR idea),

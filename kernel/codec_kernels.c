@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Scalar references of the sync-layer kernels (the specification the SIMD
  * versions in arch/codec_tmpl.h must match bit for bit; tests/test_sync_checkasm

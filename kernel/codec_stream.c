@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Event streams (docs/wire-format.md, "Event streams"): encoder, decoder,
  * and the atomic decode-and-apply path.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Deltas (docs/wire-format.md, "Deltas"): what changed from a base world to a
  * target world of the same config, found by the SIMD diff kernel and encoded

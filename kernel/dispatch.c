@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Run-time dispatch (after dav1d and simdjson): one table of kernel pointers,
  * filled with the scalar reference first and then by each backend's rung of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The hash: scalar reference. This file is the specification (docs/hash.md
  * describes it in prose); every SIMD backend must match it bit for bit, and

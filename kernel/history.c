@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Catch-up history: "what changed since frame F" for reconnects and late
  * joins. When F is saved in the ring, one delta from the saved frame to the

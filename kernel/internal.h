@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * synk internals shared by kernel/, arch/, tests/checkasm and tools/.
  * Not installed, not part of the public API. Every symbol carries the synk_

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Multi-core execution through the engine's job interface (synk_config.jobs).
  * Work is split by ranges of whole 64-chunk groups (16384 ids: one word of

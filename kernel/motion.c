@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Batch motion: validate -> coalesce -> order by id -> apply through the
  * kernel table. The result is defined as exactly that of synk_move on each

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Rings of saved frames (rollback and catch-up history), built on the
  * world's per-chunk dirty bits.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Snapshots (docs/wire-format.md, "Snapshots"): a whole world as bytes and
  * back, bit-exact. Fixed 52-byte header, the alive bitmap, then each field of

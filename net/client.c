@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The client endpoint: handshake, snapshot / repair loading through the
  * bounded loader, tick pieces, acks, and prediction with reconciliation.

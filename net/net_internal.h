@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * net/ internals shared by the server and the client endpoints: message
  * types, framing, little-endian readers/writers, byte queues. Uses the

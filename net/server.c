@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The server endpoint: one authoritative world, view groups with exact
  * incremental view hashes, per-connection bounded queues, sans-IO.

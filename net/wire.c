@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * net/ wire helpers: frames ([u8 type][varint length][body][u32 CRC-32C]),
  * the bounded frame reassembler, byte FIFOs, views on the wire.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Install the Debian packages named on the command line when any is missing.
 # As root: apt-get update + install. Otherwise: print the exact command, exit 1.
 set -eu

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Proves the README's commands on a truly fresh Debian 12 system.
 #
 #   scripts/fresh-check.sh [test|bench]      (make fresh-check [FRESH_TARGET=bench])

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Deterministic network simulator (session/include/synk_netsim.h): a binary
  * heap of datagram slots ordered by (due time, send sequence).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Input sessions: lockstep and rollback over a caller-driven transport.
  * See session/include/synk_session.h for the contract and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Session datagrams: encoder and hostile-input decoder.
  * The format is docs/wire-format.md, "Session datagrams".

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Session datagrams: the codec (docs/wire-format.md, "Session datagrams").
  * Internal to session/: the encoder writes what the session decided to send,

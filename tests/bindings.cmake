@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # The bindings' tests. The golden scenarios are recorded as call traces
 # (bindings/scenario_trace.c -> <build>/traces/<scenario>.trace) that the
 # Python and JavaScript tests replay through their APIs, expecting C's

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # checkasm: every SIMD kernel of every runnable backend (native and SIMDe-
 # emulated) against the scalar reference on random inputs. Fixed seeds only,
 # so every CI run checks the same inputs and any failure replays exactly

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Golden vectors: every scenario of tools/scenarios.c on every runnable backend
 # must end with the hash pinned in tests/golden/golden.h (regenerate only for a
 # deliberate format change: tests/golden/README.md). scenarios.c is compiled in

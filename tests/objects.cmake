@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # objects_isa: disassemble the built backend objects and check that each one
 # really contains its ISA's vector instructions (zmm in the AVX-512 object,
 # Advanced SIMD in the aarch64 NEON object, SIMD128 opcodes in the wasm

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # C packaging (tests/packaging/run.sh): the installed CMake package and synk.pc
 # each build a consumer, a shared build exports exactly synk.h's functions
 # with an SONAME, and a project vendoring synk with add_subdirectory builds.

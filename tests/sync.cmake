@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Sync-layer tests: event codec, snapshots, deltas, rollback/history, and the
 # cross-check of the sync kernels on every runnable backend. Included by
 # tests/CMakeLists.txt (which defines synk_test).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Statistical quality of the per-entity hash h(e) (DESIGN §3), measured on
  * the scalar reference synk_hash_words_ref, which every backend must match:
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Event streams: round trips of every event kind and edge value, compact lone
  * events, stream apply == direct API calls (every backend), atomicity and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 // synk.h compiled as C++11 (-Wall -Wextra -Wpedantic -Werror): it must parse,
 // give C linkage (this links against the C library), and behave as in C.
 #include "synk.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Deltas: random base/target pairs (every backend) round trip exactly;
  * the wrong base, truncated, oversized, reordered and bit-flipped deltas are

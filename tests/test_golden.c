@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Golden vectors: every scenario of tools/scenarios.c, run on every backend
  * that can run here (native and SIMDe-emulated), must end with exactly the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Multi-core execution (synk_config.jobs): batch motion, rehash and snapshot
  * load split across a job interface give bit-identical worlds and hashes for

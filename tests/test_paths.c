@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Path-specific tests of synk_apply_motions (kernel/motion.c), for every
  * backend in synk_isa_list. Each batch is built for one ordering strategy and
  * the test asserts which one ran (synk_world.last_path) as well as the

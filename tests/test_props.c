@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Property tests (DESIGN §5), for every backend in synk_isa_list:
  *
  *  (a) batch == sequential: synk_apply_motions on world A and synk_move one

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Rings of saved frames: rollback restores any frame of the window exactly
  * (state, frame, count, chunk sums, hash), several rings on one world each see

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Snapshots: bit-exact round trips of random worlds (every backend), golden
  * bytes, and hostile inputs (truncated, oversized, bit-flipped, wrong hash,

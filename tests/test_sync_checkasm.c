@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Cross-check of the sync-layer kernels (unpack256, run_finish, diff_words,
  * crc32c)

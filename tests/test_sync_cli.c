@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * A stand-alone driver for the sync commands of the `synk` tool
  * (tools/cmd_sync.c): `test_sync_cli gen|replay|stat ...` behaves like

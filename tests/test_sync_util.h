@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Helpers shared by the sync-layer tests (tests/test_sync_*.c, test_codec.c,
  * test_snapshot.c, test_delta.c, test_rollback.c). */
 #ifndef SYNK_TEST_SYNC_UTIL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Minimal test support: checks that count failures and say where, and a
  * fixed PRNG so every random test is replayable from its printed seed. */
 #ifndef SYNK_TEST_UTIL_H

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Unit, property and avalanche tests, and the public header's portability
 # checks. Included by tests/CMakeLists.txt (which defines synk_test).
 #

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * `synk netsim`: N session peers over the deterministic network simulator,
  * playing a synthetic game on a crowd world, in one process. Prints per-peer

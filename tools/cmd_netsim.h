@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* `synk netsim`: session peers over the network simulator (see cmd_netsim.c). */
 #ifndef SYNK_CMD_NETSIM_H
 #define SYNK_CMD_NETSIM_H

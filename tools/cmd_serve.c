@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * `synk serve-sim`: one server (synk_net.h) and N clients in one process
  * over the simulated message transport (tools/msgnet.h), on a crowd world.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* `synk serve-sim`: a server and N clients over the simulated message
  * transport (see cmd_serve.c). */
 #ifndef SYNK_CMD_SERVE_H

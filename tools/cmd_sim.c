@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * `synk sim`: a deterministic simulation from a seed, for whole-process
  * benchmarks (hyperfine, bench/run.sh) and for cross-ISA determinism checks:

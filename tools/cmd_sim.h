@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* `synk sim`: a deterministic whole-process scenario (see cmd_sim.c). */
 #ifndef SYNK_CMD_SIM_H
 #define SYNK_CMD_SIM_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Trace files, generation, replay and statistics for the sync layer.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * `synk gen`, `synk replay`, `synk stat`: synthetic event streams, replaying
  * them, and their byte statistics (tools/cmd_sync.c). Each takes argv with

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * gen_golden: run every golden scenario (tools/scenarios.c) on the scalar
  * reference backend and write tests/golden/golden.h, the table of expected
@@ -27,6 +28,7 @@ static void usage(FILE *f) {
 
 static int emit(FILE *f, const uint64_t *hashes, size_t n) {
   fprintf(f,
+          "/* SPDX-License-Identifier: MIT */\n"
           "/*\n"
           " * Golden vectors: the final synk_hash of every scenario in tools/scenarios.c,\n"
           " * computed by the scalar reference (the specification of the hash).\n"

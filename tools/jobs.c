@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The pthread job runner (tools/jobs.h). parallel_for publishes one batch of
  * tasks; the workers and the caller claim task indices from an atomic

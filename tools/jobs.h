@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * A small pthread job runner for synk_config.jobs: the CLI and the
  * benchmarks use it for --threads; an engine brings its own job system.

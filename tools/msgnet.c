@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * msgnet — the deterministic simulated message transport (msgnet.h).
  *

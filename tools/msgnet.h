@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * msgnet — a deterministic simulated message transport for the synk net
  * protocol (synk_net.h): one server endpoint and N client endpoints in one

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Golden scenarios (see scenarios.h). Every scenario is a fixed function of
  * its config seed: events come from the PRNG below, seeded from that seed, so

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Golden scenarios: fixed, deterministic event streams whose final world
  * hashes are pinned in tests/golden/golden.h.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * synk: the command-line tool.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * NEON sync-layer kernels. The 8-lane column vector is a pair of q
  * registers; the diff compares 4 ids per q register. Written against SIMDe's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * NEON (AArch64 Advanced SIMD) kernels. Two entities per q register, one per
  * 64-bit lane. Written against SIMDe's prefixed names: on aarch64 they lower

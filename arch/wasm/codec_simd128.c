@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * WebAssembly SIMD128 sync-layer kernels. The 8-lane column vector is a pair
  * of v128; the diff compares 4 ids per v128. Written against SIMDe's prefixed

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * WebAssembly SIMD128 kernels (compiled with -msimd128 for this file only on
  * wasm32). Two entities per v128, one per 64-bit lane. Written against SIMDe's

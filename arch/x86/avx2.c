@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * AVX2 kernels (compiled with -mavx2 -mbmi2 for this file only). Four
  * entities per ymm register, one per 64-bit lane. Written against SIMDe's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * AVX-512 kernels (compiled with -mavx2 -mbmi2 -mavx512f -mavx512dq for this
  * file only). Eight entities per zmm register, one per 64-bit lane. Written

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * AVX2 sync-layer kernels (compiled with -mavx2 for this file only): column
  * unpacking and run finishing on 8 x u32 ymm vectors, the diff 8 ids per

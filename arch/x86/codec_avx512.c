@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * AVX-512 sync-layer kernels (compiled with -mavx2 -mavx512f for this file
  * only). The diff compares 16 ids per zmm with mask-register results

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The 8 x u32 column leaves of the sync-layer kernels on ymm registers,
  * shared by arch/x86/codec_avx2.c and arch/x86/codec_avx512.c (which keeps

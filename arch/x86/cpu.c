@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * x86 CPU feature detection: CPUID for what the processor implements, XGETBV
  * for what the operating system saves on context switch (a feature is usable

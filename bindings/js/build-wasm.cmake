@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # cmake -DSOURCE=<synk> -DBUILD=<dir> -DNAME=synk-simd|synk-scalar -DSIMD=ON|OFF
 #       -DOUT=<package dir> -P build-wasm.cmake
 # Configures (once) and builds bindings/js/wasm for wasm32-wasi, then copies

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // TypeScript declarations of the synk package (synk.js).
 
 /** True if this engine implements WebAssembly SIMD128. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // synk for JavaScript: the C library compiled to WebAssembly (wasm32-wasi,
 // no emscripten), with a thin API over its exports. Works in Node.js (>= 18)
 // and in browsers, as an ES module.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Minimal platform description for CMAKE_SYSTEM_NAME WASI (CMake 3.25 has
 # none): static executables named .wasm, no shared libraries.
 set(WASI 1)

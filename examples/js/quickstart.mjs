@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Two peers, the same events, the same hash; views, errors, a stream and a snapshot.
 import { loadSynk } from 'synk';
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Two peers, the same events, the same hash; views, errors, a snapshot and a delta.
 import numpy as np
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The browser example (index.html): a server-side event generator writes
 // one event stream, tick by tick; peer A applies each piece of the stream as
 // it arrives, peer B applies the same events as calls; both show

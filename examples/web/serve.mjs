@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A small static server for the browser example, on 127.0.0.1 only.
 //
 //   node examples/web/serve.mjs BUILD_DIR [PORT]    (then open the URL it prints)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * synk net — the server-authoritative sync protocol, sans-IO.
  *

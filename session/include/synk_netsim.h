@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * synk netsim — a deterministic network simulator for testing sessions (and
  * anything else that sends datagrams) in one process: N nodes, one-way links

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * scenario_trace: records every golden scenario (tools/scenarios.c) as a
  * trace of the synk calls it makes, for the bindings' tests to replay through

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * checkasm: cross-check every SIMD kernel against the scalar reference.
  *

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Cross-architecture determinism: build and test every target, then print the
 # determinism matrix (perf-reports/determinism.md).
 #

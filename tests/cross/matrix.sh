@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The determinism matrix: every golden scenario (tools/scenarios.c) on every
 # target and every backend runnable there, one final world hash per cell.
 #

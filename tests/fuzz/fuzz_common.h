@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Shared checks of the sync-layer fuzz targets (libFuzzer). A failed check
  * aborts, which libFuzzer reports as a crash with the input saved. */
 #ifndef SYNK_FUZZ_COMMON_H

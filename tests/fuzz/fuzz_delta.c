@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * libFuzzer target: delta apply. Input: u32 LE length L, a snapshot of L bytes
  * (the base world), then a delta (`synk gen ... --fuzz-delta` writes such

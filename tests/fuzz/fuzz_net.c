@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * libFuzzer target: the net server's receive path. A server with a small
  * world and three honest clients joined (fuzz_net.h) receives the input's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The fuzz target fuzz_net and its seed corpus generator share this setup:
  * a server (net/include/synk_net.h) over a 512-id world (2 props, seed 5,
  * an 8 x 8 grid of 64-unit cells, 512-byte fragments, acks every 4 ticks,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * libFuzzer target: the net client's receive path -- WELCOME, BULK/FRAG
  * (snapshots through the bounded loader, repairs, replays), TICK pieces,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The fuzz target fuzz_net_client and its seed corpus generator share this
  * setup: a client endpoint (net/include/synk_net.h) that accepts a 512-id
  * world (2 props, seed 5) in room 9, with prediction on, started (its HELLO

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * libFuzzer target: the session receive path. Peer 0 of a session brought to
  * frame 30 honestly (fuzz_session.h) receives the input's datagrams as if

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The fuzz target's session and the seed corpus generator share this setup:
  * peer 0 of a 2-peer rollback session (one player each, 4-byte inputs, 8
  * frames of prediction, 1 frame of delay, a hash check every 10 frames) over

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * libFuzzer target: snapshot inspect + load, as two receivers: one with a
  * limit (inspect the header, refuse worlds above FZ_MAX_ENTITIES, load with

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * libFuzzer target: event stream decode + apply. The input is a stream
  * (docs/wire-format.md); it is decoded to events (count query, then into a

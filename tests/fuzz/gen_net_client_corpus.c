@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Seed corpus of fuzz_net_client: a real server (512-id world, 2 props,
  * seed 5, room 9) and the target's own client (fuzz_net_client.h) play a
  * session -- join with a snapshot, ticks with motions, property changes,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Seed corpus of fuzz_net: after the shared setup (fuzz_net.h), a real
  * client endpoint joins on hostile slot 0 and plays by the rules -- HELLO,
  * its ACKs, a SYNC, VIEW requests, COMMANDs, APP messages, a resuming HELLO

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Seed corpus of fuzz_session: after the shared prelude (fuzz_session.h),
  * peer 1 plays on and its datagrams to peer 0 are written as target inputs:
  * plain frames, a rollback (an input change peer 0 did not predict), the

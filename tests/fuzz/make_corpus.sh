@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Regenerates the checked-in seed corpus with `synk gen` (small inputs, a few
 # KB each). Usage: tests/fuzz/make_corpus.sh [SYNK_GEN_BINARY]
 # Default: build/fuzz/fuzz_gen (the gen/replay/stat commands of tools/cmd_sync.c,

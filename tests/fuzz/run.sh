@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Sync-layer fuzzing: builds the libFuzzer targets (clang, ASan + UBSan) in
 # build/fuzz, replays the checked-in corpus, then fuzzes each target.
 #

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Golden vectors: the final synk_hash of every scenario in tools/scenarios.c,
  * computed by the scalar reference (the specification of the hash).

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Net-layer tests (the server-authoritative protocol, net/include/synk_net.h)
 # over the simulated transport tools/msgnet.c, compiled in here (it is not a
 # library target). Included by tests/CMakeLists.txt.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Shared support of the net-layer tests: a counting allocator (to prove
  * that endpoints allocate nothing after create), a crowd world, protocol

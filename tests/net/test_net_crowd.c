@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The big one (issue 10, item 9): N clients (200) with random grid views
  * join at random times, move their views, drop and reconnect, over T ticks

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 // The net header in C++ (extern "C", no C-only constructs): a server and a
 // client endpoint joined over a direct in-memory exchange, from C++11. The
 // simulated transport's header is compiled too (its functions are C, not

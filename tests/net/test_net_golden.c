@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Golden bytes of the protocol (docs/protocol.md): a fixed scenario -- a
  * 256-id world, one server with a fixed resume key, two clients (a cell view

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Every hostile-message class against the server's receive path, on
  * connections of the test's own, while three honest clients follow the world

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Net-layer scenarios, one per ctest (test_net_unit NAME):
  *   repair     a client with a corrupted world is repaired and converges

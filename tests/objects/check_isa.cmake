@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # cmake -DARCH=x86_64|aarch64|wasm32 -DOBJDUMP=llvm-objdump -DOBJECTS="a.o|b.o|..." -P check_isa.cmake
 #
 # For each backend object built natively on ARCH: its disassembly must match

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A program that uses synk the way an installed or vendored library is used:
  * only <synk.h> and the library. Exit 0 when the library behaves; prints the
  * version and the world hash. Built by tests/packaging/run.sh three ways

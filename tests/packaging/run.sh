@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # C packaging tests (registered by tests/packaging.cmake; native builds only).
 #
 #   run.sh install BUILD_DIR WORK   cmake --install BUILD_DIR into WORK/prefix, then
@@ -66,7 +67,7 @@ consume_both() {
 case $mode in
   install)
     quiet cmake --install "$arg" --prefix "$prefix"
-    for f in include/synk.h lib/libsynk.a lib/pkgconfig/synk.pc lib/cmake/synk/synkConfig.cmake \
+    for f in include/synk.h lib/libsynk.a lib/pkgconfig/synk.pc share/doc/synk/LICENSE lib/cmake/synk/synkConfig.cmake \
              lib/cmake/synk/synkConfigVersion.cmake lib/cmake/synk/synkTargets.cmake; do
       [[ -f $prefix/$f ]] || fail "not installed: $f"
     done

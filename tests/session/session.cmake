@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Session-layer tests (lockstep / rollback sessions over the network
 # simulator). Included by tests/CMakeLists.txt (which defines synk_test).
 # The mesh runs take a frame count: the full 100 000 frames in optimized

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * A mesh of session peers over the network simulator, playing a synthetic
  * game: each player's input moves its own entity and pushes one entity of the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 // The session headers in C++ (extern "C", no C-only constructs): a two-peer
 // lockstep session and the network simulator, used from C++11.
 #include "synk_netsim.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * N peers over a lossy, jittery, duplicating, reordering simulated network:
  * every peer's confirmed frames hash identically (every frame, and every

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The network simulator: the same seed gives the same deliveries; loss,
  * duplication and reordering happen at their rates; every datagram arrives

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Session unit tests, peers wired by hand (no simulator unless said):
  * configuration checks; lockstep never advances without every input, frame

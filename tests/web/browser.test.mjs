@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The browser example in a real browser: Debian's headless Chromium opens
 // examples/web/index.html from a static server on 127.0.0.1 (serve.mjs,
 // started and stopped here), through playwright-core (pinned in

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The JS API over each module: every World method, views that alias wasm
 // memory, and errors that carry the status name.
 import { test } from 'node:test';

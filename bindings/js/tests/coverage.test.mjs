@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Every function of libsynk's public headers has its JavaScript
 // counterpart: a new SYNK_API function fails this test until synk.js wraps
 // it (or this table says why not).

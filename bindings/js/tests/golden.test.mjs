@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The golden scenarios in WebAssembly: every call of the C library's trace
 // replayed through the JS API, in both modules and on every backend each
 // runs, must see C's statuses, entities and rehashes and end on the golden

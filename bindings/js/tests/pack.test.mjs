@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // `npm pack` of the package gives a tarball that installs into an empty
 // project with no network (npm install --offline) and works from there.
 import { test } from 'node:test';
@@ -15,8 +16,9 @@ test('npm pack, then install offline into an empty project', () => {
       { cwd, env: { ...process.env, npm_config_cache: join(dir, 'cache') } }).toString();
     const [info] = JSON.parse(npm(['pack', env.packageDir, '--json', '--pack-destination', dir], dir));
     assert.equal(info.name, 'synk');
+    assert.equal(JSON.parse(execFileSync('cat', [join(env.packageDir, 'package.json')]).toString()).license, 'MIT');
     assert.deepEqual(info.files.map((f) => f.path).sort(),
-      ['README.md', 'package.json', 'synk-scalar.wasm', 'synk-simd.wasm', 'synk.d.ts', 'synk.js']);
+      ['LICENSE', 'README.md', 'package.json', 'synk-scalar.wasm', 'synk-simd.wasm', 'synk.d.ts', 'synk.js']);
     const app = join(dir, 'app');
     execFileSync('mkdir', [app]);
     writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', version: '1.0.0', type: 'module' }));

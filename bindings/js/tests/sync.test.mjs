@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Streams, snapshots, deltas and rings through the JS API.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The two modules: they import only the three WASI calls synk.js provides,
 // export exactly the public headers' functions (plus malloc/free, memory,
 // _initialize),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The struct layouts bindings/js/synk.js reads and writes in wasm memory,
  * pinned: if synk.h changes one, this file stops compiling and synk.js must

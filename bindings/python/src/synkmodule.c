@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * synk._synk: the CPython extension behind the `synk` package
  * (bindings/python/synk/__init__.py adds the NumPy views on top).

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """synk: deterministic state synchronization (Python bindings of the C library).
 
 An entity world kept bit-identical on every peer, proved by one 64-bit world
@@ -34,6 +35,7 @@ __all__ = [
     "status_str", "crc32c", "MAX_PROPS", "CHUNK_IDS", "MAX_ENTITIES_LIMIT",
 ]
 __version__ = version()
+__license__ = "MIT"  # LICENSE at the repository root
 
 #: status code -> exception class
 ERRORS = {cls.status: cls for cls in (ArgError, RangeError, ExistsError, DeadError, NoMemError,

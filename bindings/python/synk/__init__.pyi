@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Type stubs of the synk package (bindings/python/synk/__init__.py + the _synk extension).
 from typing import ClassVar, NamedTuple, Tuple, Union
 

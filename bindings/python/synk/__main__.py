@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """python3 -m synk info: what `synk info` prints, through the bindings."""
 import os
 import sys

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Shared helpers of the synk Python tests: the golden hashes of
 tests/golden/golden.h and the replay of the C library's call traces
 (tests/bindings/scenario_trace.c describes the format)."""

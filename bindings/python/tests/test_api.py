@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Every World method and module function, and every error it can raise."""
 import numpy as np
 import pytest

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """A batch of motions from NumPy equals the same batch through C's other
 paths: the C library's own batch (its stream decoder applies a motion run
 through the batch kernel), one synk_move per motion, and the C trace's

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Every function of libsynk's public headers has its Python counterpart:
 a new SYNK_API function fails this test until the bindings wrap it (or
 this table says why not)."""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The golden scenarios through the bindings: every call of the C library's
 trace replayed through synk.World, on every backend runnable here, must see
 C's statuses, entities and rehashes and end on the golden hash."""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """python3 -m synk info prints what the C tool's `synk info` prints."""
 import os
 import subprocess

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Streams, snapshots, deltas and rings through the bindings."""
 import numpy as np
 import pytest

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Batch calls release the GIL: two threads, each in a batch call on its own
 world, are inside their C calls at the same time. Proven without timers: the
 extension's test rendezvous (synk._synk._test_rendezvous) makes each

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Zero-copy NumPy views: they alias the world's storage, are read-only, and
 can never dangle: a view keeps the world's memory alive, and close() is
 refused while one exists."""
