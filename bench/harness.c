@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * synk_bench: the nanobench-style C harness over the case registry.
  *
@@ -13,8 +14,8 @@
  *
  * Modes: default (timed), --smoke (every case once per ISA, digests
  * cross-checked: each ISA and each peer of a workload must reach the same
- * world hash), --icount (fixed iterations between callgrind client requests,
- * for bench/icount.sh), --list, --list-isas, --slug.
+ * world hash), --list, --list-isas, --slug. Instruction counts come from
+ * synk_icount (bench/icount_main.c), a runner of the same registry without peers.
  */
 #define _GNU_SOURCE 1 /* syscall(), perf_event_open */
 
@@ -39,13 +40,6 @@
 #define HAVE_PERF_EVENT 1
 #endif
 
-#if defined(SYNK_BENCH_HAVE_CALLGRIND)
-#include <valgrind/callgrind.h>
-#else
-#define CALLGRIND_TOGGLE_COLLECT
-#define CALLGRIND_ZERO_STATS
-#define CALLGRIND_DUMP_STATS_AT(s) ((void)(s))
-#endif
 
 #ifndef SYNK_BENCH_COMPILER
 #define SYNK_BENCH_COMPILER "unknown"
@@ -70,10 +64,9 @@
 /* ---- options --------------------------------------------------------------- */
 
 typedef struct options {
-  int quick, smoke, icount, list, list_isas, slug, config, no_peers, peers_only;
+  int quick, smoke, list, list_isas, slug, config, no_peers, peers_only;
   int epochs;
   double epoch_ms, max_case_ms;
-  int icount_runs;
   const char *filter;
   const char *isas[MAX_ISAS];
   int nisas;
@@ -85,8 +78,6 @@ static void usage(FILE *f) {
           "usage: synk_bench [options]\n"
           "  --quick             short epochs (the whole suite in seconds)\n"
           "  --smoke             run every case once per ISA and cross-check digests; no timing\n"
-          "  --icount            instruction-count mode for bench/icount.sh (under callgrind)\n"
-          "  --icount-runs N     runs inside the counted region (default 4)\n"
           "  --filter A,B,...    only cases whose name contains one of the substrings\n"
           "  --isa NAME          only this backend (repeatable; default: every native one)\n"
           "  --no-peers          skip peer cases      --peers-only   only peer cases\n"
@@ -106,7 +97,6 @@ static int parse_options(int argc, char **argv, options *o) {
   o->epochs = -1;
   o->epoch_ms = -1;
   o->max_case_ms = -1;
-  o->icount_runs = 4;
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
     const char *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -118,7 +108,6 @@ static int parse_options(int argc, char **argv, options *o) {
     i++;
     FLAG("--quick", quick)
     FLAG("--smoke", smoke)
-    FLAG("--icount", icount)
     FLAG("--list", list)
     FLAG("--list-isas", list_isas)
     FLAG("--slug", slug)
@@ -130,7 +119,6 @@ static int parse_options(int argc, char **argv, options *o) {
     VAL("--epochs") o->epochs = atoi(v); continue; }
     VAL("--epoch-ms") o->epoch_ms = atof(v); continue; }
     VAL("--max-case-ms") o->max_case_ms = atof(v); continue; }
-    VAL("--icount-runs") o->icount_runs = atoi(v); continue; }
     VAL("--json") o->json = v; continue; }
     VAL("--md") o->md = v; continue; }
     VAL("--plots") o->plots = v; continue; }
@@ -149,7 +137,6 @@ static int parse_options(int argc, char **argv, options *o) {
   if (o->epoch_ms < 0) o->epoch_ms = o->quick ? 2 : 20;
   if (o->max_case_ms < 0) o->max_case_ms = o->quick ? 150 : 4000;
   if (o->epochs < 1) o->epochs = 1;
-  if (o->icount_runs < 1) o->icount_runs = 1;
   return 0;
 }
 
@@ -176,7 +163,7 @@ static int matches(const options *o, const synk_bench_case *c) {
  * that does (so the relative column is always filled). */
 static int selected(const options *o, const synk_bench_case *c) {
   if (matches(o, c)) return 1;
-  if (!o->filter || o->smoke || o->icount) return 0;
+  if (!o->filter || o->smoke) return 0;
   if ((c->flags & SYNK_BENCH_PEER) && o->no_peers) return 0;
   const synk_bench_case *all;
   size_t n = synk_bench_cases(&all);
@@ -1616,44 +1603,6 @@ static int run_smoke(const options *o, const char **isas, int nisas) {
   return failures ? 1 : 0;
 }
 
-/* Instruction counts: the counted region is exactly icount_runs runs (setup
- * and the warm-up run outside). bench/icount.sh runs this under
- * `valgrind --tool=callgrind --collect-atstart=no` and reads the dumps. */
-static int run_icount(const options *o) {
-  const synk_bench_case *all;
-  size_t nc = synk_bench_cases(&all);
-  const char *isa = synk_isa();
-  int n = 0;
-  for (size_t i = 0; i < nc; i++) {
-    const synk_bench_case *c = &all[i];
-    /* the key cases, or with --filter every matching case */
-    if (!((c->flags & SYNK_BENCH_KEY) || o->filter) || !selected(o, c)) continue;
-    synk_bench_failed = 0;
-    void *st = c->setup(c);
-    if (!st) {
-      fprintf(stderr, "synk_bench: %s: setup failed\n", c->name);
-      return 1;
-    }
-    c->run(st); /* warm-up, outside the count */
-    char label[160];
-    snprintf(label, sizeof label, "%s@%s", c->name, isa);
-    CALLGRIND_ZERO_STATS;
-    CALLGRIND_TOGGLE_COLLECT;
-    for (int r = 0; r < o->icount_runs; r++) c->run(st);
-    CALLGRIND_TOGGLE_COLLECT;
-    CALLGRIND_DUMP_STATS_AT(label);
-    c->teardown(st);
-    if (synk_bench_failed) {
-      fprintf(stderr, "synk_bench: %s: unexpected status\n", c->name);
-      return 1;
-    }
-    printf("icount %s %s %" PRIu64 "\n", c->name, isa, (uint64_t)o->icount_runs * c->ops);
-    n++;
-  }
-  fflush(stdout);
-  return n ? 0 : 1;
-}
-
 int main(int argc, char **argv) {
   options o;
   if (parse_options(argc, argv, &o) != 0) return 2;
@@ -1670,13 +1619,6 @@ int main(int argc, char **argv) {
              all[i].flags & SYNK_BENCH_PER_ISA ? "per-isa" : all[i].flags & SYNK_BENCH_PEER ? "peer" : "once",
              all[i].flags & SYNK_BENCH_KEY ? " key" : "");
     return 0;
-  }
-  if (o.icount) {
-    if (o.nisas && synk_use_isa(o.isas[0]) != SYNK_OK) {
-      fprintf(stderr, "synk_bench: backend %s not runnable here\n", o.isas[0]);
-      return 2;
-    }
-    return run_icount(&o);
   }
 
   const char *native[MAX_ISAS];

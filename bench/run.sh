@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The whole `make bench` job once the release preset is built:
 #   bench/run.sh BUILD_DIR [--quick]
 # runs the C harness (every case, every native ISA, peers interleaved), the
@@ -151,7 +152,7 @@ fi
 # ---------------------------------------------------------------- 4. instruction counts
 echo
 echo "== 4/5 instruction counts under callgrind (scalar, avx2)"
-sh "$root/bench/icount.sh" --report "$bench" "$config" "$root/bench/icount-baseline.txt" "$out/icount.md" \
+sh "$root/bench/icount.sh" --report "$bin/synk_icount" "$config" "$root/bench/icount-baseline.txt" "$out/icount.md" \
   | tail -3 || true
 [ -s "$out/icount.md" ] || echo "Instruction counts not measured." > "$out/icount.md"
 
