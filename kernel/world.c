@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The world: storage, single-entity events, queries. Every mutation keeps the
  * chunk sums and their total current, so synk_hash is O(1).
@@ -287,6 +288,7 @@ const char *synk_status_str(synk_status s) {
     case SYNK_E_FORMAT: return "SYNK_E_FORMAT";
     case SYNK_E_MISMATCH: return "SYNK_E_MISMATCH";
     case SYNK_E_SPACE: return "SYNK_E_SPACE";
+    case SYNK_SESSION_STALL: return "SYNK_SESSION_STALL";
   }
   return "SYNK_E_UNKNOWN";
 }

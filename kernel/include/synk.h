@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * synk — deterministic state synchronization kernel.
  *
@@ -57,12 +58,22 @@ typedef enum synk_status {
   SYNK_E_ISA,      /* unknown ISA name, or an ISA this machine cannot run */
   SYNK_E_FORMAT,   /* malformed bytes: bad magic/version, truncated, out-of-bound length or value */
   SYNK_E_MISMATCH, /* well-formed bytes that do not fit: hash, config, base world or frame differ */
-  SYNK_E_SPACE     /* the caller's output buffer is too small (the size needed is reported) */
+  SYNK_E_SPACE,    /* the caller's output buffer is too small (the size needed is reported) */
   /* later versions append codes; existing values never change */
+
+  /* The session layer's own status (synk_session.h), not an error: the call
+   * did nothing because advancing now would run past the prediction window
+   * (rollback) or without a remote input (lockstep), or because the session's
+   * input history is full. Retry after receiving datagrams. */
+  SYNK_SESSION_STALL = 64
 } synk_status;
 
-/* A static, human-readable name for a status ("SYNK_OK", "SYNK_E_RANGE", ...).
- * Unknown values give "SYNK_E_UNKNOWN". Never NULL. Cost: O(1). */
+/* A static, human-readable name for every status any synk function returns
+ * ("SYNK_OK", "SYNK_E_RANGE", ..., "SYNK_SESSION_STALL"): the kernel's, the
+ * sync layer's, the session's and the protocol endpoints' (synk_net.h returns
+ * these codes; its close and refusal *reasons* are named by
+ * synk_net_reason_str). Unknown values give "SYNK_E_UNKNOWN". Never NULL.
+ * Cost: O(1). */
 SYNK_API const char *synk_status_str(synk_status s);
 
 /* ------------------------------------------------------------------------ */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * synk sessions — lockstep and rollback input synchronization over any
  * transport, sans-IO.
@@ -85,13 +86,12 @@
 extern "C" {
 #endif
 
-/* The session's own status, past synk.h's codes: the call did nothing
+/* SYNK_SESSION_STALL, the session's own status (a value of synk_status,
+ * declared in synk.h and named by synk_status_str): the call did nothing
  * because advancing now would run past the prediction window (rollback) or
  * without a remote input (lockstep), or because the session's input history
  * is full (too many inputs not yet acknowledged by a peer). Retry after
- * receiving datagrams. synk_status_str does not know it (it gives
- * "SYNK_E_UNKNOWN"); synk_session_status_str does. */
-#define SYNK_SESSION_STALL ((synk_status)64)
+ * receiving datagrams. */
 
 #define SYNK_SESSION_MAX_PLAYERS 16
 #define SYNK_SESSION_MAX_PEERS 16
@@ -275,7 +275,7 @@ SYNK_API synk_status synk_session_get_peer_stats(const synk_session *s, uint32_t
  * Errors: SYNK_E_ARG, SYNK_E_RANGE (not recorded). O(1). */
 SYNK_API synk_status synk_session_final_hash(const synk_session *s, uint64_t frame, uint64_t *out);
 
-/* synk_status_str, plus "SYNK_SESSION_STALL". Never NULL. */
+/* The same as synk_status_str (kept for existing callers). Never NULL. O(1). */
 SYNK_API const char *synk_session_status_str(synk_status st);
 
 #ifdef __cplusplus
