@@ -87,6 +87,9 @@ static inline uint32_t D_BITS(DM m) {
 }
 
 #define SYNK_TMPL(name) name##_neon
+#if !defined(__aarch64__) || defined(SYNK_SIMDE_NO_NATIVE)
+#  define SYNK_TMPL_EMULATED 1 /* SIMDe's emulation: a correctness check (kernel/dispatch.c) */
+#endif
 #include "../codec_tmpl.h"
 
 #if defined(__aarch64__) && defined(__GNUC__) && !defined(SYNK_SIMDE_NO_NATIVE)

@@ -80,6 +80,9 @@ static inline C8 C8_BCAST7(C8 v) {
 #define D_BITS(m) ((uint32_t)simde_wasm_i32x4_bitmask(m))
 
 #define SYNK_TMPL(name) name##_wasm
+#if !defined(__wasm__) || defined(SYNK_SIMDE_NO_NATIVE)
+#  define SYNK_TMPL_EMULATED 1 /* SIMDe's emulation: a correctness check (kernel/dispatch.c) */
+#endif
 #include "../codec_tmpl.h"
 
 void synk_codec_init_wasm(synk_kernels *k) {
