@@ -335,6 +335,8 @@ static inline void tn_init(tn *h, synk_world *w) {
   h->sc.grid.cols = 16;
   h->sc.grid.rows = 16;
   h->sc.allocator = &h->server_al;
+  h->sc.resume_key[0] = 0x746E2D6B65793031ull; /* fixed bits: the tests are reproducible */
+  h->sc.resume_key[1] = 0x746E2D6B65793032ull;
   h->cc.max_entities = wc.max_entities;
   h->cc.num_props = wc.num_props;
   h->cc.seed = wc.seed;
