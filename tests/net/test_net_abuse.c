@@ -262,29 +262,10 @@ static synk_status raw_hello(room *r, uint32_t conn, const char *token, uint64_t
   return raw_send(r, conn, TN_HELLO, body.b, body.n);
 }
 
-typedef struct got {
-  uint32_t n, type[256], reason[256];
-} got;
-
-static void on_got(void *ctx, uint32_t type, const uint8_t *body, size_t len) {
-  got *g = (got *)ctx;
-  if (g->n < 256) {
-    g->type[g->n] = type;
-    g->reason[g->n++] = len >= 4 ? tn_le32(body) : UINT32_MAX;
-  }
-}
-
 /* poll everything the server has for conn; g (may be NULL) gets the frames */
-static void raw_drain(room *r, uint32_t conn, got *g) {
-  size_t len = 0;
-  if (g) g->n = 0;
-  for (int k = 0; k < 100000; k++) {
-    if (synk_server_poll(r->s, conn, buf, sizeof buf, &len, r->now) != SYNK_OK || !len) break;
-    CHECK(tn_parse(buf, len, g ? on_got : NULL, g) == 1);
-  }
-}
+static void raw_drain(room *r, uint32_t conn, tn_got *g) { tn_drain(r->s, conn, r->now, g); }
 
-static uint32_t count_type(const got *g, uint32_t type, uint32_t reason) {
+static uint32_t count_type(const tn_got *g, uint32_t type, uint32_t reason) {
   uint32_t n = 0;
   for (uint32_t i = 0; i < g->n; i++) n += g->type[i] == type && g->reason[i] == reason;
   return n;
@@ -483,7 +464,7 @@ static void bulkleak_run(uint32_t ncmd, int closed_before_sync) {
   steps(r, 3);
   uint32_t k = raw_open(r);
   CHECK_ST(raw_hello(r, k, "ok", 0), SYNK_OK);
-  got g;
+  tn_got g;
   raw_drain(r, k, &g); /* WELCOME and the snapshot: the job is free again */
   CHECK(g.n > 2 && g.type[0] == TN_WELCOME && g.type[1] == TN_BULK);
   uint32_t closes = r->n_sev[SYNK_NET_EV_CLOSE];
@@ -637,7 +618,7 @@ static int test_requests(void) {
   CHECK(room_start(r));
   uint32_t k = raw_open(r);
   CHECK_ST(raw_hello(r, k, "ok", 0), SYNK_OK);
-  got g;
+  tn_got g;
   raw_drain(r, k, &g);
   /* ten VIEWs in one tick: four are handled */
   static tn_buf views, body;
