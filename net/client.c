@@ -25,6 +25,7 @@ struct synk_client {
   uint64_t rtoken;       /* resume token (0: never welcomed) */
   uint32_t ack_interval;
   int resync;            /* SYNC sent: discard ticks until the repair */
+  int sync_owed;         /* a SYNC waits for room in the out queue (2: with the chunk sums) */
   int check_pending;     /* a CHECK arrived while loading */
   synk_world *w;
   synk_ring *ring;       /* predict: the confirmed frame */
@@ -207,6 +208,7 @@ synk_status synk_client_start(synk_client *c, uint64_t now_ms) {
   net_fifo_clear(&c->out);
   c->bulk_on = 0;
   c->resync = 0;
+  c->sync_owed = 0;
   c->check_pending = 0;
   int resume = c->rtoken != 0;
   size_t max_body = 64 + c->cfg.token_len + (resume ? 28 + (size_t)c->nchunks * 8 : 0);
@@ -243,17 +245,20 @@ void synk_client_disconnect(synk_client *c) {
   if (!c) return;
   c->state = SYNK_CLIENT_IDLE;
   c->bulk_on = 0;
+  c->sync_owed = 0;
   net_fifo_clear(&c->out);
 }
 
-/* SYNC: the confirmed world's chunk sums (or none: ask for a snapshot). */
-static void send_sync(synk_client *c, int with_sums) {
-  unpredict(c);
-  uint32_t n = (with_sums && c->w) ? c->nchunks : 0;
+/* Write the owed SYNC -- the confirmed world's chunk sums, or none: ask for
+ * a snapshot -- when the out queue has room (an empty queue always has). */
+static void flush_sync(synk_client *c) {
+  if (!c->sync_owed) return;
+  uint32_t n = (c->sync_owed == 2 && c->w) ? c->nchunks : 0;
   size_t max_body = 20 + (size_t)n * 8;
   nw w;
   size_t mark;
   if (out_begin(c, &w, max_body, &mark)) return;
+  unpredict(c);
   nw_u64(&w, c->w ? synk_frame(c->w) : 0);
   nw_u64(&w, c->w ? synk_hash(c->w) : 0);
   nw_u32(&w, n);
@@ -263,7 +268,16 @@ static void send_sync(synk_client *c, int with_sums) {
   }
   out_end(c, &w, mark, NM_SYNC, max_body + NET_FRAME_OVERHEAD);
   if (c->w) repredict(c);
+  c->sync_owed = 0;
   c->resync = 1;
+}
+
+/* Ask for a repair (with_sums) or a snapshot: ticks are discarded from now
+ * until it comes; a full out queue delays the SYNC, never drops it. */
+static void send_sync(synk_client *c, int with_sums) {
+  c->sync_owed = with_sums ? 2 : 1;
+  c->resync = 1;
+  flush_sync(c);
 }
 
 static void send_ack(synk_client *c) {
@@ -294,7 +308,12 @@ static int apply_snapshot(synk_client *c) {
 }
 
 /* REPAIR: u64 base, u64 frame, u64 count, u32 chunks, { u32 chunk, u32 n, n entities }.
- * Validated completely before the world is touched. */
+ * Its structure is validated completely before the world is touched; then
+ * the chunks are replaced and the frame set, once; a result without the
+ * BULK header's hash is the caller's to replace (it asks for a snapshot).
+ * An honest server repairs only clients at most resume_frames (a u32)
+ * behind: a larger step is refused, as it would take more than one tick
+ * event. */
 static int apply_repair(synk_client *c) {
   if (!c->w) return -1;
   uint32_t np = c->cfg.num_props, esz = 4 * (5 + np);
@@ -302,7 +321,9 @@ static int apply_repair(synk_client *c) {
   nr_init(&r, c->bulk, c->bulk_len);
   uint64_t base = nr_u64(&r), frame = nr_u64(&r), count = nr_u64(&r);
   uint32_t nch = nr_u32(&r);
-  if (r.err || base != synk_frame(c->w) || frame < base || frame != c->bulk_frame || nch > c->nchunks) return -1;
+  if (r.err || base != synk_frame(c->w) || frame < base || frame - base > UINT32_MAX || frame != c->bulk_frame ||
+      nch > c->nchunks)
+    return -1;
   size_t start = r.off;
   uint32_t prev = 0;
   for (uint32_t i = 0; i < nch; i++) {
@@ -313,7 +334,7 @@ static int apply_repair(synk_client *c) {
     for (uint32_t j = 0; j < n; j++) {
       const uint8_t *e = nr_take(&r, esz);
       if (!e) return -1;
-      uint32_t id = (uint32_t)e[0] | ((uint32_t)e[1] << 8) | ((uint32_t)e[2] << 16) | ((uint32_t)e[3] << 24);
+      uint32_t id = net_le32(e);
       if (id / SYNK_CHUNK_IDS != ch || id >= c->cfg.max_entities || (j && id <= lastid)) return -1;
       lastid = id;
     }
@@ -338,9 +359,8 @@ static int apply_repair(synk_client *c) {
       }
     }
   }
-  while (synk_frame(c->w) < frame) {
-    uint64_t d = frame - synk_frame(c->w);
-    synk_event t = {SYNK_EV_TICK, 0, d > 0xFFFFFFFFu ? 0xFFFFFFFFu : (uint32_t)d, 0, 0, 0};
+  if (frame > base) {
+    synk_event t = {SYNK_EV_TICK, 0, (uint32_t)(frame - base), 0, 0, 0};
     synk_events_apply(c->w, &t, 1, NULL);
   }
   (void)count;
@@ -496,20 +516,27 @@ static int on_cmessage(void *ctx, uint32_t type, const uint8_t *body, size_t len
     if (type != NM_WELCOME) return -1;
     uint32_t id = nr_u32(&r);
     uint64_t token = nr_u64(&r), frame = nr_u64(&r);
-    uint32_t ack = nr_u32(&r), resumed = nr_u8(&r), frag = nr_u32(&r), last_seq = nr_u32(&r);
-    if (!nr_done(&r) || resumed > 1 || frag > c->cfg.frag_size || token == 0) return -1;
-    (void)frame;
+    uint32_t ack = nr_u32(&r), resumed = nr_u8(&r), frag = nr_u32(&r), last_seq = nr_u32(&r), n = nr_u32(&r);
+    if (r.err || n > (r.n - r.off) / 8) return -1;
+    const uint8_t *out = nr_take(&r, (size_t)n * 8); /* n x (u32 seq, u32 reason), oldest first */
+    if (!nr_done(&r) || resumed > 1 || frag > c->cfg.frag_size || token == 0 || (!resumed && (last_seq || n)))
+      return -1;
     c->id = id;
     c->rtoken = token;
     c->ack_interval = ack;
     c->state = SYNK_CLIENT_LOADING;
-    /* commands in flight when the connection broke: the ones the server
-       handled (seq <= last_seq) are in the state it is about to send, the
-       others never arrived; either way no prediction stays */
-    for (uint32_t i = 0; i < c->npend; i++)
-      if (!c->pend[i].effect)
-        cemit(c, SYNK_CLIENT_EV_RESULT, resumed && c->pend[i].seq <= last_seq ? 0 : SYNK_NET_R_SHUTDOWN, 0, 0,
-              c->pend[i].seq, NULL, 0);
+    /* commands in flight when the connection broke: what the server decided
+       (accepted ones are in the state it is about to send, or its next
+       tick), never arrived (after last_seq), or no longer known (older than
+       the outcomes it kept, or the slot is gone); no prediction stays */
+    for (uint32_t i = 0; i < c->npend; i++) {
+      if (c->pend[i].effect) continue;
+      uint32_t seq = c->pend[i].seq, reason = SYNK_NET_R_FORGOTTEN;
+      if (resumed && seq > last_seq) reason = SYNK_NET_R_SHUTDOWN;
+      for (uint32_t j = n; resumed && reason == SYNK_NET_R_FORGOTTEN && j-- > 0;)
+        if (net_le32(out + 8 * (size_t)j) == seq) reason = net_le32(out + 8 * (size_t)j + 4);
+      cemit(c, SYNK_CLIENT_EV_RESULT, reason, 0, 0, seq, NULL, 0);
+    }
     c->npend = 0;
     cemit(c, SYNK_CLIENT_EV_WELCOME, 0, frame, 0, id, NULL, 0);
     return 0;
@@ -617,6 +644,7 @@ synk_status synk_client_poll(synk_client *c, void *buf, size_t cap, size_t *len,
   if (c->out.head == c->out.tail) c->out.head = c->out.tail = 0;
   *len = sz;
   c->last_sent = now_ms;
+  flush_sync(c); /* room now, maybe */
   return SYNK_OK;
 }
 

@@ -170,6 +170,11 @@ static inline uint64_t nr_var(nr *r) {
 }
 static inline int nr_done(const nr *r) { return !r->err && r->off == r->n; }
 
+/* u32 at p, little-endian (bytes already bounds-checked) */
+static inline uint32_t net_le32(const uint8_t *p) {
+  return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
+}
+
 static inline void net_put_i32(nw *w, int32_t v) {
   uint32_t u;
   memcpy(&u, &v, sizeof u);

@@ -63,6 +63,8 @@ typedef struct bulk {
   size_t len, sent;
   int started;
   uint64_t frame, hash;
+  uint64_t moved;         /* when it was assigned or last polled (a connection that stops
+                             taking it is closed after timeout_ms: it holds a job) */
 } bulk;
 
 typedef struct sclient {
@@ -76,7 +78,10 @@ typedef struct sclient {
   uint32_t hpos, hn;
   uint64_t bytes, ticks;
   uint32_t commands;      /* applied since the last tick */
+  uint32_t requests;      /* VIEW and SYNC messages handled since the last tick */
   uint32_t last_seq;      /* the last command it sent that the server handled */
+  uint32_t *outcome;      /* the last result_history commands handled: (seq, reason) pairs, a ring */
+  uint32_t opos, on;
   int desync_reported;
 } sclient;
 
@@ -96,8 +101,7 @@ struct synk_server {
   synk_config wcfg;
   uint32_t cap, np, nchunks, nwords, ncells;
   uint64_t seq;           /* per-entity routing sequence (group stamps) */
-  uint64_t token_state;   /* resume tokens issued */
-  uint64_t tkey[2];       /* their key */
+  uint64_t token_state;   /* resume tokens issued (keyed by cfg.resume_key) */
 
   /* entities */
   uint64_t *eh;           /* h(e) of live ids */
@@ -235,9 +239,7 @@ static int ord_frame(synk_server *s, sconn *k, uint32_t type, const void *body, 
   return ord_record(k, R_FRAME, 0, s->msg, w.n);
 }
 
-static uint32_t rec_len(const uint8_t *rec) {
-  return (uint32_t)rec[1] | ((uint32_t)rec[2] << 8) | ((uint32_t)rec[3] << 16) | ((uint32_t)rec[4] << 24);
-}
+static uint32_t rec_len(const uint8_t *rec) { return net_le32(rec + 1); }
 static uint64_t rec_frame(const uint8_t *rec) {
   uint64_t v = 0;
   for (int i = 0; i < 8; i++) v |= (uint64_t)rec[5 + i] << (8 * i);
@@ -260,7 +262,23 @@ static void purge_pieces(sconn *k) {
   k->ord.tail = wpos;
 }
 
-static void close_conn(synk_server *s, uint32_t ci, uint32_t reason);
+static void close_conn(synk_server *s, uint32_t kc, uint32_t reason);
+
+/* Close kc with SYNK_NET_R_OVERFLOW: it does not take what the server must
+ * send it (a reply it waits for, a payload that holds a job). Returns 1, as
+ * a message handler does to stop reading from a connection. */
+static int overflow(synk_server *s, uint32_t kc) {
+  close_conn(s, kc, SYNK_NET_R_OVERFLOW);
+  return 1;
+}
+
+/* Queue an ordered reply on kc (WELCOME, RESULT, VIEWRES): 0 queued; 1 the
+ * connection is closing (closed while its message was handled, or now, for
+ * not reading even its replies: never a reply silently lost). */
+static int reply(synk_server *s, uint32_t kc, uint32_t type, const void *body, size_t len) {
+  if (s->cn[kc].state == K_CLOSING) return 1;
+  return ord_frame(s, &s->cn[kc], type, body, len) ? overflow(s, kc) : 0;
+}
 
 /* ---- client history of expected hashes ------------------------------------------- */
 
@@ -270,6 +288,17 @@ static void hist_push(synk_server *s, sclient *c, uint64_t frame, uint64_t hash)
   c->hhash[c->hpos] = hash;
   c->hpos = (c->hpos + 1) % H;
   if (c->hn < H) c->hn++;
+}
+
+/* Record what the server decided about client c's command seq (reason 0:
+ * accepted): a resuming client's WELCOME carries the last result_history. */
+static void outcome_push(synk_server *s, sclient *c, uint32_t seq, uint32_t reason) {
+  uint32_t H = s->cfg.result_history;
+  c->outcome[2 * c->opos] = seq;
+  c->outcome[2 * c->opos + 1] = reason;
+  c->opos = (c->opos + 1) % H;
+  if (c->on < H) c->on++;
+  c->last_seq = seq;
 }
 
 /* newest entry for frame; 1 found */
@@ -307,15 +336,25 @@ static void cell_unlink(synk_server *s, uint32_t id) {
 
 /* ---- views and groups ------------------------------------------------------------- */
 
+static void sift_down(uint32_t *a, uint32_t i, uint32_t n) {
+  uint32_t v = a[i];
+  for (uint32_t c; (c = 2 * i + 1) < n; i = c) {
+    if (c + 1 < n && a[c + 1] > a[c]) c++;
+    if (a[c] <= v) break;
+    a[i] = a[c];
+  }
+  a[i] = v;
+}
+
 static int u32_cmp_sorted_unique(uint32_t *a, uint32_t n) {
-  /* insertion sort (n <= max_view_*), then drop repeats; returns new n */
-  for (uint32_t i = 1; i < n; i++) {
-    uint32_t v = a[i], j = i;
-    while (j > 0 && a[j - 1] > v) {
-      a[j] = a[j - 1];
-      j--;
-    }
-    a[j] = v;
+  /* heapsort: in place, O(n log n) whatever the order (a client's VIEW may
+     hold 4096 cells), then drop repeats; returns new n */
+  for (uint32_t i = n / 2; i-- > 0;) sift_down(a, i, n);
+  for (uint32_t end = n; end > 1;) {
+    uint32_t top = a[0];
+    a[0] = a[--end];
+    a[end] = top;
+    sift_down(a, 0, end);
   }
   uint32_t k = 0;
   for (uint32_t i = 0; i < n; i++)
@@ -568,8 +607,8 @@ static void to_catchup(synk_server *s, uint32_t ci, int bound) {
   sconn *k = &s->cn[c->conn];
   purge_pieces(k);
   c->flow = F_AWAIT_SYNC;
-  ctl_frame(s, k, NM_CHECK, NULL, 0);
   if (bound) s->st.catchups++;
+  if (ctl_frame(s, k, NM_CHECK, NULL, 0)) overflow(s, c->conn); /* it would wait for nothing */
 }
 
 
@@ -739,16 +778,21 @@ static int build_repair(synk_server *s, uint32_t gi, const uint8_t *sums, uint64
  * dropped, the payload ordered with its stream, its hash expected at its
  * frame, the client live) and report it: a REPAIR event with the frame it
  * brings the client to, its hash, the kind (snapshot, repair, replay) and
- * the kind's value. */
-static void send_bulk(synk_server *s, uint32_t ci, uint32_t bi, uint64_t frame, uint32_t kind, uint64_t value) {
+ * the kind's value. -1: its queue is full of replies it did not read -- the
+ * job stays free and the connection is closed (SYNK_NET_R_OVERFLOW). */
+static int send_bulk(synk_server *s, uint32_t ci, uint32_t bi, uint64_t frame, uint32_t kind, uint64_t value) {
   sclient *c = &s->cl[ci];
   sconn *k = &s->cn[c->conn];
   bulk *b = &s->bk[bi];
+  purge_pieces(k);
+  if (ord_record(k, R_BULK, b->frame, &bi, sizeof bi)) {
+    overflow(s, c->conn);
+    return -1;
+  }
   b->conn = c->conn;
   b->sent = 0;
   b->started = 0;
-  purge_pieces(k);
-  ord_record(k, R_BULK, b->frame, &bi, sizeof bi);
+  b->moved = s->now;
   hist_push(s, c, b->frame, b->hash);
   c->flow = F_LIVE;
   c->desync_reported = 0;
@@ -762,6 +806,7 @@ static void send_bulk(synk_server *s, uint32_t ci, uint32_t bi, uint64_t frame, 
   ev.value = value;
   ev.reason = kind;
   emit(s, &ev);
+  return 0;
 }
 
 /* Send client ci a snapshot now if a job is free, else queue it. */
@@ -777,8 +822,7 @@ static void want_snapshot(synk_server *s, uint32_t ci) {
     c->flow = F_WANT_SNAP;
     return;
   }
-  s->st.snapshots++;
-  send_bulk(s, ci, bi, s->bk[bi].frame, NB_SNAPSHOT, 0);
+  if (!send_bulk(s, ci, bi, s->bk[bi].frame, NB_SNAPSHOT, 0)) s->st.snapshots++;
 }
 
 /* ---- the groups' piece logs (replays) ---- */
@@ -884,8 +928,7 @@ static void want_snapshot_later(synk_server *s, uint32_t ci) {
 
 /* Send the replay or repair built in job bi to client ci, and say so. */
 static void send_delta(synk_server *s, uint32_t ci, uint32_t bi, uint32_t kind, uint64_t value) {
-  s->st.repairs++;
-  send_bulk(s, ci, bi, synk_frame(s->w), kind, value);
+  if (!send_bulk(s, ci, bi, synk_frame(s->w), kind, value)) s->st.repairs++;
 }
 
 /* The client sent its state (chunk sums at frame base, or none): repair or snapshot. */
@@ -921,6 +964,7 @@ static void assign_waiting(synk_server *s) {
     uint32_t ci = (s->bulk_rr + i) % n;
     sclient *c = &s->cl[ci];
     if (c->state != C_JOINED || c->flow != F_WANT_SNAP) continue;
+    if (c->requests > s->cfg.max_requests) continue; /* a SYNC past the bound: after the tick */
     if (bulk_free(s) == NET_NONE) {
       s->bulk_rr = ci;
       return;
@@ -958,6 +1002,12 @@ synk_status synk_server_create(const synk_server_config *cfg, synk_server **out)
   if (!c.max_group_events) c.max_group_events = 4096;
   if (!c.frag_size) c.frag_size = 16384;
   if (c.frag_size < 256) return SYNK_E_ARG;
+  if (!c.resume_key[0] && !c.resume_key[1]) return SYNK_E_ARG; /* tokens anyone could forge */
+  if (!c.max_requests) c.max_requests = 4;
+  /* a resuming client's WELCOME carries the outcomes: one fragment at most */
+  uint32_t max_outcomes = (c.frag_size - 64) / 8;
+  if (!c.result_history) c.result_history = max_outcomes < 64 ? max_outcomes : 64;
+  if (c.result_history > max_outcomes) return SYNK_E_ARG;
   if (!c.queue_bytes) c.queue_bytes = 262144;
   if (!c.max_bulk_jobs) c.max_bulk_jobs = 4;
   if (!c.ack_interval) c.ack_interval = 10;
@@ -997,12 +1047,6 @@ synk_status synk_server_create(const synk_server_config *cfg, synk_server **out)
   s->nwords = (s->cap + 63) / 64;
   s->ncells = c.grid.cols * c.grid.rows;
   s->token_state = 0;
-  s->tkey[0] = c.resume_key[0];
-  s->tkey[1] = c.resume_key[1];
-  if (!s->tkey[0] && !s->tkey[1]) {
-    s->tkey[0] = mix64(wc.seed ^ 0x5EED5EED5EEDull);
-    s->tkey[1] = mix64(s->tkey[0]);
-  }
   uint32_t G = c.max_clients;      /* client slots */
   uint32_t NG = c.max_clients + 1; /* groups: one per client, + one while a client changes view */
 
@@ -1054,6 +1098,7 @@ synk_status synk_server_create(const synk_server_config *cfg, synk_server **out)
     sclient *cl = &s->cl[i];
     ALLOC(cl->hframe, c.history);
     ALLOC(cl->hhash, c.history);
+    ALLOC(cl->outcome, 2 * (size_t)c.result_history);
     cl->conn = cl->group = NET_NONE;
   }
   for (uint32_t i = 0; i < NG; i++) {
@@ -1123,6 +1168,7 @@ void synk_server_destroy(synk_server *s) {
     for (uint32_t i = 0; i < s->cfg.max_clients; i++) {
       net_free(al, s->cl[i].hframe);
       net_free(al, s->cl[i].hhash);
+      net_free(al, s->cl[i].outcome);
     }
   if (s->cn)
     for (uint32_t i = 0; i < s->cfg.max_connections; i++) {
@@ -1397,7 +1443,7 @@ synk_status synk_server_tick(synk_server *s, uint64_t now_ms) {
     g->n_rec = 0;
     g->overflow = 0;
   }
-  for (uint32_t i = 0; i < s->cfg.max_clients; i++) s->cl[i].commands = 0;
+  for (uint32_t i = 0; i < s->cfg.max_clients; i++) s->cl[i].commands = s->cl[i].requests = 0;
   assign_waiting(s);
   s->st.ticks++;
   return SYNK_OK;
@@ -1505,8 +1551,9 @@ static void detach(synk_server *s, uint32_t kc, uint32_t reason) {
   }
 }
 
-/* Queue CLOSE, stop reading from kc, and tell the application. */
-static void close_conn(synk_server *s, uint32_t kc, uint32_t reason) {
+/* Queue `type` (CLOSE, or REFUSE at the handshake) with the reason as all
+ * kc has left to send, stop reading from it, and tell the application. */
+static void close_with(synk_server *s, uint32_t kc, uint32_t type, uint32_t reason) {
   sconn *k = &s->cn[kc];
   if (k->state == K_CLOSING || k->state == K_FREE) return;
   detach(s, kc, reason);
@@ -1516,11 +1563,13 @@ static void close_conn(synk_server *s, uint32_t kc, uint32_t reason) {
   nw_init(&w, body, sizeof body);
   nw_u32(&w, reason);
   net_fifo_clear(&k->ctl);
-  ctl_frame(s, k, NM_CLOSE, body, w.n);
+  ctl_frame(s, k, type, body, w.n);
   k->state = K_CLOSING;
   k->close_reason = reason;
   emit_simple(s, SYNK_NET_EV_CLOSE, NET_NONE, kc, reason, synk_frame(s->w));
 }
+
+static void close_conn(synk_server *s, uint32_t kc, uint32_t reason) { close_with(s, kc, NM_CLOSE, reason); }
 
 synk_status synk_server_disconnect(synk_server *s, uint32_t kc, uint64_t now_ms) {
   if (!s || kc >= s->cfg.max_connections || s->cn[kc].state == K_FREE) return SYNK_E_ARG;
@@ -1565,27 +1614,20 @@ static uint64_t siphash_u64(const uint64_t key[2], uint64_t m) {
 }
 
 static uint64_t new_token(synk_server *s) {
-  uint64_t t = siphash_u64(s->tkey, ++s->token_state);
+  uint64_t t = siphash_u64(s->cfg.resume_key, ++s->token_state);
   return t ? t : 1;
 }
 
-static void refuse(synk_server *s, uint32_t kc, uint32_t reason) {
-  sconn *k = &s->cn[kc];
-  uint8_t body[4];
-  nw w;
-  nw_init(&w, body, sizeof body);
-  nw_u32(&w, reason);
-  ctl_frame(s, k, NM_REFUSE, body, w.n);
-  k->state = K_CLOSING;
-  k->close_reason = reason;
-  emit_simple(s, SYNK_NET_EV_CLOSE, NET_NONE, kc, reason, synk_frame(s->w));
-}
+static void refuse(synk_server *s, uint32_t kc, uint32_t reason) { close_with(s, kc, NM_REFUSE, reason); }
 
-static void welcome(synk_server *s, uint32_t kc, uint32_t ci, int resumed) {
+/* WELCOME: a resumed client learns what became of the commands it sent
+ * before its connection broke -- the last one the server handled and the
+ * outcomes kept, oldest first. 0 queued, 1 closing (reply). */
+static int welcome(synk_server *s, uint32_t kc, uint32_t ci, int resumed) {
   sclient *c = &s->cl[ci];
-  uint8_t body[64];
+  uint32_t H = s->cfg.result_history, n = resumed ? c->on : 0;
   nw w;
-  nw_init(&w, body, sizeof body);
+  nw_init(&w, s->piece, s->piece_cap); /* scratch: no piece is being assembled */
   nw_u32(&w, ci);
   nw_u64(&w, c->token);
   nw_u64(&w, synk_frame(s->w));
@@ -1593,7 +1635,13 @@ static void welcome(synk_server *s, uint32_t kc, uint32_t ci, int resumed) {
   nw_u8(&w, resumed ? 1u : 0u);
   nw_u32(&w, s->cfg.frag_size);
   nw_u32(&w, resumed ? c->last_seq : 0);
-  ord_frame(s, &s->cn[kc], NM_WELCOME, body, w.n);
+  nw_u32(&w, n);
+  for (uint32_t i = 0; i < n; i++) {
+    uint32_t j = (c->opos + H - n + i) % H;
+    nw_u32(&w, c->outcome[2 * j]);
+    nw_u32(&w, c->outcome[2 * j + 1]);
+  }
+  return reply(s, kc, NM_WELCOME, s->piece, w.n);
 }
 
 static int on_hello(synk_server *s, uint32_t kc, nr *r) {
@@ -1636,23 +1684,26 @@ static int on_hello(synk_server *s, uint32_t kc, nr *r) {
     c->state = C_JOINED;
     c->conn = kc;
     c->flow = F_NONE;
+    c->token = new_token(s); /* a token resumes once: whoever else holds it is too late */
     s->st.clients++;
     k->client = ci;
     k->state = K_JOINED;
-    welcome(s, kc, ci, 1);
+    if (welcome(s, kc, ci, 1)) return 1;
     emit_simple(s, SYNK_NET_EV_RESUMED, ci, kc, 0, synk_frame(s->w));
     catch_up(s, ci, sums, nsums, frame, rhash);
     return 0;
   }
-  /* a new sclient */
+  /* a new sclient: a free slot, or when all are taken the slot in grace
+     closest to its expiry (a client that is here beats one that may come
+     back; a client cut off before its WELCOME arrived comes back as a new
+     one) -- evicted only once this client is admitted (accept, a view
+     group): a HELLO that is refused takes nobody's slot */
   for (uint32_t i = 0; i < s->cfg.max_clients; i++)
     if (s->cl[i].state == C_FREE) {
       ci = i;
       break;
     }
   if (ci == NET_NONE) {
-    /* full: a client that is here beats one that may come back (a client cut
-       off before its WELCOME arrived comes back as a new one) */
     uint64_t soonest = UINT64_MAX;
     for (uint32_t i = 0; i < s->cfg.max_clients; i++)
       if (s->cl[i].state == C_GRACE && s->cl[i].grace_until < soonest) {
@@ -1660,7 +1711,6 @@ static int on_hello(synk_server *s, uint32_t kc, nr *r) {
         ci = i;
       }
     if (ci == NET_NONE) return refuse(s, kc, SYNK_NET_R_FULL), 1;
-    free_client(s, ci, SYNK_NET_R_EXPIRED);
   }
   if (s->cfg.accept) {
     uint32_t why = s->cfg.accept(s->cfg.ctx, ci, token, tlen);
@@ -1674,19 +1724,21 @@ static int on_hello(synk_server *s, uint32_t kc, nr *r) {
   view_normalize(s, ci, &none, &d);
   uint32_t gi = group_ref(s, &d, vdef_fp(&d));
   if (gi == NET_NONE) return refuse(s, kc, SYNK_NET_R_FULL), 1;
+  if (c->state == C_GRACE) free_client(s, ci, SYNK_NET_R_EXPIRED); /* (accept may have kicked it) */
   c->state = C_JOINED;
   c->flow = F_NONE;
   c->conn = kc;
   c->token = new_token(s);
   c->hn = c->hpos = 0;
   c->bytes = c->ticks = 0;
-  c->last_seq = 0;
+  c->commands = c->requests = 0;
+  c->last_seq = c->opos = c->on = 0;
   c->desync_reported = 0;
   member_add(s, ci, gi);
   s->st.clients++;
   k->client = ci;
   k->state = K_JOINED;
-  welcome(s, kc, ci, 0);
+  if (welcome(s, kc, ci, 0)) return 1;
   emit_simple(s, SYNK_NET_EV_JOINED, ci, kc, 0, synk_frame(s->w));
   if (c->state == C_JOINED && c->conn == kc) want_snapshot(s, ci);
   return 0;
@@ -1694,7 +1746,6 @@ static int on_hello(synk_server *s, uint32_t kc, nr *r) {
 
 static int on_command(synk_server *s, uint32_t kc, sclient *c, uint32_t ci, nr *r) {
   uint32_t seq = nr_u32(r);
-  c->last_seq = seq;
   size_t len = r->n - r->off;
   const uint8_t *cmd = nr_take(r, len);
   if (r->err || len > s->cfg.max_command) return -1;
@@ -1715,14 +1766,14 @@ static int on_command(synk_server *s, uint32_t kc, sclient *c, uint32_t ci, nr *
     s->st.commands_accepted++;
     c->commands++;
   }
+  outcome_push(s, c, seq, reason);
   uint8_t body[24];
   nw w;
   nw_init(&w, body, sizeof body);
   nw_u32(&w, seq);
   nw_u32(&w, reason);
   nw_u64(&w, synk_frame(s->w) + 1);
-  ord_frame(s, &s->cn[kc], NM_RESULT, body, w.n);
-  return 0;
+  return reply(s, kc, NM_RESULT, body, w.n);
 }
 
 typedef struct rx_ctx {
@@ -1736,10 +1787,10 @@ static int on_message(void *ctx, uint32_t type, const uint8_t *body, size_t len)
   sconn *k = &s->cn[kc];
   nr r;
   nr_init(&r, body, len);
+  if (k->state == K_CLOSING) return 1; /* closed by an earlier message of this receive */
   if (type == NM_PING) {
     if (len) return -1;
-    ctl_frame(s, k, NM_PONG, NULL, 0);
-    return 0;
+    return ctl_frame(s, k, NM_PONG, NULL, 0) ? overflow(s, kc) : 0; /* PINGs, PONGs not read */
   }
   if (type == NM_PONG) return len ? -1 : 0;
   if (k->state == K_HELLO) {
@@ -1784,6 +1835,12 @@ static int on_message(void *ctx, uint32_t type, const uint8_t *body, size_t len)
     for (uint32_t i = 0; i < s->cfg.max_bulk_jobs; i++)
       if (s->bk[i].conn == kc) return 0;  /* one payload in flight per connection: the
                                              client verifies it and asks again if needed */
+    if (++c->requests > s->cfg.max_requests) {
+      /* past the bound: its answer is a snapshot, built after the next tick
+         (assign_waiting); the sums are not kept */
+      want_snapshot_later(s, ci);
+      return 0;
+    }
     catch_up(s, ci, nsums ? sums : NULL, nsums, frame, hash);
     return 0;
   }
@@ -1793,7 +1850,9 @@ static int on_message(void *ctx, uint32_t type, const uint8_t *body, size_t len)
         !nr_done(&r))
       return -1;
     v.use_callback = 0; /* the callback view is the server's to give */
-    uint32_t reason = s->cfg.view_request ? s->cfg.view_request(s->cfg.ctx, ci, &v) : SYNK_NET_R_DENIED;
+    uint32_t reason = SYNK_NET_R_OVERFLOW; /* past max_requests: the application is not asked */
+    if (++c->requests <= s->cfg.max_requests)
+      reason = s->cfg.view_request ? s->cfg.view_request(s->cfg.ctx, ci, &v) : SYNK_NET_R_DENIED;
     if (!reason) {
       synk_status st = set_view(s, ci, &v);
       reason = st == SYNK_OK ? 0 : st == SYNK_E_SPACE ? SYNK_NET_R_FULL : SYNK_NET_R_PROTOCOL;
@@ -1802,8 +1861,7 @@ static int on_message(void *ctx, uint32_t type, const uint8_t *body, size_t len)
     nw w;
     nw_init(&w, b, sizeof b);
     nw_u32(&w, reason);
-    ord_frame(s, k, NM_VIEWRES, b, w.n);
-    return 0;
+    return reply(s, kc, NM_VIEWRES, b, w.n);
   }
   case NM_COMMAND:
     return on_command(s, kc, c, ci, &r);
@@ -1919,6 +1977,7 @@ synk_status synk_server_poll(synk_server *s, uint32_t kc, void *buf, size_t cap,
       nw_u32(&bw, synk_crc32c(0, b->buf, b->len));
       net_frame(&w, NM_BULK, body, bw.n);
       b->started = 1;
+      b->moved = now_ms;
       *len = w.n;
       sent(s, kc, NM_BULK, w.n);
       return SYNK_OK;
@@ -1927,6 +1986,7 @@ synk_status synk_server_poll(synk_server *s, uint32_t kc, void *buf, size_t cap,
     if (piece > s->cfg.frag_size) piece = s->cfg.frag_size;
     net_frame(&w, NM_FRAG, b->buf + b->sent, piece);
     b->sent += piece;
+    b->moved = now_ms;
     *len = w.n;
     sent(s, kc, NM_FRAG, w.n);
     if (b->sent == b->len) {
@@ -1993,6 +2053,11 @@ void synk_server_service(synk_server *s, uint64_t now_ms) {
     }
     if (now_ms - k->last_sent >= s->cfg.heartbeat_ms && !net_fifo_used(&k->ctl) && !net_fifo_used(&k->ord))
       ctl_frame(s, k, NM_PING, NULL, 0);
+  }
+  /* a connection that stopped taking its payload (heard or not) frees the job for others */
+  for (uint32_t i = 0; i < s->cfg.max_bulk_jobs; i++) {
+    bulk *b = &s->bk[i];
+    if (b->conn != NET_NONE && now_ms - b->moved >= s->cfg.timeout_ms) close_conn(s, b->conn, SYNK_NET_R_TIMEOUT);
   }
   for (uint32_t i = 0; i < s->cfg.max_clients; i++) {
     sclient *c = &s->cl[i];

@@ -82,9 +82,7 @@ int net_rx_feed(net_rx *rx, const uint8_t *p, size_t n,
     size_t hdr;
     net_frame_size(rx->buf, &hdr);
     size_t len = rx->need - hdr - 4;
-    const uint8_t *c = rx->buf + rx->need - 4;
-    uint32_t crc = (uint32_t)c[0] | ((uint32_t)c[1] << 8) | ((uint32_t)c[2] << 16) | ((uint32_t)c[3] << 24);
-    if (synk_crc32c(0, rx->buf, rx->need - 4) != crc) return -1;
+    if (synk_crc32c(0, rx->buf, rx->need - 4) != net_le32(rx->buf + rx->need - 4)) return -1;
     rx->have = rx->need = 0;
     int r = fn(ctx, rx->buf[0], rx->buf + hdr, len);
     if (r) return r;
@@ -196,7 +194,7 @@ const char *synk_net_reason_str(uint32_t reason) {
       "SYNK_NET_OK",         "SYNK_NET_R_VERSION", "SYNK_NET_R_ROOM",     "SYNK_NET_R_CONFIG",
       "SYNK_NET_R_FULL",     "SYNK_NET_R_DENIED",  "SYNK_NET_R_PROTOCOL", "SYNK_NET_R_TIMEOUT",
       "SYNK_NET_R_OVERFLOW", "SYNK_NET_R_KICKED",  "SYNK_NET_R_EXPIRED",  "SYNK_NET_R_SHUTDOWN",
-      "SYNK_NET_R_REJECTED", "SYNK_NET_R_INVALID", "SYNK_NET_R_DESYNC"};
+      "SYNK_NET_R_REJECTED", "SYNK_NET_R_INVALID", "SYNK_NET_R_DESYNC",  "SYNK_NET_R_FORGOTTEN"};
   if (reason < sizeof names / sizeof names[0]) return names[reason];
   if (reason >= SYNK_NET_R_APP) return "SYNK_NET_R_APP";
   return "SYNK_NET_R_UNKNOWN";

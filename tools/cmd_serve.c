@@ -290,6 +290,10 @@ static int ss_setup(ss_sim *s) {
   sc.max_view_cells = o->view_cells;
   sc.max_view_ids = 1;
   sc.grace_ms = o->grace;
+  /* a simulation keys its resume tokens by its seed (reproducible runs); a
+     real server draws random bits (synk_net.h) */
+  sc.resume_key[0] = o->seed ^ 0x726573756D654B30ull;
+  sc.resume_key[1] = o->seed ^ 0x726573756D654B31ull;
   sc.on_event = ss_server_event;
   sc.ctx = s;
   if (synk_server_create(&sc, &s->srv) != SYNK_OK) return -1;

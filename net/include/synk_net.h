@@ -18,7 +18,8 @@
  * the client says HELLO (protocol version, room id, the world config it
  * expects, an application token, and -- when resuming -- the resume token and
  * its cursor: last applied frame and hash); the server refuses with a reason
- * or WELCOMEs it (client id, resume token, frame) and then sends its view of
+ * or WELCOMEs it (client id, a fresh resume token, frame, and on a resume the
+ * outcomes of its last commands) and then sends its view of
  * the world: a snapshot of the projection (synk_snapshot format, fragmented
  * into FRAG pieces of at most frag_size bytes), or, for a client resuming
  * inside the grace period whose frame is at most resume_frames old, one
@@ -52,8 +53,11 @@
  *
  * Bounds: every buffer and queue is sized at create from the config. A client
  * that falls behind past its queue bound is moved to catch-up by REPAIR or
- * snapshot; one that breaks the protocol is closed with a reason. Nothing a
- * peer sends makes the other side allocate or work beyond its own config.
+ * snapshot; one that breaks the protocol is closed with a reason, and so is
+ * one that does not read what it waits for (a reply, a snapshot that holds
+ * one of the max_bulk_jobs). Nothing a peer sends makes the other side
+ * allocate or work beyond its own config: a client's commands, VIEWs and
+ * SYNCs are bounded per tick (max_commands, max_requests).
  *
  * Thread safety: none; use an endpoint from one thread at a time. Callbacks
  * run inside the call that triggers them; from a server callback the
@@ -81,14 +85,18 @@ typedef enum synk_net_reason {
   SYNK_NET_R_FULL = 4,       /* no free client slot */
   SYNK_NET_R_DENIED = 5,     /* the accept callback refused the token */
   SYNK_NET_R_PROTOCOL = 6,   /* malformed bytes, or a message out of state order */
-  SYNK_NET_R_TIMEOUT = 7,    /* nothing heard for timeout_ms */
-  SYNK_NET_R_OVERFLOW = 8,   /* a bound was exceeded (queue, message size) */
+  SYNK_NET_R_TIMEOUT = 7,    /* nothing heard for timeout_ms, or a snapshot / repair
+                                not taken for timeout_ms */
+  SYNK_NET_R_OVERFLOW = 8,   /* a bound was exceeded (queue, message size, requests per tick) */
   SYNK_NET_R_KICKED = 9,     /* synk_server_kick */
   SYNK_NET_R_EXPIRED = 10,   /* the grace period ended without a reconnect */
   SYNK_NET_R_SHUTDOWN = 11,  /* the endpoint closed */
   SYNK_NET_R_REJECTED = 12,  /* a command was rejected (no application code) */
   SYNK_NET_R_INVALID = 13,   /* a command's events do not apply to the world */
   SYNK_NET_R_DESYNC = 14,    /* the client's world could not be repaired */
+  SYNK_NET_R_FORGOTTEN = 15, /* a command's outcome is unknown: the server may have handled
+                                it, but the client came back as a new client, or the server
+                                no longer keeps that outcome (result_history) */
   SYNK_NET_R_APP = 256       /* application reasons start here */
 } synk_net_reason;
 
@@ -215,10 +223,19 @@ typedef struct synk_server_config {
   uint32_t max_commands;      /* commands one client may have applied per tick; more are
                                  rejected (SYNK_NET_R_OVERFLOW), so one client cannot use
                                  up max_changes; 0: 16 */
-  uint64_t resume_key[2];     /* keys the resume tokens (SipHash-2-4 of a counter): give
-                                 random bits -- the library has no entropy source; all 0:
-                                 keyed by the world seed, so anyone who knows the seed can
-                                 forge another client's token (tests only) */
+  uint32_t max_requests;      /* VIEW and SYNC messages one client may have handled per
+                                 tick (each may cost O(max_entities)); past it a VIEW is
+                                 refused (SYNK_NET_R_OVERFLOW) and a SYNC is answered by a
+                                 snapshot after the next tick; 0: 4 */
+  uint32_t result_history;    /* outcomes of a client's last commands kept for its resume
+                                 (WELCOME carries them): at least the clients' max_pending,
+                                 else older unanswered commands resume as
+                                 SYNK_NET_R_FORGOTTEN; 0: 64 (fewer if frag_size < 576);
+                                 at most (frag_size - 64) / 8 */
+  uint64_t resume_key[2];     /* keys the resume tokens (SipHash-2-4 of a counter), which
+                                 let a client resume its slot without `accept`: random
+                                 bits from the application (the library has no entropy
+                                 source); required, all 0 is refused */
 
   /* Authentication: 0 accepts, anything else refuses with that reason. NULL
    * accepts every token. */
@@ -242,10 +259,10 @@ typedef struct synk_server_config {
 /* Create a server for cfg->world. Memory: everything, once (docs/protocol.md
  * "Memory" gives the formula): per view group a visibility bitmap and chunk
  * sums (max_entities/8 + max_entities/32 bytes), per client its expected-hash
- * history, per connection its queues (queue_bytes + 2 frames), max_bulk_jobs
- * buffers of a full snapshot, and 2 scratch worlds.
- * Errors: SYNK_E_ARG (NULL, out of range, a grid with cols*rows > 2^20),
- * SYNK_E_NOMEM. Cost: O(max_entities + memory). */
+ * history and command outcomes, per connection its queues (queue_bytes + 2
+ * frames), max_bulk_jobs buffers of a full snapshot, and 2 scratch worlds.
+ * Errors: SYNK_E_ARG (NULL, out of range, a grid with cols*rows > 2^20, a
+ * resume_key of all 0), SYNK_E_NOMEM. Cost: O(max_entities + memory). */
 SYNK_API synk_status synk_server_create(const synk_server_config *cfg, synk_server **out);
 
 /* Free a server (not its world). NULL is accepted. */
@@ -375,9 +392,10 @@ typedef enum synk_client_event_type {
   SYNK_CLIENT_EV_SYNCED = 2,    /* the world was loaded or repaired (frame, hash) */
   SYNK_CLIENT_EV_TICK = 3,      /* a server tick was applied (frame, hash) */
   SYNK_CLIENT_EV_RESULT = 4,    /* a command's result (value = seq, reason 0: accepted); at a
-                                   WELCOME, each command still unanswered: 0 if the server had
-                                   it (its effects are in the state that follows), else
-                                   SYNK_NET_R_SHUTDOWN (lost with the connection) */
+                                   WELCOME, each command still unanswered: what the server
+                                   decided (0: its effects are in the state that follows),
+                                   SYNK_NET_R_SHUTDOWN if it never reached the server, or
+                                   SYNK_NET_R_FORGOTTEN if the server no longer knows */
   SYNK_CLIENT_EV_APP = 5,       /* an application message (data, len) */
   SYNK_CLIENT_EV_CLOSED = 6,    /* refused or closed (reason) */
   SYNK_CLIENT_EV_VIEW = 7       /* a view request's answer (reason 0: accepted) */
@@ -404,7 +422,8 @@ typedef struct synk_client_config {
   uint32_t max_view;                /* most entities its view may hold: sizes the scratch
                                        that decodes a tick's motions (40 bytes each);
                                        0: max_entities */
-  uint32_t max_pending;             /* predicted commands in flight; 0: 32 */
+  uint32_t max_pending;             /* commands in flight; 0: 32 (at most the server's
+                                       result_history, so a resume reports them all) */
   uint32_t max_command;             /* bytes per command; 0: 1024 */
   uint32_t max_command_events;      /* predicted events per command; 0: 64 */
   int predict;                      /* keep a confirmed copy to predict commands */

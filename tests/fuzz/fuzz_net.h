@@ -165,6 +165,8 @@ static inline int fn_open(fn_env *e) {
   sc.max_group_events = 512; /* small scratch: the setup runs once per input */
   sc.max_command = 256;
   sc.view_request = fn_view_req;
+  sc.resume_key[0] = 0x66757A7A2D6E6574ull; /* required: any fixed bits */
+  sc.resume_key[1] = 1;
   sc.on_event = fn_on_event;
   sc.ctx = e;
   sc.allocator = &e->al;

@@ -10,7 +10,7 @@ else()
   set(NET_CROWD_TICKS 20000)
 endif()
 set(NET_MSGNET ${PROJECT_SOURCE_DIR}/tools/msgnet.c)
-foreach(t crowd unit hostile)
+foreach(t crowd unit hostile abuse)
   add_executable(test_net_${t} ${CMAKE_CURRENT_SOURCE_DIR}/net/test_net_${t}.c ${NET_MSGNET})
   target_link_libraries(test_net_${t} PRIVATE synk_internal)
   target_include_directories(test_net_${t} PRIVATE ${CMAKE_CURRENT_SOURCE_DIR} ${CMAKE_CURRENT_SOURCE_DIR}/net
@@ -35,6 +35,10 @@ foreach(t repair grace predict handshake app liveness views bigview debounce mid
   add_test(NAME net_${t} COMMAND test_net_unit ${t})
 endforeach()
 add_test(NAME net_hostile COMMAND test_net_hostile)
+# well-formed abuse (issue 19): each a regression test of a bug the protocol had
+foreach(t evict repair results bulkleak token syncfull stall requests)
+  add_test(NAME net_abuse_${t} COMMAND test_net_abuse ${t})
+endforeach()
 # golden bytes: HELLO, WELCOME and the CRC-32C of every message stream of a fixed scenario
 add_executable(test_net_golden ${CMAKE_CURRENT_SOURCE_DIR}/net/test_net_golden.c)
 target_link_libraries(test_net_golden PRIVATE synk_internal)

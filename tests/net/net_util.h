@@ -155,6 +155,34 @@ static inline int tn_parse(const uint8_t *p, size_t n, tn_frame_fn fn, void *ctx
   return count;
 }
 
+/* The frames a server sends on one connection: their types, and the first
+ * u32 of each body (the reason of a CLOSE, REFUSE or VIEWRES). */
+typedef struct tn_got {
+  uint32_t n, type[256], reason[256];
+} tn_got;
+
+static inline void tn_got_frame(void *ctx, uint32_t type, const uint8_t *body, size_t len) {
+  tn_got *g = (tn_got *)ctx;
+  if (g->n < 256) {
+    g->type[g->n] = type;
+    g->reason[g->n++] = len >= 4 ? tn_le32(body) : UINT32_MAX;
+  }
+}
+
+/* Poll everything server s has for connection conn (a test's own: nobody
+ * else polls it); g (may be NULL) gets the frames. Each poll must give one
+ * whole, valid frame within the frame bound. */
+static inline void tn_drain(synk_server *s, uint32_t conn, uint64_t now, tn_got *g) {
+  static uint8_t buf[1 << 17];
+  size_t len = 0;
+  if (g) g->n = 0;
+  for (int k = 0; k < 100000; k++) {
+    if (synk_server_poll(s, conn, buf, sizeof buf, &len, now) != SYNK_OK || !len) break;
+    CHECK(len <= synk_server_frame_bound(s));
+    CHECK(tn_parse(buf, len, g ? tn_got_frame : NULL, g) == 1);
+  }
+}
+
 /* ---- worlds and views ------------------------------------------------------------ */
 
 /* A crowd: `alive` entities (ids 0..alive-1) spread uniformly over the square
@@ -335,6 +363,8 @@ static inline void tn_init(tn *h, synk_world *w) {
   h->sc.grid.cols = 16;
   h->sc.grid.rows = 16;
   h->sc.allocator = &h->server_al;
+  h->sc.resume_key[0] = 0x746E2D6B65793031ull; /* fixed bits: the tests are reproducible */
+  h->sc.resume_key[1] = 0x746E2D6B65793032ull;
   h->cc.max_entities = wc.max_entities;
   h->cc.num_props = wc.num_props;
   h->cc.seed = wc.seed;

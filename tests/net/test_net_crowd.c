@@ -68,6 +68,7 @@ typedef struct crowd_cfg {
 typedef struct lstate {
   uint32_t sid;             /* server client id, or NONE32 */
   int join_welcomed;        /* the client got the WELCOME of its slot's JOINED */
+  int joined_new;           /* its last connection JOINED (1) or RESUMED (0) */
   int all;                  /* sees the whole world */
   uint32_t cx, cy, w, h;    /* rectangle of cells */
   uint64_t kmask;
@@ -104,7 +105,7 @@ typedef struct crowd {
   uint64_t joined, resumed, dropped, bad_drop, closes_bad, resume_wrong_slot, view_errors;
   uint64_t set_views;
   uint32_t avatar0, spawn_cap; /* avatars: ids avatar0 + link of the predicting links; spawns below spawn_cap */
-  uint64_t results_lost, commands, command_space, results_ok, results_bad;
+  uint64_t results_lost, results_forgotten, commands, command_space, results_ok, results_bad;
   uint64_t heap_allocs_after_create;
 } crowd;
 
@@ -219,6 +220,7 @@ static void server_hook(tn *h, const synk_net_event *ev) {
     }
     k->ls[link].sid = ev->client;
     k->ls[link].join_welcomed = 0; /* its WELCOME (with the resume token) is on the way */
+    k->ls[link].joined_new = 1;
     k->sid_link[ev->client] = link;
     for (uint32_t f = 0; f < HIST; f++) k->exp_frame[(size_t)ev->client * HIST + f] = UINT64_MAX;
     apply_view(k, link, 0); /* its snapshot comes with the new view: the frame is recorded */
@@ -227,6 +229,7 @@ static void server_hook(tn *h, const synk_net_event *ev) {
   case SYNK_NET_EV_RESUMED: {
     uint32_t link = msgnet_link_of_conn(k->h.net, ev->conn);
     k->resumed++;
+    if (link != MSGNET_NONE) k->ls[link].joined_new = 0;
     if (link == MSGNET_NONE || k->ls[link].sid != ev->client) {
       k->resume_wrong_slot++;
       fprintf(stderr, "link %d resumed client %u, its slot is %u\n", link == MSGNET_NONE ? -1 : (int)link, ev->client,
@@ -276,6 +279,8 @@ static void client_hook(tn_cl *c, const synk_client_event *ev) {
       k->results_ok++;
     else if (ev->reason == SYNK_NET_R_SHUTDOWN)
       k->results_lost++; /* in flight when its connection broke: never reached the server */
+    else if (ev->reason == SYNK_NET_R_FORGOTTEN && k->ls[c->i].joined_new)
+      k->results_forgotten++; /* it came back as a new client: its old slot's outcomes are gone */
     else {
       k->results_bad++;
       fprintf(stderr, "link %u: command %" PRIu64 " rejected: %s\n", c->i, ev->value, synk_net_reason_str(ev->reason));
@@ -727,7 +732,9 @@ int main(int argc, char **argv) {
            k->checked, k->skipped, k->caught_up_checks, k->barrier_checks, k->set_views, k->joined, k->resumed,
            k->dropped, k->corruptions, k->repaired, k->desync_expected);
     printf("commands: %" PRIu64 " sent (%" PRIu64 " refused: too many in flight), %" PRIu64 " accepted, %" PRIu64
-           " results seen\n", k->commands, k->command_space, st.commands_accepted, k->results_ok + k->results_bad);
+           " results seen (%" PRIu64 " never arrived, %" PRIu64 " forgotten with an expired slot)\n", k->commands,
+           k->command_space, st.commands_accepted, k->results_ok + k->results_bad, k->results_lost,
+           k->results_forgotten);
   }
   /* the verdicts */
   CHECK(k->rec_overflow == 0);

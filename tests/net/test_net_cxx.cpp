@@ -37,6 +37,8 @@ int main() {
   sc.max_clients = 2;
   sc.on_event = on_server;
   sc.ctx = &ev;
+  sc.resume_key[0] = 3;
+  sc.resume_key[1] = 4;
   synk_server *s = nullptr;
   bad |= synk_server_create(&sc, &s) != SYNK_OK;
   synk_client_config cc;

@@ -3,10 +3,12 @@
  * Golden bytes of the protocol (docs/protocol.md): a fixed scenario -- a
  * 256-id world, one server with a fixed resume key, two clients (a cell view
  * and the whole world) that join, follow 40 ticks of motions, property
- * changes, spawns and despawns, send a command and an application message,
- * and one that resumes -- exchanged directly (no transport), every message in
- * both directions recorded. Pinned: the exact bytes of the first HELLO and
- * WELCOME, and a CRC-32C and the length of every message stream, so any
+ * changes, spawns and despawns, send commands (one accepted, one rejected)
+ * and an application message, and one that resumes -- exchanged directly (no
+ * transport), every message in both directions recorded. Pinned: the exact
+ * bytes of the first HELLO and WELCOME and of the resumed client's WELCOME
+ * (its new resume token, the outcome of its command), and a CRC-32C and the
+ * length of every message stream, so any
  * change to a message's layout, to the event pieces the server encodes or to
  * the order it sends them fails here, on every architecture and backend
  * (the bytes are little-endian by specification, whatever the host).
@@ -27,8 +29,8 @@ static uint32_t K[2];
 static uint8_t buf[1 << 16];
 static uint32_t crc_down[2], crc_up[2];
 static uint64_t len_down[2], len_up[2];
-static uint8_t first_hello[128], first_welcome[128];
-static size_t first_hello_len, first_welcome_len;
+static uint8_t first_hello[128], first_welcome[128], resumed_welcome[128];
+static size_t first_hello_len, first_welcome_len, resumed_welcome_len;
 static int failures;
 
 static void on_event(void *ctx, const synk_net_event *ev) {
@@ -51,6 +53,13 @@ static uint32_t validate(void *ctx, uint32_t client, const void *cmd, size_t len
   return 0;
 }
 
+/* A stream's CRC-32C runs over each message without its own trailing
+ * CRC-32C: over a whole frame it would end in CRC-32C's residue whatever the
+ * frame held, and the stream's CRC would pin nothing. */
+static uint32_t stream_crc(uint32_t crc, const uint8_t *msg, size_t len) {
+  return len >= 4 ? synk_crc32c(crc, msg, len - 4) : synk_crc32c(crc, msg, len);
+}
+
 static void pump(uint64_t now, int skip) {
   for (int round = 0; round < 4; round++)
     for (int i = 0; i < 2; i++) {
@@ -60,8 +69,11 @@ static void pump(uint64_t now, int skip) {
         if (!first_welcome_len && buf[0] == 16 && len <= sizeof first_welcome) {
           memcpy(first_welcome, buf, len);
           first_welcome_len = len;
+        } else if (i == 1 && buf[0] == 16 && len <= sizeof resumed_welcome) {
+          memcpy(resumed_welcome, buf, len);
+          resumed_welcome_len = len;
         }
-        crc_down[i] = synk_crc32c(crc_down[i], buf, len);
+        crc_down[i] = stream_crc(crc_down[i], buf, len);
         len_down[i] += len;
         synk_client_receive(C[i], buf, len, now);
       }
@@ -70,7 +82,7 @@ static void pump(uint64_t now, int skip) {
           memcpy(first_hello, buf, len);
           first_hello_len = len;
         }
-        crc_up[i] = synk_crc32c(crc_up[i], buf, len);
+        crc_up[i] = stream_crc(crc_up[i], buf, len);
         len_up[i] += len;
         synk_server_receive(S, K[i], buf, len, now);
       }
@@ -147,6 +159,7 @@ int main(int argc, char **argv) {
     if (t == 12) {
       int8_t d = 2;
       synk_client_command(C[0], &d, 1, NULL, 0, NULL);
+      synk_client_command(C[1], "no", 2, NULL, 0, NULL); /* rejected: SYNK_NET_R_APP */
       synk_client_send(C[1], "hi", 2);
     }
     if (t == 25) { /* client 1 loses its connection for 5 ticks */
@@ -182,10 +195,20 @@ int main(int argc, char **argv) {
             "4d00000000000000" "0300" "746f6b" "00" "877da9f7",
             print);
   check_hex("welcome", first_welcome, first_welcome_len,
-            /* type 16, length 33: client 0, resume token (SipHash-2-4 of 1 under key {1, 2}), */
-            "1021" "00000000" "e4be984a414fc6e4"
-            /* frame 0, ack every 4 ticks, not resumed, frag_size 512, last command 0, CRC-32C */
-            "0000000000000000" "04000000" "00" "00020000" "00000000" "59fca3f9",
+            /* type 16, length 37: client 0, resume token (SipHash-2-4 of 1 under key {1, 2}), */
+            "1025" "00000000" "e4be984a414fc6e4"
+            /* frame 0, ack every 4 ticks, not resumed, frag_size 512, last command 0, */
+            "0000000000000000" "04000000" "00" "00020000" "00000000"
+            /* no command outcomes, CRC-32C */
+            "00000000" "32742e6a",
+            print);
+  check_hex("resumed welcome", resumed_welcome, resumed_welcome_len,
+            /* type 16, length 45: client 1, a new resume token (SipHash-2-4 of 3: the third issued), */
+            "102d" "01000000" "351c52f0830b1542"
+            /* frame 30, ack every 4 ticks, resumed, frag_size 512, last command 1, */
+            "1e00000000000000" "04000000" "01" "00020000" "01000000"
+            /* one outcome: command 1 rejected with SYNK_NET_R_APP (256), CRC-32C */
+            "01000000" "01000000" "00010000" "ab327eaa",
             print);
   struct {
     const char *what;
@@ -193,10 +216,10 @@ int main(int argc, char **argv) {
     uint64_t len;
     uint32_t want_crc;
     uint64_t want_len;
-  } streams[4] = {{"down0", crc_down[0], len_down[0], 0xbd874e30u, 1112},
-                  {"down1", crc_down[1], len_down[1], 0x52f38de3u, 5227},
-                  {"up0", crc_up[0], len_up[0], 0x8471de06u, 289},
-                  {"up1", crc_up[1], len_up[1], 0x656e9422u, 358}};
+  } streams[4] = {{"down0", crc_down[0], len_down[0], 0xe3d32c43u, 1116},
+                  {"down1", crc_down[1], len_down[1], 0xdce5ba92u, 5265},
+                  {"up0", crc_up[0], len_up[0], 0xc0c0f60cu, 289},
+                  {"up1", crc_up[1], len_up[1], 0xacd49266u, 370}};
   for (int i = 0; i < 4; i++) {
     if (print) printf("%s crc %08" PRIx32 " len %" PRIu64 "\n", streams[i].what, streams[i].crc, streams[i].len);
     if (streams[i].crc != streams[i].want_crc || streams[i].len != streams[i].want_len) {

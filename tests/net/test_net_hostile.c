@@ -28,31 +28,8 @@ typedef struct hz {
 
 static hz Z;
 
-/* frames from the server on conn, parsed */
-typedef struct out_frames {
-  uint32_t n, types[64], reason[64];
-} out_frames;
-
-static void on_out(void *ctx, uint32_t type, const uint8_t *body, size_t len) {
-  out_frames *o = (out_frames *)ctx;
-  if (o->n < 64) {
-    o->types[o->n] = type;
-    o->reason[o->n] = len >= 4 ? tn_le32(body) : UINT32_MAX;
-    o->n++;
-  }
-}
-
-static void drain(tn *h, uint32_t conn, out_frames *o) {
-  static uint8_t buf[1 << 17];
-  size_t len = 0;
-  if (o) o->n = 0;
-  for (int k = 0; k < 100000; k++) {
-    if (synk_server_poll(h->s, conn, buf, sizeof buf, &len, h->now) != SYNK_OK || !len) break;
-    CHECK(len <= synk_server_frame_bound(h->s));
-    int nf = tn_parse(buf, len, o ? on_out : NULL, o);
-    CHECK(nf == 1); /* one whole, valid frame per poll */
-  }
-}
+/* frames from the server on conn, parsed (tn_drain) */
+static void drain(tn *h, uint32_t conn, tn_got *o) { tn_drain(h->s, conn, h->now, o); }
 
 static void hello_valid(tn_buf *out, uint32_t version, uint32_t room) {
   static tn_buf body;
@@ -87,19 +64,19 @@ static void attack(const char *what, int joined, const uint8_t *bad, size_t n, i
   st = synk_server_receive(h->s, conn, bad, cut, h->now);
   if (st == SYNK_OK && cut < n) st = synk_server_receive(h->s, conn, bad + cut, n - cut, h->now);
   synk_server_get_stats(h->s, &s1);
-  out_frames o;
+  tn_got o;
   drain(h, conn, &o);
   int closed = h->n_sev[SYNK_NET_EV_CLOSE] == closes0 + 1 && h->last_sev[SYNK_NET_EV_CLOSE].conn == conn;
   int ok = 1;
   if (expect == EXPECT_FORMAT || (expect == EXPECT_ANY && st == SYNK_E_FORMAT)) {
     ok = st == SYNK_E_FORMAT && closed && h->last_sev[SYNK_NET_EV_CLOSE].reason == SYNK_NET_R_PROTOCOL &&
-         s1.protocol_errors == s0.protocol_errors + 1 && o.n == 1 && o.types[0] == TN_CLOSE &&
+         s1.protocol_errors == s0.protocol_errors + 1 && o.n == 1 && o.type[0] == TN_CLOSE &&
          o.reason[0] == SYNK_NET_R_PROTOCOL;
     Z.refused_format++;
   } else if (expect == EXPECT_VERSION || expect == EXPECT_ROOM) {
     uint32_t why = expect == EXPECT_VERSION ? SYNK_NET_R_VERSION : SYNK_NET_R_ROOM;
     ok = (st == SYNK_OK || st == SYNK_E_FORMAT) && closed && h->last_sev[SYNK_NET_EV_CLOSE].reason == why &&
-         o.n == 1 && o.types[0] == TN_REFUSE && o.reason[0] == why;
+         o.n == 1 && o.type[0] == TN_REFUSE && o.reason[0] == why;
     Z.refused_handshake++;
   } else { /* EXPECT_ANY, not refused: an incomplete frame still waiting, nothing said */
     ok = st == SYNK_OK && h->n_sev[SYNK_NET_EV_CLOSE] == closes0 && s1.protocol_errors == s0.protocol_errors;
@@ -109,7 +86,7 @@ static void attack(const char *what, int joined, const uint8_t *bad, size_t n, i
   if (!ok) {
     fprintf(stderr, "%s (%zu bytes%s): receive %s, close event %d (reason %s), %u frames out (first type %u)\n", what,
             n, joined ? ", joined" : "", synk_status_str(st), closed,
-            synk_net_reason_str(h->last_sev[SYNK_NET_EV_CLOSE].reason), o.n, o.n ? o.types[0] : 0);
+            synk_net_reason_str(h->last_sev[SYNK_NET_EV_CLOSE].reason), o.n, o.n ? o.type[0] : 0);
     CHECK(ok);
   }
   if (closed) { /* whatever follows is ignored */
@@ -192,9 +169,9 @@ int main(int argc, char **argv) {
     CHECK_ST(synk_server_connect(h->s, h->now, &conn), SYNK_OK);
     for (size_t i = 0; i < b.n; i++) CHECK_ST(synk_server_receive(h->s, conn, b.b + i, 1, h->now), SYNK_OK);
     CHECK(h->n_sev[SYNK_NET_EV_JOINED] == joined + 1);
-    out_frames o;
+    tn_got o;
     drain(h, conn, &o);
-    CHECK(o.n >= 1 && o.types[0] == TN_WELCOME);
+    CHECK(o.n >= 1 && o.type[0] == TN_WELCOME);
     CHECK_ST(synk_server_disconnect(h->s, conn, h->now), SYNK_OK);
   }
 
