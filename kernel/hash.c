@@ -50,6 +50,24 @@ uint64_t synk_hash_entity_ref(const synk_world *w, uint32_t id) {
   return synk_hash_words_ref(&w->keys, words, n);
 }
 
+/* h(e) of a state that need not be in the world: the words of
+ * synk_entity_words, from the caller's record (test_api checks that both
+ * agree after a spawn). */
+synk_status synk_entity_hash_of(const synk_world *w, const synk_entity *e, uint64_t *out) {
+  if (!w || !e || !out) return SYNK_E_ARG;
+  if (e->id >= w->cap) return SYNK_E_RANGE;
+  uint32_t words[SYNK_HASH_WORDS], n = 0;
+  words[n++] = e->id;
+  words[n++] = e->kind;
+  words[n++] = (uint32_t)e->x;
+  words[n++] = (uint32_t)e->y;
+  words[n++] = (uint32_t)e->z;
+  for (uint32_t p = 0; p < w->num_props; p++) words[n++] = (uint32_t)e->props[p];
+  if (n & 1) words[n++] = 0;
+  *out = synk_hash_words_ref(&w->keys, words, n);
+  return SYNK_OK;
+}
+
 /* splitmix64's finalizer: the world-level mix (once per synk_hash call, so a
  * 64x64 multiply is fine here). */
 static uint64_t mix64(uint64_t z) {

@@ -242,6 +242,8 @@ uint64_t synk_hash_compose(const synk_world *w, uint64_t sum, uint64_t frame, ui
   return w ? synk_hash_with(w, sum, frame, count) : 0;
 }
 
+uint64_t synk_hash_sum(const synk_world *w) { return w ? w->sum : 0; }
+
 size_t synk_chunk_hashes(const synk_world *w, uint64_t *out, size_t cap) {
   if (!w) return 0;
   size_t n = w->nchunks < cap ? w->nchunks : cap;

@@ -308,15 +308,15 @@ static int apply_snapshot(synk_client *c) {
 }
 
 /* REPAIR: u64 base, u64 frame, u64 count, u32 chunks, { u32 chunk, u32 n, n entities }.
- * Its structure is validated completely before the world is touched; then
- * the chunks are replaced and the frame set, once; a result without the
- * BULK header's hash is the caller's to replace (it asks for a snapshot).
- * An honest server repairs only clients at most resume_frames (a u32)
- * behind: a larger step is refused, as it would take more than one tick
- * event. */
+ * Validated completely before the world is touched: the structure, and the
+ * hash the repaired world would have (the chunks' old entity hashes taken out
+ * of the world's sum, the new ones put in, at the new frame) against the BULK
+ * header's; then the chunks are replaced and the frame set, once. An honest
+ * server repairs only clients at most resume_frames (a u32) behind: a larger
+ * step is refused, as it would take more than one tick event. */
 static int apply_repair(synk_client *c) {
   if (!c->w) return -1;
-  uint32_t np = c->cfg.num_props, esz = 4 * (5 + np);
+  uint32_t np = c->cfg.num_props;
   nr r;
   nr_init(&r, c->bulk, c->bulk_len);
   uint64_t base = nr_u64(&r), frame = nr_u64(&r), count = nr_u64(&r);
@@ -324,25 +324,45 @@ static int apply_repair(synk_client *c) {
   if (r.err || base != synk_frame(c->w) || frame < base || frame - base > UINT32_MAX || frame != c->bulk_frame ||
       nch > c->nchunks)
     return -1;
+  unpredict(c); /* the confirmed world is the one repaired */
+  synk_view v = synk_get_view(c->w);
+  uint64_t sum = synk_hash_sum(c->w), live = synk_count(c->w);
   size_t start = r.off;
   uint32_t prev = 0;
   for (uint32_t i = 0; i < nch; i++) {
     uint32_t ch = nr_u32(&r), n = nr_u32(&r);
-    if (r.err || (i && ch <= prev) || ch >= c->nchunks || n > SYNK_CHUNK_IDS) return -1;
+    if (r.err || (i && ch <= prev) || ch >= c->nchunks || n > SYNK_CHUNK_IDS) goto refuse;
     prev = ch;
+    uint32_t first = ch * SYNK_CHUNK_IDS, end = first + SYNK_CHUNK_IDS;
+    if (end > c->cfg.max_entities) end = c->cfg.max_entities;
+    for (uint32_t id = first; id < end; id++) /* what the chunk holds now goes */
+      if ((v.alive[id >> 6] >> (id & 63)) & 1u) {
+        uint64_t h = 0;
+        synk_entity_hash(c->w, id, &h);
+        sum -= h;
+        live--;
+      }
     uint32_t lastid = 0;
-    for (uint32_t j = 0; j < n; j++) {
-      const uint8_t *e = nr_take(&r, esz);
-      if (!e) return -1;
-      uint32_t id = net_le32(e);
-      if (id / SYNK_CHUNK_IDS != ch || id >= c->cfg.max_entities || (j && id <= lastid)) return -1;
-      lastid = id;
+    for (uint32_t j = 0; j < n; j++) { /* what the server sent comes */
+      synk_entity e;
+      memset(&e, 0, sizeof e);
+      e.id = nr_u32(&r);
+      e.kind = nr_u32(&r);
+      e.x = nr_i32(&r);
+      e.y = nr_i32(&r);
+      e.z = nr_i32(&r);
+      for (uint32_t p = 0; p < np; p++) e.props[p] = nr_i32(&r);
+      uint64_t h = 0;
+      if (r.err || e.id / SYNK_CHUNK_IDS != ch || e.id >= c->cfg.max_entities || (j && e.id <= lastid) ||
+          synk_entity_hash_of(c->w, &e, &h) != SYNK_OK)
+        goto refuse;
+      lastid = e.id;
+      sum += h;
+      live++;
     }
   }
-  if (!nr_done(&r)) return -1;
-  unpredict(c);
+  if (!nr_done(&r) || live != count || synk_hash_compose(c->w, sum, frame, live) != c->bulk_hash) goto refuse;
   r.off = start;
-  synk_view v = synk_get_view(c->w);
   for (uint32_t i = 0; i < nch; i++) {
     uint32_t ch = nr_u32(&r), n = nr_u32(&r);
     uint32_t first = ch * SYNK_CHUNK_IDS, end = first + SYNK_CHUNK_IDS;
@@ -363,8 +383,9 @@ static int apply_repair(synk_client *c) {
     synk_event t = {SYNK_EV_TICK, 0, (uint32_t)(frame - base), 0, 0, 0};
     synk_events_apply(c->w, &t, 1, NULL);
   }
-  (void)count;
-  return synk_hash(c->w) == c->bulk_hash ? 0 : -1;
+  return synk_hash(c->w) == c->bulk_hash ? 0 : -1; /* computed above: a check of the check */
+refuse:
+  return -1; /* the world as it was (the caller re-applies the predictions) */
 }
 
 /* One piece (docs/protocol.md, "TICK pieces"): u8 flags, [varint length,

@@ -972,6 +972,50 @@ static void test_hash_semantics(void) {
     }
 }
 
+/* synk_entity_hash_of equals synk_entity_hash of the same state, alive or
+ * not; synk_hash_sum composes to synk_hash; bad arguments change nothing. */
+static void test_hash_of_and_sum(void) {
+  for (uint32_t np = 0; np <= 5; np++) {
+    synk_world *w = mk(300, np, 0xABCDu + np);
+    CHECK_EQ_U64(synk_hash_sum(w), 0);
+    for (uint32_t id = 0; id < 300; id += 7) {
+      synk_entity e;
+      memset(&e, 0, sizeof e);
+      e.id = id;
+      e.kind = id * 3 + 1;
+      e.x = (int32_t)(id * 1000u) - 70000;
+      e.y = -(int32_t)id;
+      e.z = INT32_MIN + (int32_t)id;
+      for (uint32_t p = 0; p < SYNK_MAX_PROPS; p++) e.props[p] = (int32_t)(id ^ (p * 77u));
+      uint64_t before = 0, after = 0;
+      CHECK_ST(synk_entity_hash_of(w, &e, &before), SYNK_OK); /* not alive yet */
+      CHECK_ST(synk_spawn(w, id, e.kind, e.x, e.y, e.z), SYNK_OK);
+      for (uint32_t p = 0; p < np; p++) CHECK_ST(synk_set_prop(w, id, p, e.props[p]), SYNK_OK);
+      CHECK_ST(synk_entity_hash(w, id, &after), SYNK_OK);
+      CHECK_EQ_U64(before, after);
+      e.props[np < SYNK_MAX_PROPS ? np : 0] ^= np < SYNK_MAX_PROPS ? 1 : 0; /* past num_props: ignored */
+      CHECK_ST(synk_entity_hash_of(w, &e, &after), SYNK_OK);
+      CHECK_EQ_U64(before, after);
+      e.x ^= 1; /* any field counts */
+      CHECK_ST(synk_entity_hash_of(w, &e, &after), SYNK_OK);
+      CHECK(before != after);
+    }
+    synk_tick(w);
+    CHECK_EQ_U64(synk_hash_compose(w, synk_hash_sum(w), synk_frame(w), synk_count(w)), synk_hash(w));
+    synk_entity e;
+    memset(&e, 0, sizeof e);
+    uint64_t out = 42;
+    e.id = 300;
+    CHECK_ST(synk_entity_hash_of(w, &e, &out), SYNK_E_RANGE);
+    CHECK_ST(synk_entity_hash_of(NULL, &e, &out), SYNK_E_ARG);
+    CHECK_ST(synk_entity_hash_of(w, NULL, &out), SYNK_E_ARG);
+    CHECK_ST(synk_entity_hash_of(w, &e, NULL), SYNK_E_ARG);
+    CHECK_EQ_U64(out, 42);
+    synk_world_destroy(w);
+  }
+  CHECK_EQ_U64(synk_hash_sum(NULL), 0);
+}
+
 static void test_count_frame(void) {
   synk_world *w = mk(10, 0, 0);
   for (uint32_t id = 0; id < 10; id++) {
@@ -1138,6 +1182,7 @@ int main(int argc, char **argv) {
   test_world_copy();
   test_status_version();
   test_hash_semantics();
+  test_hash_of_and_sum();
   test_count_frame();
   test_crc32c();
   test_cpu_features();

@@ -257,6 +257,21 @@ SYNK_API synk_status synk_entity_hash(const synk_world *w, uint32_t id, uint64_t
  * 64-bit mixes. */
 SYNK_API uint64_t synk_hash_compose(const synk_world *w, uint64_t sum, uint64_t frame, uint64_t count);
 
+/* The wrapping sum of h(e) over w's live entities, the world hash before its
+ * finalization: synk_hash(w) == synk_hash_compose(w, synk_hash_sum(w),
+ * synk_frame(w), synk_count(w)). With synk_entity_hash_of, a caller computes
+ * the hash a change would give before making it (the net client validates a
+ * repair so). 0 for NULL. Cost: O(1) (kept current by every mutation). */
+SYNK_API uint64_t synk_hash_sum(const synk_world *w);
+
+/* The per-entity hash h(e) that entity state *e (id, kind, position, the
+ * first num_props properties; slots past num_props are ignored) would have in
+ * w, whether or not it is alive there: equal to synk_entity_hash after
+ * spawning it and setting its properties. Errors: SYNK_E_ARG (NULL),
+ * SYNK_E_RANGE (e->id >= max_entities); *out unchanged on error.
+ * Cost: O(num_props), one scalar entity hash. */
+SYNK_API synk_status synk_entity_hash_of(const synk_world *w, const synk_entity *e, uint64_t *out);
+
 /* Per-chunk sums of entity hashes: chunk c is the wrapping sum of h(e) over the
  * live ids in [c*SYNK_CHUNK_IDS, (c+1)*SYNK_CHUNK_IDS). Writes min(cap, count)
  * sums to out (out may be NULL when cap is 0) and returns the chunk count,

@@ -30,6 +30,7 @@
 
 #define TICK 16u
 #define NPEER 4
+#define R_PROPS 2u /* the room's num_props */
 
 typedef struct room room;
 
@@ -127,7 +128,7 @@ static void room_init(room *r, uint64_t seed) {
   r->sc.on_event = on_server;
   r->sc.ctx = r;
   r->cc.max_entities = 1024;
-  r->cc.num_props = 2;
+  r->cc.num_props = R_PROPS;
   r->cc.seed = 5;
   r->cc.room_id = 9;
   r->cc.token = "ok";
@@ -334,15 +335,24 @@ static int test_evict(void) {
 /* ---- repair ------------------------------------------------------------------------ */
 
 /* Feed the client a REPAIR payload (BULK + FRAG) that moves it from its frame
- * to `frame` with no chunk: structurally sound, but farther than any server
- * repairs (resume_frames is a u32). */
-static void hostile_repair(peer *p, uint64_t frame) {
+ * to `frame`: with no chunk, structurally sound but farther than any server
+ * repairs (resume_frames is a u32); with `entity`, one frame ahead and chunk 0
+ * replaced by one made-up entity -- well-formed, but not the BULK header's
+ * hash, which the client can tell before it changes anything. */
+static void hostile_repair(peer *p, uint64_t frame, int entity) {
   static tn_buf pay, body, f;
   pay.n = body.n = f.n = 0;
   tn_u64(&pay, synk_client_frame(p->c)); /* base: the client's frame */
   tn_u64(&pay, frame);
-  tn_u64(&pay, 0); /* count */
-  tn_u32(&pay, 0); /* no chunk */
+  tn_u64(&pay, entity ? 1 : 0); /* count */
+  tn_u32(&pay, entity ? 1 : 0); /* chunks */
+  if (entity) {
+    tn_u32(&pay, 0); /* chunk 0 */
+    tn_u32(&pay, 1); /* one entity: id 3, kind 9, (1, 2, 3), props 0 */
+    tn_u32(&pay, 3);
+    tn_u32(&pay, 9);
+    for (uint32_t i = 1; i <= 3 + R_PROPS; i++) tn_u32(&pay, i <= 3 ? i : 0);
+  }
   tn_u8(&body, 2); /* REPAIR */
   tn_u32(&body, (uint32_t)pay.n);
   tn_u64(&body, frame);
@@ -366,11 +376,15 @@ static int test_repair(void) {
   peer_connect(a);
   steps(r, 8);
   CHECK(peer_ok(a));
-  const uint64_t far[2] = {UINT64_C(1) << 40, UINT64_MAX};
-  for (int i = 0; i < 2; i++) {
+  for (int i = 0; i < 3; i++) {
     uint64_t frame0 = synk_client_frame(a->c), hash0 = synk_hash(synk_client_world(a->c));
-    hostile_repair(a, far[i]);
+    size_t count0 = synk_count(synk_client_world(a->c));
+    if (i < 2)
+      hostile_repair(a, i ? UINT64_MAX : UINT64_C(1) << 40, 0);
+    else
+      hostile_repair(a, frame0 + 1, 1);
     CHECK_EQ_U64(synk_client_frame(a->c), frame0); /* the world is as it was */
+    CHECK_EQ_U64(synk_count(synk_client_world(a->c)), count0);
     CHECK_EQ_U64(synk_hash(synk_client_world(a->c)), hash0);
     CHECK_EQ_U64(synk_rehash(synk_client_world(a->c)), hash0);
     /* and the client asks for a snapshot */

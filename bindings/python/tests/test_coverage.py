@@ -42,7 +42,7 @@ PENDING = {
     "synk_session_next_request", "synk_session_set_checksum", "synk_session_receive", "synk_session_poll",
     "synk_session_next_event", "synk_session_get_stats", "synk_session_get_peer_stats",
     "synk_session_final_hash", "synk_session_status_str",
-    "synk_hash_compose",
+    "synk_hash_compose", "synk_hash_sum", "synk_entity_hash_of",
 }
 # The net layer (net/include/synk_net.h) landed after them too: every function
 # it declares is pending.
