@@ -218,9 +218,6 @@ static inline void synk_colw_end(synk_col_writer *c) {
 /* Bytes of state per id: kind, x, y, z and the properties. */
 static inline size_t synk_state_bytes_per_id(const synk_world *w) { return 4u * (4u + w->num_props); }
 
-/* The world hash a world would have with the given sum, frame and count. */
-SYNK_HIDDEN uint64_t synk_hash_with(const synk_world *w, uint64_t sum, uint64_t frame, uint64_t count);
-
 /* Delta encoding restricted to the chunks set in `chunks` (NULL: all). */
 SYNK_HIDDEN synk_status synk_delta_encode_chunks(const synk_world *base, const synk_world *target,
                                                  const uint64_t *chunks, void *buf, size_t cap, size_t *len);

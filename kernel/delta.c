@@ -23,13 +23,6 @@ enum { CK_ID, CK_MASK, CK_KIND, CK_X, CK_Y, CK_Z, CK_PROP };
 #define M_KIND 2u
 #define M_PROP(s) (4u << (s))
 
-uint64_t synk_hash_with(const synk_world *w, uint64_t sum, uint64_t frame, uint64_t count) {
-  synk_world t = *w;
-  t.frame = frame;
-  t.count = (size_t)count;
-  return synk_finalize_world(&t, sum);
-}
-
 static uint32_t change_mask(const synk_world *a, const synk_world *b, uint32_t id) {
   uint32_t m = 0;
   if (a->x[id] != b->x[id] || a->y[id] != b->y[id] || a->z[id] != b->z[id]) m |= M_POS;

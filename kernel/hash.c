@@ -76,10 +76,12 @@ static uint64_t mix64(uint64_t z) {
   return z ^ (z >> 31);
 }
 
-uint64_t synk_finalize_world(const synk_world *w, uint64_t sum) {
+uint64_t synk_hash_with(const synk_world *w, uint64_t sum, uint64_t frame, uint64_t count) {
+  /* count passes through size_t, the world's count type, as it always has:
+   * on a 32-bit host a count past 2^32 (which no world holds) wraps */
   uint64_t h = mix64(sum + w->keys.wk[0]);
-  h = mix64(h ^ (w->frame + w->keys.wk[1]));
-  h = mix64(h ^ ((uint64_t)w->count + w->keys.wk[2]));
+  h = mix64(h ^ (frame + w->keys.wk[1]));
+  h = mix64(h ^ ((uint64_t)(size_t)count + w->keys.wk[2]));
   h = mix64(h ^ ((((uint64_t)w->cap << 8) | w->num_props) + w->keys.wk[3]));
   return h;
 }

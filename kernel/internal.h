@@ -221,8 +221,10 @@ static inline int synk_popcount64(uint64_t v) {
 #endif
 }
 
-/* World finalization of the chunk-sum total. */
-SYNK_HIDDEN uint64_t synk_finalize_world(const synk_world *w, uint64_t sum);
+/* The world hash of w's config (seed keys, max_entities, num_props) with the
+ * given sum of h(e), frame and entity count (docs/hash.md, "World hash"):
+ * synk_hash(w) is synk_hash_with(w, w->sum, w->frame, w->count). O(1). */
+SYNK_HIDDEN uint64_t synk_hash_with(const synk_world *w, uint64_t sum, uint64_t frame, uint64_t count);
 
 /* ---- kernel table -------------------------------------------------------- */
 

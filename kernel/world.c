@@ -3,7 +3,6 @@
  * The world: storage, single-entity events, queries. Every mutation keeps the
  * chunk sums and their total current, so synk_hash is O(1).
  */
-#include "codec.h"
 #include "internal.h"
 
 #include <stdlib.h>
@@ -223,11 +222,11 @@ synk_status synk_get(const synk_world *w, uint32_t id, synk_entity *out) {
   return SYNK_OK;
 }
 
-uint64_t synk_hash(const synk_world *w) { return w ? synk_finalize_world(w, w->sum) : 0; }
+uint64_t synk_hash(const synk_world *w) { return w ? synk_hash_with(w, w->sum, w->frame, w->count) : 0; }
 
 uint64_t synk_rehash(const synk_world *w) {
   if (!w) return 0;
-  return synk_finalize_world(w, synk_sum_chunks(w, 0));
+  return synk_hash_with(w, synk_sum_chunks(w, 0), w->frame, w->count);
 }
 
 synk_status synk_entity_hash(const synk_world *w, uint32_t id, uint64_t *out) {
