@@ -32,7 +32,7 @@
 #include "cases.h"
 
 #include "bench_rng.h"
-#include "codec.h"
+#include "sync/sync_internal.h"
 #include "synk.h"
 
 #include <stdio.h>

@@ -5,7 +5,7 @@
  * its cumulative ladder. Selected once, at first use: the best native backend,
  * or the one SYNK_ISA names. Never aborts, never prints.
  */
-#include "internal.h"
+#include "kernel/internal.h"
 
 #include <stdatomic.h>
 #include <stdlib.h>

@@ -4,7 +4,7 @@
  * describes it in prose); every SIMD backend must match it bit for bit, and
  * tests/golden pins it. Changing anything here is a format change.
  */
-#include "internal.h"
+#include "kernel/internal.h"
 
 /* splitmix64: expands the seed into keys (scalar, once per world). */
 static uint64_t splitmix64(uint64_t *state) {

@@ -83,7 +83,7 @@ struct synk_world {
   uint32_t last_path;    /* SYNK_PATH_* the last synk_apply_motions took (tests read it) */
 
   void *block;           /* the single allocation holding all of the above */
-  void *rings;           /* kernel/rollback.c: head of the rings attached to this world,
+  void *rings;           /* sync/rollback.c: head of the rings attached to this world,
                             which collect `dirty` (NULL: none; zeroed at creation) */
 };
 
@@ -251,7 +251,7 @@ typedef struct synk_kernels {
    * strictly-increasing batch path). */
   uint64_t (*motion_apply_aos)(synk_world *w, const synk_motion *m, size_t n);
 
-  /* ---- sync layer (kernel/codec*.c, arch/codec_tmpl.h) ---- */
+  /* ---- sync layer (sync/codec_*.c, arch/codec_tmpl.h) ---- */
   /* Unpack one full 256-value column block of bit width b (0..32) from the
    * vertical 8-lane layout at src (32*b bytes, little-endian words) into
    * out[0..256) (docs/wire-format.md); with zz != 0 each value v is stored
@@ -308,7 +308,7 @@ SYNK_HIDDEN uint64_t synk_motion_apply_scalar(synk_world *w, const uint32_t *ids
                                               const int32_t *dy, const int32_t *dz, size_t n);
 SYNK_HIDDEN uint64_t synk_motion_apply_aos_scalar(synk_world *w, const synk_motion *m, size_t n);
 
-/* Scalar references of the sync-layer kernels (kernel/codec_kernels.c), and
+/* Scalar references of the sync-layer kernels (sync/codec_kernels.c), and
  * the per-ISA rungs of that family (arch/<family>/codec_<isa>.c), each called
  * by the backend's row in kernel/dispatch.c after its main rung. */
 SYNK_HIDDEN void synk_codec_init_scalar(synk_kernels *k);

@@ -21,7 +21,7 @@
  * distinct ids. Every path validates in motion order, so the first invalid
  * motion is the one reported, whichever path found it.
  */
-#include "internal.h"
+#include "kernel/internal.h"
 
 static inline int32_t as_i32(uint32_t v) {
   int32_t r;

@@ -3,7 +3,7 @@
  * The world: storage, single-entity events, queries. Every mutation keeps the
  * chunk sums and their total current, so synk_hash is O(1).
  */
-#include "internal.h"
+#include "kernel/internal.h"
 
 #include <stdlib.h>
 

@@ -10,7 +10,7 @@
 #include <limits.h>
 #include <stdint.h>
 
-#include "internal.h"
+#include "kernel/internal.h"
 #include "synk.h"
 #include "synk_session.h"
 #include "test_util.h"

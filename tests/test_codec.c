@@ -5,7 +5,7 @@
  * error locations, hostile inputs (truncated, bit-flipped, oversized), and
  * golden bytes of the format (a change of the format shows here).
  */
-#include "codec.h"
+#include "sync/sync_internal.h"
 #include "test_sync_util.h"
 
 /* tests/test_codec.c golden: regenerate by running the test and copying the

@@ -30,7 +30,7 @@
 #include <limits.h>
 #include <stdint.h>
 
-#include "internal.h"
+#include "kernel/internal.h"
 #include "synk.h"
 #include "test_util.h"
 

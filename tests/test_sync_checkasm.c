@@ -8,7 +8,7 @@
  *
  *   test_sync_checkasm [--seed=N] [--isa=NAME]
  */
-#include "codec.h"
+#include "sync/sync_internal.h"
 #include "test_sync_util.h"
 
 #define PAD 16

@@ -16,7 +16,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "codec.h"
+#include "sync/sync_internal.h"
 #include "synk.h"
 
 #define TRACE_HDR 20

@@ -22,7 +22,6 @@
 #include <string.h>
 
 #include "golden.h"
-#include "internal.h"
 #include "scenarios.h"
 #include "synk.h"
 #include "cmd_netsim.h"

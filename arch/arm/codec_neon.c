@@ -5,7 +5,7 @@
  * prefixed names: native on AArch64, SIMDe's emulation elsewhere (marked
  * emulated by kernel/dispatch.c, never chosen automatically).
  */
-#include "../../kernel/internal.h"
+#include "kernel/internal.h"
 
 #include <simde/arm/neon.h>
 
@@ -90,7 +90,7 @@ static inline uint32_t D_BITS(DM m) {
 #if !defined(__aarch64__) || defined(SYNK_SIMDE_NO_NATIVE)
 #  define SYNK_TMPL_EMULATED 1 /* SIMDe's emulation: a correctness check (kernel/dispatch.c) */
 #endif
-#include "../codec_tmpl.h"
+#include "arch/codec_tmpl.h"
 
 #if defined(__aarch64__) && defined(__GNUC__) && !defined(SYNK_SIMDE_NO_NATIVE)
 /* The CRC32 instructions (crc32cx: 8 bytes per instruction) are optional in

@@ -10,7 +10,7 @@
  * on a reinterpreted vector), so the result does not depend on how the host
  * lays the lanes out in memory.
  */
-#include "../../kernel/internal.h"
+#include "kernel/internal.h"
 
 #include <simde/arm/neon.h>
 
@@ -85,7 +85,7 @@ static inline void T_load_motions(const synk_motion *m, V *id, V *dx, V *dy, V *
 }
 #define V_LOAD_MOTIONS(m, id, dx, dy, dz) T_load_motions(m, &(id), &(dx), &(dy), &(dz))
 
-#include "../kernels_tmpl.h"
+#include "arch/kernels_tmpl.h"
 
 void synk_kernels_init_neon(synk_kernels *k) {
   k->hash_range = synk_hash_range_neon;

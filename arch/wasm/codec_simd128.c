@@ -6,7 +6,7 @@
  * elsewhere (marked emulated by kernel/dispatch.c, never chosen
  * automatically).
  */
-#include "../../kernel/internal.h"
+#include "kernel/internal.h"
 
 #include <simde/wasm/simd128.h>
 
@@ -83,7 +83,7 @@ static inline C8 C8_BCAST7(C8 v) {
 #if !defined(__wasm__) || defined(SYNK_SIMDE_NO_NATIVE)
 #  define SYNK_TMPL_EMULATED 1 /* SIMDe's emulation: a correctness check (kernel/dispatch.c) */
 #endif
-#include "../codec_tmpl.h"
+#include "arch/codec_tmpl.h"
 
 void synk_codec_init_wasm(synk_kernels *k) {
   k->unpack256 = synk_unpack256_wasm;

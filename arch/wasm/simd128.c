@@ -9,7 +9,7 @@
  * Lane layout as the WebAssembly spec defines it (little-endian): i32 lane 2l
  * is the low half of i64 lane l.
  */
-#include "../../kernel/internal.h"
+#include "kernel/internal.h"
 
 #include <simde/wasm/simd128.h>
 
@@ -81,7 +81,7 @@ static inline void T_load_motions(const synk_motion *m, V *id, V *dx, V *dy, V *
 }
 #define V_LOAD_MOTIONS(m, id, dx, dy, dz) T_load_motions(m, &(id), &(dx), &(dy), &(dz))
 
-#include "../kernels_tmpl.h"
+#include "arch/kernels_tmpl.h"
 
 void synk_kernels_init_wasm(synk_kernels *k) {
   k->hash_range = synk_hash_range_wasm;

@@ -5,11 +5,11 @@
  * compare. Written against SIMDe's prefixed names: on x86-64 they lower to
  * the native instructions.
  */
-#include "../../kernel/internal.h"
+#include "kernel/internal.h"
 
 #include <simde/x86/avx2.h>
 
-#include "codec_c8_avx2.h"
+#include "arch/x86/codec_c8_avx2.h"
 
 #define D simde__m256i
 #define DW 8
@@ -22,7 +22,7 @@
 #define D_BITS(m) ((uint32_t)simde_mm256_movemask_ps(simde_mm256_castsi256_ps(m)))
 
 #define SYNK_TMPL(name) name##_avx2
-#include "../codec_tmpl.h"
+#include "arch/codec_tmpl.h"
 
 /* SSE4.2 crc32 (the instruction computes CRC-32C without the inversions):
  * 8 bytes per instruction. One dependency chain: stream segments are short

@@ -37,7 +37,7 @@
 #include <inttypes.h>
 #include <stdarg.h>
 
-#include "internal.h"
+#include "kernel/internal.h"
 #include "test_util.h"
 
 #define DEFAULT_SEED 1u

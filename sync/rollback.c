@@ -25,7 +25,7 @@
  * synk_chunk_add) and adds the chunks it wrote to every other ring's
  * `pending`; its own ring then equals the world.
  */
-#include "codec.h"
+#include "sync/sync_internal.h"
 
 typedef struct ring_frame {
   uint64_t frame, count, sum;

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Sync layer internals shared by kernel/codec_*.c, snapshot.c, delta.c,
+ * Sync layer internals shared by sync/codec_*.c, snapshot.c, delta.c,
  * rollback.c, history.c and the sync tests: little-endian byte access,
  * LEB128 varints, a bounded output buffer, and the packed column codec
  * (docs/wire-format.md, "Packed columns").
@@ -11,7 +11,7 @@
 #ifndef SYNK_CODEC_H
 #define SYNK_CODEC_H
 
-#include "internal.h"
+#include "kernel/internal.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -236,7 +236,7 @@ SYNK_HIDDEN synk_status synk_stream_records(const void *buf, size_t len, synk_re
 SYNK_HIDDEN synk_status synk_stream_decode_motions(const void *buf, size_t len, uint32_t *ids, int32_t *dx,
                                                    int32_t *dy, int32_t *dz, size_t cap, size_t *n);
 
-/* kernel/rollback.c, for kernel/history.c: the shadow world saved for frame
+/* sync/rollback.c, for sync/history.c: the shadow world saved for frame
  * F and its stale-chunk bitmap (after collecting the dirty bits), or NULL
  * when F is not in the ring; *world is the ring's world. */
 SYNK_HIDDEN const synk_world *synk_ring_frame(synk_ring *r, uint64_t frame, const uint64_t **stale,

@@ -4,8 +4,8 @@
  * versions in arch/codec_tmpl.h must match bit for bit; tests/test_sync_checkasm
  * cross-checks them).
  */
-#include "codec.h"
-#include "crc32c_table.h"
+#include "sync/sync_internal.h"
+#include "sync/crc32c_table.h"
 
 uint32_t synk_unpack256_scalar(const uint8_t *src, uint32_t b, int zz, uint32_t *out) {
   if (b == 0) {

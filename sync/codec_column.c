@@ -12,7 +12,7 @@
  *        [if flagged: count-1 (u8), count positions (u8, strictly
  *         increasing, < m), count varints hi >= 1 (value = low | hi << b)]
  */
-#include "codec.h"
+#include "sync/sync_internal.h"
 
 static uint32_t bitlen(uint32_t v) {
 #if defined(__GNUC__)

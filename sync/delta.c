@@ -8,7 +8,7 @@
  * hashes travel with it; applying verifies the base, then computes the target
  * hash from the base and the delta before writing anything.
  */
-#include "codec.h"
+#include "sync/sync_internal.h"
 
 #define DELTA_MAGIC "SYND"
 #define DELTA_VERSION 1u

@@ -6,7 +6,7 @@
  * props...). Raw columns keep save and load at memory speed; loading
  * recomputes the world hash with the SIMD backend and refuses a mismatch.
  */
-#include "codec.h"
+#include "sync/sync_internal.h"
 
 #define SNAP_MAGIC "SYNS"
 #define SNAP_VERSION 1u

@@ -11,7 +11,7 @@
  * Check records (a CRC-32C chained over the stream) follow every tick and end
  * the stream: nothing is applied or returned from bytes no check covers.
  */
-#include "codec.h"
+#include "sync/sync_internal.h"
 
 #define RUN_MIN 8 /* shortest strictly increasing motion run worth a run record */
 
