@@ -238,7 +238,7 @@ static void *setup_crc(const synk_bench_case *c) {
 }
 static void run_crc(void *p) {
   crc_state *s = (crc_state *)p;
-  s->crc = synk_kernels_active()->crc32c(0, s->buf, CRC_BYTES);
+  s->crc = synk_crc32c(0, s->buf, CRC_BYTES);
 }
 static void teardown_crc(void *p) {
   crc_state *s = (crc_state *)p;
@@ -556,7 +556,7 @@ static void *setup_delta(const synk_bench_case *c) {
 static void run_diff(void *p) {
   delta_state *s = (delta_state *)p;
   synk_view v = synk_get_view(s->a);
-  synk_kernels_active()->diff_words(s->a, s->b, 0, (v.capacity + 63) / 64, s->bits);
+  synk_codec_kernels_active()->diff_words(s->a, s->b, 0, (v.capacity + 63) / 64, s->bits);
   sync_sink = s->bits[0];
 }
 static void run_delta_encode(void *p) {

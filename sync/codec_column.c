@@ -131,7 +131,7 @@ static void unpack_horizontal(const uint8_t *src, size_t nbytes, uint32_t b, uin
   }
 }
 
-synk_status synk_col_block(const synk_kernels *k, const uint8_t **pp, const uint8_t *end, uint32_t m,
+synk_status synk_col_block(const synk_codec_kernels *k, const uint8_t **pp, const uint8_t *end, uint32_t m,
                            uint32_t *out, int zz, uint64_t *bound) {
   const uint8_t *p = *pp;
   if (m == 0 || m > SYNK_COL_BLOCK || p >= end) return SYNK_E_FORMAT;
@@ -182,7 +182,7 @@ synk_status synk_col_block(const synk_kernels *k, const uint8_t **pp, const uint
   return SYNK_OK;
 }
 
-synk_status synk_col_get(const synk_kernels *k, const uint8_t **pp, const uint8_t *end, size_t n, uint32_t *out,
+synk_status synk_col_get(const synk_codec_kernels *k, const uint8_t **pp, const uint8_t *end, size_t n, uint32_t *out,
                          int zz, uint64_t *bound) {
   for (size_t i = 0; i < n; i += SYNK_COL_BLOCK) {
     uint32_t m = n - i < SYNK_COL_BLOCK ? (uint32_t)(n - i) : SYNK_COL_BLOCK;

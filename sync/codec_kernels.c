@@ -61,7 +61,7 @@ uint32_t synk_crc32c_scalar(uint32_t crc, const uint8_t *p, size_t n) {
   return ~crc;
 }
 
-void synk_codec_init_scalar(synk_kernels *k) {
+void synk_codec_init_scalar(synk_codec_kernels *k) {
   k->unpack256 = synk_unpack256_scalar;
   k->run_finish = synk_run_finish_scalar;
   k->diff_words = synk_diff_words_scalar;
@@ -70,5 +70,5 @@ void synk_codec_init_scalar(synk_kernels *k) {
 
 uint32_t synk_crc32c(uint32_t crc, const void *p, size_t n) {
   if (!n) return crc;
-  return synk_kernels_active()->crc32c(crc, (const uint8_t *)p, n);
+  return synk_codec_kernels_active()->crc32c(crc, (const uint8_t *)p, n);
 }

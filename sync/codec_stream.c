@@ -40,11 +40,11 @@ typedef struct run_dst {
   size_t cap;
 } run_dst;
 
-static synk_status run_finish_checked(const synk_kernels *k, const rec *r, uint32_t *ids);
+static synk_status run_finish_checked(const synk_codec_kernels *k, const rec *r, uint32_t *ids);
 
 /* Parse the record at buf[off] (off < len); a run's columns are validated,
  * and decoded into dst when given and large enough (one walk of the bytes). */
-static synk_status parse_rec_into(const synk_kernels *k, const uint8_t *buf, size_t len, size_t off, rec *r,
+static synk_status parse_rec_into(const synk_codec_kernels *k, const uint8_t *buf, size_t len, size_t off, rec *r,
                                   const run_dst *dst) {
   const uint8_t *p = buf + off, *end = buf + len;
   uint32_t tag = *p++, param = tag & 31;
@@ -112,7 +112,7 @@ static synk_status parse_rec_into(const synk_kernels *k, const uint8_t *buf, siz
   return SYNK_OK;
 }
 
-static synk_status parse_rec(const synk_kernels *k, const uint8_t *buf, size_t len, size_t off, rec *r) {
+static synk_status parse_rec(const synk_codec_kernels *k, const uint8_t *buf, size_t len, size_t off, rec *r) {
   return parse_rec_into(k, buf, len, off, r, NULL);
 }
 
@@ -127,7 +127,7 @@ static size_t rec_events(const rec *r) {
  * stream byte before it except the CRC fields of earlier checks, i.e. the
  * previous check's value continued over the bytes since. */
 typedef struct seg {
-  const synk_kernels *k;
+  const synk_codec_kernels *k;
   const uint8_t *b;
   size_t from;     /* first byte the next check covers */
   size_t ev_from;  /* index of the first event after the last verified check */
@@ -138,7 +138,7 @@ typedef struct seg {
 
 /* Start at offset `start` of b: 0 (the header) or an offset just past a
  * non-final check, whose CRC the chain continues from. */
-static synk_status seg_init(seg *s, const synk_kernels *k, const uint8_t *b, size_t len, size_t start) {
+static synk_status seg_init(seg *s, const synk_codec_kernels *k, const uint8_t *b, size_t len, size_t start) {
   memset(s, 0, sizeof *s);
   s->k = k;
   s->b = b;
@@ -190,7 +190,7 @@ static synk_status seg_verify_rest(seg *s, const uint8_t *b, size_t len, size_t 
 
 /* The ids of a run whose gap column is decoded into ids: refuse a run whose
  * ids would pass 2^32 - 1, then the prefix-sum kernel. */
-static synk_status run_finish_checked(const synk_kernels *k, const rec *r, uint32_t *ids) {
+static synk_status run_finish_checked(const synk_codec_kernels *k, const rec *r, uint32_t *ids) {
   if ((uint64_t)r->base + r->n - 1 + r->gapsum > UINT32_MAX) { /* the bound allows an overflow: sum exactly */
     uint64_t s = 0;
     for (uint32_t i = 0; i < r->n; i++) s += ids[i];
@@ -202,7 +202,7 @@ static synk_status run_finish_checked(const synk_kernels *k, const rec *r, uint3
 
 /* Decode a whole (parsed) run into ids/dx/dy/dz (n entries each): columns
  * (zigzag fused for the deltas), patches, then the finishing kernel. */
-static synk_status run_decode_soa(const synk_kernels *k, const rec *r, uint32_t *ids, uint32_t *dx, uint32_t *dy,
+static synk_status run_decode_soa(const synk_codec_kernels *k, const rec *r, uint32_t *ids, uint32_t *dx, uint32_t *dy,
                                   uint32_t *dz) {
   uint32_t *out[4] = {ids, dx, dy, dz};
   for (int c = 0; c < 4; c++) {
@@ -217,7 +217,7 @@ static synk_status run_decode_soa(const synk_kernels *k, const rec *r, uint32_t 
  * calls emit(ctx, first index, ids, dx, dy, dz, m); a nonzero return stops. */
 typedef int (*run_emit_fn)(void *ctx, size_t first, const uint32_t *ids, const uint32_t *dx, const uint32_t *dy,
                            const uint32_t *dz, uint32_t m);
-static synk_status run_decode_blocks(const synk_kernels *k, const rec *r, run_emit_fn emit, void *ctx) {
+static synk_status run_decode_blocks(const synk_codec_kernels *k, const rec *r, run_emit_fn emit, void *ctx) {
   uint32_t v[4][SYNK_COL_BLOCK];
   const uint8_t *p[4] = {r->col[0], r->col[1], r->col[2], r->col[3]};
   uint64_t base = r->base;
@@ -270,7 +270,7 @@ synk_status synk_stream_decode(const void *buf, size_t len, synk_event *out, siz
   *n_out = 0;
   if (!out) cap = 0;
   const uint8_t *b = (const uint8_t *)buf;
-  const synk_kernels *k = synk_kernels_active();
+  const synk_codec_kernels *k = synk_codec_kernels_active();
   seg sg;
   if (seg_init(&sg, k, b, len, 0)) return SYNK_E_FORMAT;
   size_t off = 1, nev = 0;
@@ -326,7 +326,7 @@ size_t synk_stream_bound(size_t n) {
 /* A check record over wb's bytes [*from, here]; *crc continues the chain.
  * (When the output does not fit, the value is not computed: the call fails
  * with SYNK_E_SPACE anyway.) */
-static void put_check(synk_wbuf *wb, const synk_kernels *k, uint32_t *crc, size_t *from, uint32_t final) {
+static void put_check(synk_wbuf *wb, const synk_codec_kernels *k, uint32_t *crc, size_t *from, uint32_t final) {
   synk_wb_u8(wb, (SYNK_REC_CHECK << 5) | final);
   if (wb->p && wb->len <= wb->cap) *crc = k->crc32c(*crc, wb->p + *from, wb->len - *from);
   synk_wb_le32(wb, *crc);
@@ -401,7 +401,7 @@ static synk_status check_events(const synk_event *ev, size_t n) {
 static size_t encode_piece(const synk_event *ev, size_t n, int header, int final, uint32_t *crc, void *buf,
                            size_t cap) {
   synk_wbuf wb = {(uint8_t *)buf, buf ? cap : 0, 0};
-  const synk_kernels *k = synk_kernels_active();
+  const synk_codec_kernels *k = synk_codec_kernels_active();
   size_t from = 0;
   if (header) synk_wb_u8(&wb, SYNK_STREAM_HEADER);
   size_t i = 0;
@@ -573,7 +573,7 @@ static int find_bad(void *ctx, size_t first, const uint32_t *ids, const uint32_t
   return 0;
 }
 
-static synk_status validate_rec(synk_world *w, const synk_kernels *k, const rec *r, const uint8_t **scratch_run,
+static synk_status validate_rec(synk_world *w, const synk_codec_kernels *k, const rec *r, const uint8_t **scratch_run,
                                 size_t *bad) {
   uint32_t id = r->id;
   *bad = 0;
@@ -607,7 +607,7 @@ static synk_status validate_rec(synk_world *w, const synk_kernels *k, const rec 
   }
 }
 
-static void clear_toggles(synk_world *w, const synk_kernels *k, const uint8_t *b, size_t len, size_t from,
+static void clear_toggles(synk_world *w, const synk_codec_kernels *k, const uint8_t *b, size_t len, size_t from,
                           size_t to) {
   size_t o = from;
   while (o < to) {
@@ -627,7 +627,7 @@ synk_status synk_stream_apply(synk_world *w, const void *buf, size_t len, size_t
   size_t start = pos ? *pos : 0;
   if (start > len) return SYNK_E_ARG;
   const uint8_t *b = (const uint8_t *)buf;
-  const synk_kernels *k = synk_kernels_active();
+  const synk_codec_kernels *k = synk_codec_kernels_active();
   if (start == len && start) { /* at the end of the bytes already */
     if (pos) *pos = len;
     info->bytes = len;
@@ -716,7 +716,7 @@ synk_status synk_stream_apply(synk_world *w, const void *buf, size_t len, size_t
       case SYNK_REC_CHECK:
         break;
       default: /* run: decoded into the scratch by the parse above, or still there */
-        w->sum += k->motion_apply(w, w->sorted, w->dx, w->dy, w->dz, r.n);
+        w->sum += synk_kernels_active()->motion_apply(w, w->sorted, w->dx, w->dy, w->dz, r.n);
         break;
     }
     o += r.size;
@@ -730,7 +730,7 @@ synk_status synk_stream_apply(synk_world *w, const void *buf, size_t len, size_t
 
 synk_status synk_stream_records(const void *buf, size_t len, synk_record_fn fn, void *ctx) {
   const uint8_t *b = (const uint8_t *)buf;
-  const synk_kernels *k = synk_kernels_active();
+  const synk_codec_kernels *k = synk_codec_kernels_active();
   seg sg;
   if (!b || seg_init(&sg, k, b, len, 0)) return SYNK_E_FORMAT;
   size_t off = 1, nev = 0;
@@ -748,7 +748,7 @@ synk_status synk_stream_decode_motions(const void *buf, size_t len, uint32_t *id
                                        int32_t *dz, size_t cap, size_t *n) {
   const uint8_t *b = (const uint8_t *)buf;
   *n = 0;
-  const synk_kernels *k = synk_kernels_active();
+  const synk_codec_kernels *k = synk_codec_kernels_active();
   seg sg;
   if (!b || seg_init(&sg, k, b, len, 0)) return SYNK_E_FORMAT;
   size_t off = 1, at = 0;

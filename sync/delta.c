@@ -84,7 +84,7 @@ synk_status synk_delta_encode_chunks(const synk_world *a, const synk_world *b, c
   if (!a || !b || !len || (!buf && cap)) return SYNK_E_ARG;
   *len = 0;
   if (a->cap != b->cap || a->num_props != b->num_props || a->seed != b->seed) return SYNK_E_MISMATCH;
-  const synk_kernels *k = synk_kernels_active();
+  const synk_codec_kernels *k = synk_codec_kernels_active();
   synk_wbuf wb = {(uint8_t *)buf, buf ? cap : 0, 0};
   uint8_t h[DELTA_HEADER];
   memcpy(h, DELTA_MAGIC, 4);
@@ -161,7 +161,7 @@ typedef struct seg_state {
   const uint8_t *at[R_COUNT];
   size_t cnt[R_COUNT];
   const uint8_t *end;
-  const synk_kernels *k;
+  const synk_codec_kernels *k;
   uint32_t n[3];
   synk_col_reader r[24];
 } seg_state;
@@ -181,7 +181,7 @@ static int64_t next_id(synk_col_reader *r, int64_t *prev, uint32_t first, uint32
 }
 
 /* Validate the structure of one segment's columns at *pp and set up readers. */
-static synk_status seg_open(const synk_world *w, const synk_kernels *k, const uint8_t **pp, const uint8_t *end,
+static synk_status seg_open(const synk_world *w, const synk_codec_kernels *k, const uint8_t **pp, const uint8_t *end,
                             seg_state *s) {
   const uint32_t np = w->num_props;
   for (int c = 0; c < 3; c++)
@@ -318,7 +318,7 @@ static synk_status seg_run(synk_world *w, seg_state *s, uint32_t seg, int commit
   return r[23]->bad ? SYNK_E_FORMAT : SYNK_OK;
 }
 
-static synk_status delta_pass(synk_world *w, const synk_kernels *k, const uint8_t *b, size_t len, int commit,
+static synk_status delta_pass(synk_world *w, const synk_codec_kernels *k, const uint8_t *b, size_t len, int commit,
                               uint64_t *sum, uint64_t *count, seg_state *s) {
   const uint8_t *p = b + DELTA_HEADER, *end = b + len;
   const uint32_t nseg = (w->cap + SEG_IDS - 1) >> SEG_BITS;
@@ -346,7 +346,7 @@ synk_status synk_delta_apply(synk_world *w, const void *buf, size_t len) {
   if (synk_ld64(b + 20) != w->frame || synk_ld64(b + 28) != synk_hash(w)) return SYNK_E_MISMATCH;
   const uint64_t tframe = synk_ld64(b + 36), tcount = synk_ld64(b + 44), thash = synk_ld64(b + 52);
   if (tcount > w->cap) return SYNK_E_FORMAT;
-  const synk_kernels *k = synk_kernels_active();
+  const synk_codec_kernels *k = synk_codec_kernels_active();
   seg_state s; /* ~26 KB of column readers, on the stack: no allocation */
   uint64_t sum = w->sum, count = w->count;
   synk_status st = delta_pass(w, k, b, len, 0, &sum, &count, &s);

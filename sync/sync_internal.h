@@ -131,6 +131,55 @@ static inline int synk_rd_varint(const uint8_t **pp, const uint8_t *end, uint32_
   return -1;
 }
 
+/* ---- the sync layer's kernel table ----------------------------------------- */
+
+/* The codec kernel family: the scalar references (sync/codec_kernels.c, the
+ * specification) and one rung per ISA (arch/<family>/codec_<isa>.c, written
+ * once in arch/codec_tmpl.h), filled by arch/dispatch.c from the same backend
+ * row as the kernel's synk_kernels. */
+typedef struct synk_codec_kernels {
+  const char *name; /* the backend that filled it */
+  /* Unpack one full 256-value column block of bit width b (0..32) from the
+   * vertical 8-lane layout at src (32*b bytes, little-endian words) into
+   * out[0..256) (docs/wire-format.md); with zz != 0 each value v is stored
+   * zigzag-decoded, (v >> 1) ^ -(v & 1). Returns the OR of the raw values
+   * (the decoder's canonical-width check). */
+  uint32_t (*unpack256)(const uint8_t *src, uint32_t b, int zz, uint32_t *out);
+  /* Finish a decoded motion run's ids in place: ids[i] = base + i + (gap[0]
+   * + ... + gap[i]) (mod 2^32; ids holds the gaps on entry). */
+  void (*run_finish)(uint32_t *ids, size_t n, uint32_t base);
+  /* For each 64-id word i in [w0, w0 + nw) (ids < cap only): out[i - w0] has
+   * bit b set when id 64*i + b differs between a and b (alive bit, kind, x,
+   * y, z or a property). a and b share max_entities and num_props. */
+  void (*diff_words)(const synk_world *a, const synk_world *b, uint32_t w0, uint32_t nw, uint64_t *out);
+  /* CRC-32C (Castagnoli, reflected polynomial 0x82F63B78) of p[0..n),
+   * continuing from crc, the CRC of the bytes before p (0 for none): the
+   * stream format's check records (docs/wire-format.md). Standard pre- and
+   * post-inversion, so crc32c(0, "123456789", 9) == 0xE3069283. */
+  uint32_t (*crc32c)(uint32_t crc, const uint8_t *p, size_t n);
+} synk_codec_kernels;
+
+/* The active table: the backend synk_kernels_active() runs (arch/dispatch.c). */
+SYNK_HIDDEN const synk_codec_kernels *synk_codec_kernels_active(void);
+/* The full table of backend `name` (scalar references first, then the
+ * ladder up to it), for cross-checks; SYNK_E_ISA when unknown or not runnable
+ * here, SYNK_E_ARG for NULL. */
+SYNK_HIDDEN synk_status synk_codec_kernels_for(const char *name, synk_codec_kernels *out);
+
+/* The scalar references (sync/codec_kernels.c), and the per-ISA rungs
+ * (arch/<family>/codec_<isa>.c, present when built), each called by its
+ * backend's row in arch/dispatch.c. */
+SYNK_HIDDEN void synk_codec_init_scalar(synk_codec_kernels *k);
+SYNK_HIDDEN uint32_t synk_unpack256_scalar(const uint8_t *src, uint32_t b, int zz, uint32_t *out);
+SYNK_HIDDEN void synk_run_finish_scalar(uint32_t *ids, size_t n, uint32_t base);
+SYNK_HIDDEN uint32_t synk_crc32c_scalar(uint32_t crc, const uint8_t *p, size_t n);
+SYNK_HIDDEN void synk_diff_words_scalar(const synk_world *a, const synk_world *b, uint32_t w0, uint32_t nw,
+                                        uint64_t *out);
+SYNK_HIDDEN void synk_codec_init_avx2(synk_codec_kernels *k);
+SYNK_HIDDEN void synk_codec_init_avx512(synk_codec_kernels *k);
+SYNK_HIDDEN void synk_codec_init_neon(synk_codec_kernels *k);
+SYNK_HIDDEN void synk_codec_init_wasm(synk_codec_kernels *k);
+
 /* ---- packed columns ------------------------------------------------------ */
 
 /* Encode one block of m (1..256) values: m == 256 uses the vertical 8-lane
@@ -146,18 +195,18 @@ SYNK_HIDDEN void synk_col_put(synk_wbuf *b, const uint32_t *v, size_t n);
  * zz != 0 the values are stored zigzag-decoded. When bound is not NULL, adds
  * an upper bound of the block's (raw) sum to it (from the width and the
  * exceptions, without decoding). */
-SYNK_HIDDEN synk_status synk_col_block(const synk_kernels *k, const uint8_t **pp, const uint8_t *end,
+SYNK_HIDDEN synk_status synk_col_block(const synk_codec_kernels *k, const uint8_t **pp, const uint8_t *end,
                                        uint32_t m, uint32_t *out, int zz, uint64_t *bound);
 /* Decode (out != NULL) or validate and skip (out NULL) a column of n values;
  * zz and bound as for synk_col_block. */
-SYNK_HIDDEN synk_status synk_col_get(const synk_kernels *k, const uint8_t **pp, const uint8_t *end,
+SYNK_HIDDEN synk_status synk_col_get(const synk_codec_kernels *k, const uint8_t **pp, const uint8_t *end,
                                      size_t n, uint32_t *out, int zz, uint64_t *bound);
 
 /* Streaming column reader (for sections decoded entity by entity). The
  * column's structure must have been validated (synk_col_get with out NULL)
  * first; checks that need the values (canonical widths) set `bad`. */
 typedef struct synk_col_reader {
-  const synk_kernels *k;
+  const synk_codec_kernels *k;
   const uint8_t *p, *end;
   size_t left;   /* values not yet decoded into buf */
   uint32_t i, m; /* next index in buf, values in buf */
@@ -165,7 +214,7 @@ typedef struct synk_col_reader {
   uint32_t buf[SYNK_COL_BLOCK];
 } synk_col_reader;
 
-static inline void synk_col_reader_init(synk_col_reader *r, const synk_kernels *k, const uint8_t *p,
+static inline void synk_col_reader_init(synk_col_reader *r, const synk_codec_kernels *k, const uint8_t *p,
                                         const uint8_t *end, size_t n) {
   r->k = k;
   r->p = p;

@@ -532,7 +532,7 @@ static void test_checks(void) {
    * non-final check right after a check, a check not after a tick, a tick
    * without its check */
   {
-    const synk_kernels *k = synk_kernels_active();
+    const synk_codec_kernels *k = synk_codec_kernels_active();
     unsigned char c[32];
     size_t l = 0;
     c[l++] = 0xC2;

@@ -4,7 +4,7 @@
  * 64-bit lane. Written against SIMDe's prefixed names: on aarch64 they lower
  * to the native instructions (no extra compiler flags: Advanced SIMD is part
  * of the AArch64 base); on any other host the same file compiles to SIMDe's
- * emulation, which kernel/dispatch.c marks emulated and never picks by itself.
+ * emulation, which arch/dispatch.c marks emulated and never picks by itself.
  *
  * Every lane operation here is defined lane by lane (narrow, widen, 32-bit add
  * on a reinterpreted vector), so the result does not depend on how the host

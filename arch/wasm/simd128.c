@@ -4,7 +4,7 @@
  * wasm32). Two entities per v128, one per 64-bit lane. Written against SIMDe's
  * prefixed names: on wasm32 they lower to the native SIMD128 opcodes; on any
  * other host the same file compiles to SIMDe's emulation, which
- * kernel/dispatch.c marks emulated and never picks by itself.
+ * arch/dispatch.c marks emulated and never picks by itself.
  *
  * Lane layout as the WebAssembly spec defines it (little-endian): i32 lane 2l
  * is the low half of i64 lane l.

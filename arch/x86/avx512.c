@@ -5,7 +5,7 @@
  * against SIMDe's prefixed names: on x86-64 they lower to the native
  * instructions.
  *
- * Subsets used, and therefore required at run time (kernel/dispatch.c):
+ * Subsets used, and therefore required at run time (arch/dispatch.c):
  *   AVX512F   every zmm operation below;
  *   AVX512DQ  vpmovm2q (mask register -> lane mask) in V_MASK;
  *   AVX2      vpgatherdd ymm in V_GATHER32 (eight 32-bit indices fit one ymm);

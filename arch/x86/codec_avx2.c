@@ -5,7 +5,7 @@
  * compare. Written against SIMDe's prefixed names: on x86-64 they lower to
  * the native instructions.
  */
-#include "kernel/internal.h"
+#include "sync/sync_internal.h"
 
 #include <simde/x86/avx2.h>
 
@@ -36,7 +36,7 @@ static uint32_t synk_crc32c_avx2(uint32_t crc, const uint8_t *p, size_t n) {
   return ~c32;
 }
 
-void synk_codec_init_avx2(synk_kernels *k) {
+void synk_codec_init_avx2(synk_codec_kernels *k) {
   k->unpack256 = synk_unpack256_avx2;
   k->run_finish = synk_run_finish_avx2;
   k->diff_words = synk_diff_words_avx2;

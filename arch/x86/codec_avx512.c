@@ -8,7 +8,7 @@
  * register), so they are the AVX2 sequences with EVEX encodings available.
  * Written against SIMDe's prefixed names.
  */
-#include "kernel/internal.h"
+#include "sync/sync_internal.h"
 
 #include <simde/x86/avx512.h>
 
@@ -28,7 +28,7 @@
 #define SYNK_TMPL(name) name##_avx512
 #include "arch/codec_tmpl.h"
 
-void synk_codec_init_avx512(synk_kernels *k) {
+void synk_codec_init_avx512(synk_codec_kernels *k) {
   k->unpack256 = synk_unpack256_avx512;
   k->run_finish = synk_run_finish_avx512;
   k->diff_words = synk_diff_words_avx512;
