@@ -10,6 +10,7 @@
 #ifndef SYNK_INTERNAL_H
 #define SYNK_INTERNAL_H
 
+#include "common/bits.h"
 #include "synk.h"
 
 #include <stdint.h>
@@ -124,20 +125,14 @@ SYNK_HIDDEN uint64_t synk_sum_chunks(const synk_world *w, int store);
  * and the chunk's dirty bit. (The world total `sum` is the caller's.) */
 static inline void synk_chunk_add(synk_world *w, uint32_t chunk, uint64_t delta) {
   w->chunk[chunk] += delta;
-  w->dirty[chunk >> 6] |= UINT64_C(1) << (chunk & 63);
+  synk_bit_set(w->dirty, chunk);
 }
 
-static inline int synk_alive(const synk_world *w, uint32_t id) {
-  return (int)((w->alive[id >> 6] >> (id & 63)) & 1u);
-}
+/* 1 when id (< cap) is alive. */
+static inline int synk_alive(const synk_world *w, uint32_t id) { return synk_bit_get(w->alive, id); }
 
 /* Wrapping int32 addition through unsigned arithmetic (no signed overflow). */
-static inline int32_t synk_wrap_add(int32_t a, int32_t b) {
-  uint32_t r = (uint32_t)a + (uint32_t)b;
-  int32_t out;
-  memcpy(&out, &r, sizeof out); /* two's complement bit pattern, no UB */
-  return out;
-}
+static inline int32_t synk_wrap_add(int32_t a, int32_t b) { return synk_i32_of((uint32_t)a + (uint32_t)b); }
 
 /* ---- the scalar reference: the normative definition of the hash -------- */
 
@@ -204,26 +199,6 @@ static inline uint64_t synk_hash_stored(const synk_world *w, uint32_t id) {
                                                                        (uint32_t)w->y[id], (uint32_t)w->z[id],
                                                                        synk_word5(w, id)));
 }
-static inline int synk_ctz64(uint64_t v) {
-#if defined(__GNUC__)
-  return __builtin_ctzll(v);
-#else
-  int n = 0;
-  while (!(v & 1)) { v >>= 1; n++; }
-  return n;
-#endif
-}
-
-static inline int synk_popcount64(uint64_t v) {
-#if defined(__GNUC__)
-  return __builtin_popcountll(v);
-#else
-  int n = 0;
-  for (; v; v &= v - 1) n++;
-  return n;
-#endif
-}
-
 /* The world hash of w's config (seed keys, max_entities, num_props) with the
  * given sum of h(e), frame and entity count (docs/hash.md, "World hash"):
  * synk_hash(w) is synk_hash_with(w, w->sum, w->frame, w->count). O(1). */

@@ -119,7 +119,7 @@ synk_status synk_world_copy(synk_world *dst, const synk_world *src) {
   dst->count = src->count;
   dst->sum = src->sum;
   /* every chunk of dst may have changed: rings attached to dst see them all */
-  for (uint32_t c = 0; c < dst->nchunks; c++) dst->dirty[c >> 6] |= UINT64_C(1) << (c & 63);
+  for (uint32_t c = 0; c < dst->nchunks; c++) synk_bit_set(dst->dirty, c);
   return SYNK_OK;
 }
 
@@ -153,7 +153,7 @@ synk_status synk_spawn(synk_world *w, uint32_t id, uint32_t kind, int32_t x, int
   w->y[id] = y;
   w->z[id] = z;
   /* props of a dead id are already 0 (despawn clears them) */
-  w->alive[id >> 6] |= UINT64_C(1) << (id & 63);
+  synk_bit_set(w->alive, id);
   w->count++;
   uint64_t h = synk_hash_stored(w, id);
   w->eh[id] = h;
@@ -166,7 +166,7 @@ synk_status synk_despawn(synk_world *w, uint32_t id) {
   if (st) return st;
   chunk_add(w, id, (uint64_t)0 - w->eh[id]);
   w->eh[id] = 0;
-  w->alive[id >> 6] &= ~(UINT64_C(1) << (id & 63));
+  synk_bit_clear(w->alive, id);
   w->count--;
   w->kind[id] = 0;
   w->x[id] = w->y[id] = w->z[id] = 0;

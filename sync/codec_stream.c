@@ -28,8 +28,8 @@ typedef struct rec {
 
 static int rd_zz(const uint8_t **p, const uint8_t *end, int32_t *out) {
   uint32_t v;
-  if (synk_rd_varint(p, end, &v) || v == 0) return -1; /* present fields are nonzero */
-  *out = synk_i32_of(synk_zz_dec(v));
+  if (synk_uv32_decode(p, end, &v) || v == 0) return -1; /* present fields are nonzero */
+  *out = synk_i32_of(synk_zigzag_dec32(v));
   return 0;
 }
 
@@ -53,48 +53,48 @@ static synk_status parse_rec_into(const synk_codec_kernels *k, const uint8_t *bu
   r->a = r->b = r->c = 0;
   switch (r->type) {
     case SYNK_REC_SPAWN:
-      if (param & ~15u || synk_rd_varint(&p, end, &r->id)) return SYNK_E_FORMAT;
+      if (param & ~15u || synk_uv32_decode(&p, end, &r->id)) return SYNK_E_FORMAT;
       if (param & 8) {
-        if (synk_rd_varint(&p, end, &r->arg) || r->arg == 0) return SYNK_E_FORMAT;
+        if (synk_uv32_decode(&p, end, &r->arg) || r->arg == 0) return SYNK_E_FORMAT;
       }
       if (((param & 1) && rd_zz(&p, end, &r->a)) || ((param & 2) && rd_zz(&p, end, &r->b)) ||
           ((param & 4) && rd_zz(&p, end, &r->c)))
         return SYNK_E_FORMAT;
       break;
     case SYNK_REC_DESPAWN:
-      if (param || synk_rd_varint(&p, end, &r->id)) return SYNK_E_FORMAT;
+      if (param || synk_uv32_decode(&p, end, &r->id)) return SYNK_E_FORMAT;
       break;
     case SYNK_REC_MOTION:
-      if (param & ~7u || synk_rd_varint(&p, end, &r->id)) return SYNK_E_FORMAT;
+      if (param & ~7u || synk_uv32_decode(&p, end, &r->id)) return SYNK_E_FORMAT;
       if (((param & 1) && rd_zz(&p, end, &r->a)) || ((param & 2) && rd_zz(&p, end, &r->b)) ||
           ((param & 4) && rd_zz(&p, end, &r->c)))
         return SYNK_E_FORMAT;
       break;
     case SYNK_REC_PROP: {
       uint32_t v;
-      if (param >= SYNK_MAX_PROPS || synk_rd_varint(&p, end, &r->id) || synk_rd_varint(&p, end, &v))
+      if (param >= SYNK_MAX_PROPS || synk_uv32_decode(&p, end, &r->id) || synk_uv32_decode(&p, end, &v))
         return SYNK_E_FORMAT;
       r->arg = param;
-      r->a = synk_i32_of(synk_zz_dec(v));
+      r->a = synk_i32_of(synk_zigzag_dec32(v));
       break;
     }
     case SYNK_REC_TICK:
       if (param) {
         r->arg = param;
-      } else if (synk_rd_varint(&p, end, &r->arg) || r->arg < 32) {
+      } else if (synk_uv32_decode(&p, end, &r->arg) || r->arg < 32) {
         return SYNK_E_FORMAT;
       }
       break;
     case SYNK_REC_CHECK: /* param: final; the CRC in r->id */
       if (param > 1 || end - p < 4) return SYNK_E_FORMAT;
       r->arg = param;
-      r->id = synk_ld32(p);
+      r->id = synk_load_le32(p);
       p += 4;
       if (param && p != end) return SYNK_E_FORMAT; /* the final check ends the stream */
       break;
     case SYNK_REC_RUN:
       r->gapsum = 0;
-      if (param || synk_rd_varint(&p, end, &r->n) || r->n == 0 || synk_rd_varint(&p, end, &r->base))
+      if (param || synk_uv32_decode(&p, end, &r->n) || r->n == 0 || synk_uv32_decode(&p, end, &r->base))
         return SYNK_E_FORMAT;
       r->decoded = dst && r->n <= dst->cap;
       for (int c = 0; c < 4; c++) {
@@ -145,7 +145,7 @@ static synk_status seg_init(seg *s, const synk_codec_kernels *k, const uint8_t *
   s->from = start;
   if (start == 0) return len >= 1 && b[0] == SYNK_STREAM_HEADER ? SYNK_OK : SYNK_E_FORMAT;
   if (start < 1 + SYNK_CHECK_SIZE || b[start - SYNK_CHECK_SIZE] != SYNK_REC_CHECK << 5) return SYNK_E_FORMAT;
-  s->crc = synk_ld32(b + start - 4);
+  s->crc = synk_load_le32(b + start - 4);
   return SYNK_OK;
 }
 
@@ -326,61 +326,61 @@ size_t synk_stream_bound(size_t n) {
 /* A check record over wb's bytes [*from, here]; *crc continues the chain.
  * (When the output does not fit, the value is not computed: the call fails
  * with SYNK_E_SPACE anyway.) */
-static void put_check(synk_wbuf *wb, const synk_codec_kernels *k, uint32_t *crc, size_t *from, uint32_t final) {
-  synk_wb_u8(wb, (SYNK_REC_CHECK << 5) | final);
+static void put_check(synk_wr *wb, const synk_codec_kernels *k, uint32_t *crc, size_t *from, uint32_t final) {
+  synk_wr_u8(wb, (SYNK_REC_CHECK << 5) | final);
   if (wb->p && wb->len <= wb->cap) *crc = k->crc32c(*crc, wb->p + *from, wb->len - *from);
-  synk_wb_le32(wb, *crc);
+  synk_wr_u32(wb, *crc);
   *from = wb->len;
 }
 
-static void put_rec(synk_wbuf *wb, const synk_event *e) {
+static void put_rec(synk_wr *wb, const synk_event *e) {
   uint32_t pa = e->a != 0, pb = e->b != 0, pc = e->c != 0;
   switch (e->type) {
     case SYNK_EV_SPAWN:
-      synk_wb_u8(wb, (SYNK_REC_SPAWN << 5) | pa | pb << 1 | pc << 2 | (uint32_t)(e->arg != 0) << 3);
-      synk_wb_varint(wb, e->id);
-      if (e->arg) synk_wb_varint(wb, e->arg);
+      synk_wr_u8(wb, (SYNK_REC_SPAWN << 5) | pa | pb << 1 | pc << 2 | (uint32_t)(e->arg != 0) << 3);
+      synk_wr_uv32(wb, e->id);
+      if (e->arg) synk_wr_uv32(wb, e->arg);
       break;
     case SYNK_EV_DESPAWN:
-      synk_wb_u8(wb, SYNK_REC_DESPAWN << 5);
-      synk_wb_varint(wb, e->id);
+      synk_wr_u8(wb, SYNK_REC_DESPAWN << 5);
+      synk_wr_uv32(wb, e->id);
       return;
     case SYNK_EV_MOTION:
-      synk_wb_u8(wb, (SYNK_REC_MOTION << 5) | pa | pb << 1 | pc << 2);
-      synk_wb_varint(wb, e->id);
+      synk_wr_u8(wb, (SYNK_REC_MOTION << 5) | pa | pb << 1 | pc << 2);
+      synk_wr_uv32(wb, e->id);
       break;
     case SYNK_EV_PROP:
-      synk_wb_u8(wb, (SYNK_REC_PROP << 5) | e->arg);
-      synk_wb_varint(wb, e->id);
-      synk_wb_varint(wb, synk_zz_enc(synk_u32_of(e->a)));
+      synk_wr_u8(wb, (SYNK_REC_PROP << 5) | e->arg);
+      synk_wr_uv32(wb, e->id);
+      synk_wr_uv32(wb, synk_zigzag_enc32(synk_u32_of(e->a)));
       return;
     default: /* tick */
       if (e->arg < 32) {
-        synk_wb_u8(wb, (SYNK_REC_TICK << 5) | e->arg);
+        synk_wr_u8(wb, (SYNK_REC_TICK << 5) | e->arg);
       } else {
-        synk_wb_u8(wb, SYNK_REC_TICK << 5);
-        synk_wb_varint(wb, e->arg);
+        synk_wr_u8(wb, SYNK_REC_TICK << 5);
+        synk_wr_uv32(wb, e->arg);
       }
       return;
   }
-  if (pa) synk_wb_varint(wb, synk_zz_enc(synk_u32_of(e->a)));
-  if (pb) synk_wb_varint(wb, synk_zz_enc(synk_u32_of(e->b)));
-  if (pc) synk_wb_varint(wb, synk_zz_enc(synk_u32_of(e->c)));
+  if (pa) synk_wr_uv32(wb, synk_zigzag_enc32(synk_u32_of(e->a)));
+  if (pb) synk_wr_uv32(wb, synk_zigzag_enc32(synk_u32_of(e->b)));
+  if (pc) synk_wr_uv32(wb, synk_zigzag_enc32(synk_u32_of(e->c)));
 }
 
-static void put_run(synk_wbuf *wb, const synk_event *e, size_t n) {
+static void put_run(synk_wr *wb, const synk_event *e, size_t n) {
   synk_col_writer cw;
-  synk_wb_u8(wb, SYNK_REC_RUN << 5);
-  synk_wb_varint(wb, (uint32_t)n);
-  synk_wb_varint(wb, e[0].id);
+  synk_wr_u8(wb, SYNK_REC_RUN << 5);
+  synk_wr_uv32(wb, (uint32_t)n);
+  synk_wr_uv32(wb, e[0].id);
   synk_colw_init(&cw, wb);
   for (size_t i = 0; i < n; i++) synk_colw_push(&cw, i ? e[i].id - e[i - 1].id - 1 : 0);
   synk_colw_end(&cw);
-  for (size_t i = 0; i < n; i++) synk_colw_push(&cw, synk_zz_enc(synk_u32_of(e[i].a)));
+  for (size_t i = 0; i < n; i++) synk_colw_push(&cw, synk_zigzag_enc32(synk_u32_of(e[i].a)));
   synk_colw_end(&cw);
-  for (size_t i = 0; i < n; i++) synk_colw_push(&cw, synk_zz_enc(synk_u32_of(e[i].b)));
+  for (size_t i = 0; i < n; i++) synk_colw_push(&cw, synk_zigzag_enc32(synk_u32_of(e[i].b)));
   synk_colw_end(&cw);
-  for (size_t i = 0; i < n; i++) synk_colw_push(&cw, synk_zz_enc(synk_u32_of(e[i].c)));
+  for (size_t i = 0; i < n; i++) synk_colw_push(&cw, synk_zigzag_enc32(synk_u32_of(e[i].c)));
   synk_colw_end(&cw);
 }
 
@@ -400,10 +400,11 @@ static synk_status check_events(const synk_event *ev, size_t n) {
  * check written. Returns the bytes needed; writes only when they fit cap. */
 static size_t encode_piece(const synk_event *ev, size_t n, int header, int final, uint32_t *crc, void *buf,
                            size_t cap) {
-  synk_wbuf wb = {(uint8_t *)buf, buf ? cap : 0, 0};
+  synk_wr wb;
+  synk_wr_init(&wb, buf, cap);
   const synk_codec_kernels *k = synk_codec_kernels_active();
   size_t from = 0;
-  if (header) synk_wb_u8(&wb, SYNK_STREAM_HEADER);
+  if (header) synk_wr_u8(&wb, SYNK_STREAM_HEADER);
   size_t i = 0;
   while (i < n) {
     if (ev[i].type == SYNK_EV_MOTION) {

@@ -1,26 +1,22 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Sync layer internals shared by sync/codec_*.c, snapshot.c, delta.c,
- * rollback.c, history.c and the sync tests: little-endian byte access,
- * LEB128 varints, a bounded output buffer, and the packed column codec
- * (docs/wire-format.md, "Packed columns").
- *
- * All byte access goes through explicit little-endian assembly (or memcpy on
- * little-endian hosts), never through casts of unaligned pointers.
+ * The sync layer's internals, shared by the sources in sync/, the ISA files of its
+ * kernels (arch/codec_tmpl.h and its includers) and the sync tests: the
+ * codec kernel table, stream constants, the packed column codec
+ * (docs/wire-format.md, "Packed columns") and the shadow-world helpers of
+ * rollback and history. Byte mechanics (little-endian access, canonical
+ * varints, zigzag, the counting writer) come from common/bytes.h. Includes
+ * the kernel's internals; nothing below the sync layer includes this file.
  */
-#ifndef SYNK_CODEC_H
-#define SYNK_CODEC_H
+#ifndef SYNK_SYNC_INTERNAL_H
+#define SYNK_SYNC_INTERNAL_H
 
+#include "common/bits.h"
+#include "common/bytes.h"
 #include "kernel/internal.h"
 
 #ifdef __cplusplus
 extern "C" {
-#endif
-
-#if defined(__BYTE_ORDER__) && defined(__ORDER_LITTLE_ENDIAN__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-#  define SYNK_LE_HOST 1
-#else
-#  define SYNK_LE_HOST 0
 #endif
 
 /* Values per column block (docs/wire-format.md). */
@@ -41,95 +37,6 @@ enum {
 };
 /* A check record: tag (final flag in bit 0), then a u32 CRC-32C. */
 #define SYNK_CHECK_SIZE 5u
-
-static inline uint32_t synk_ld32(const uint8_t *p) {
-  return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
-}
-static inline uint64_t synk_ld64(const uint8_t *p) {
-  return (uint64_t)synk_ld32(p) | ((uint64_t)synk_ld32(p + 4) << 32);
-}
-static inline void synk_st32(uint8_t *p, uint32_t v) {
-  p[0] = (uint8_t)v;
-  p[1] = (uint8_t)(v >> 8);
-  p[2] = (uint8_t)(v >> 16);
-  p[3] = (uint8_t)(v >> 24);
-}
-static inline void synk_st64(uint8_t *p, uint64_t v) {
-  synk_st32(p, (uint32_t)v);
-  synk_st32(p + 4, (uint32_t)(v >> 32));
-}
-static inline uint32_t synk_zz_enc(uint32_t v) { return (v << 1) ^ (0u - (v >> 31)); }
-static inline uint32_t synk_zz_dec(uint32_t z) { return (z >> 1) ^ (0u - (z & 1u)); }
-static inline uint32_t synk_u32_of(int32_t v) { return (uint32_t)v; }
-static inline int32_t synk_i32_of(uint32_t v) {
-  int32_t r;
-  memcpy(&r, &v, sizeof r);
-  return r;
-}
-
-/* Bounded output: bytes past `cap` (or every byte when p is NULL) are
- * counted but not written, so one pass both encodes and sizes. */
-typedef struct synk_wbuf {
-  uint8_t *p;
-  size_t cap, len;
-} synk_wbuf;
-
-static inline void synk_wb_put(synk_wbuf *b, const void *src, size_t n) {
-  if (b->p && n <= b->cap && b->len <= b->cap - n) memcpy(b->p + b->len, src, n);
-  b->len += n;
-}
-static inline void synk_wb_u8(synk_wbuf *b, uint32_t v) {
-  uint8_t c = (uint8_t)v;
-  synk_wb_put(b, &c, 1);
-}
-static inline void synk_wb_le32(synk_wbuf *b, uint32_t v) {
-  uint8_t t[4];
-  synk_st32(t, v);
-  synk_wb_put(b, t, 4);
-}
-static inline void synk_wb_le64(synk_wbuf *b, uint64_t v) {
-  uint8_t t[8];
-  synk_st64(t, v);
-  synk_wb_put(b, t, 8);
-}
-static inline size_t synk_varint_len(uint32_t v) {
-  size_t n = 1;
-  while (v >= 0x80) {
-    v >>= 7;
-    n++;
-  }
-  return n;
-}
-static inline void synk_wb_varint(synk_wbuf *b, uint32_t v) {
-  uint8_t t[5];
-  size_t n = 0;
-  while (v >= 0x80) {
-    t[n++] = (uint8_t)(v | 0x80);
-    v >>= 7;
-  }
-  t[n++] = (uint8_t)v;
-  synk_wb_put(b, t, n);
-}
-
-/* Read a canonical LEB128 u32 (at most 5 bytes, no redundant zero byte,
- * no bits beyond 32). Returns 0 on success, -1 when malformed or truncated. */
-static inline int synk_rd_varint(const uint8_t **pp, const uint8_t *end, uint32_t *out) {
-  const uint8_t *p = *pp;
-  uint32_t v = 0;
-  for (unsigned i = 0; i < 5; i++) {
-    if (p >= end) return -1;
-    uint32_t c = *p++;
-    if (i == 4 && c > 0x0F) return -1;
-    v |= (c & 0x7F) << (7 * i);
-    if (!(c & 0x80)) {
-      if (i > 0 && c == 0) return -1; /* non-canonical */
-      *out = v;
-      *pp = p;
-      return 0;
-    }
-  }
-  return -1;
-}
 
 /* ---- the sync layer's kernel table ----------------------------------------- */
 
@@ -185,9 +92,9 @@ SYNK_HIDDEN void synk_codec_init_wasm(synk_codec_kernels *k);
 /* Encode one block of m (1..256) values: m == 256 uses the vertical 8-lane
  * layout, a shorter (last) block the horizontal one. Width and exceptions
  * are chosen to minimize the block's size. */
-SYNK_HIDDEN void synk_col_put_block(synk_wbuf *b, const uint32_t *v, uint32_t m);
+SYNK_HIDDEN void synk_col_put_block(synk_wr *b, const uint32_t *v, uint32_t m);
 /* Encode a whole column of n values (blocks of 256, the last shorter). */
-SYNK_HIDDEN void synk_col_put(synk_wbuf *b, const uint32_t *v, size_t n);
+SYNK_HIDDEN void synk_col_put(synk_wr *b, const uint32_t *v, size_t n);
 
 /* Decode (out != NULL) or validate and skip (out NULL) one block of m values
  * at *pp. Returns SYNK_OK or SYNK_E_FORMAT; advances *pp on success. Skipping
@@ -242,11 +149,11 @@ static inline uint32_t synk_col_next(synk_col_reader *r) {
 
 /* Encoder for a column built value by value. */
 typedef struct synk_col_writer {
-  synk_wbuf *out;
+  synk_wr *out;
   uint32_t m;
   uint32_t buf[SYNK_COL_BLOCK];
 } synk_col_writer;
-static inline void synk_colw_init(synk_col_writer *c, synk_wbuf *out) {
+static inline void synk_colw_init(synk_col_writer *c, synk_wr *out) {
   c->out = out;
   c->m = 0;
 }

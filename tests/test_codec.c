@@ -539,19 +539,19 @@ static void test_checks(void) {
     c[l++] = 0xA1; /* tick 1 */
     c[l++] = 0xE0;
     uint32_t crc = k->crc32c(0, c, l);
-    synk_st32(c + l, crc);
+    synk_store_le32(c + l, crc);
     l += 4;
     c[l++] = 0xE1; /* a final check right after a check (a writer closing late): valid */
-    synk_st32(c + l, k->crc32c(crc, c + l - 1, 1));
+    synk_store_le32(c + l, k->crc32c(crc, c + l - 1, 1));
     l += 4;
     CHECK_ST(synk_stream_decode(c, l, NULL, 0, &m, NULL), SYNK_OK);
     CHECK(m == 1);
     c[l - 5] = 0xE0; /* ...but not a non-final one */
-    synk_st32(c + l - 4, k->crc32c(crc, c + l - 5, 1));
+    synk_store_le32(c + l - 4, k->crc32c(crc, c + l - 5, 1));
     CHECK_ST(synk_stream_decode(c, l, NULL, 0, &m, NULL), SYNK_E_FORMAT);
     CHECK_ST(synk_stream_decode(c, l - SYNK_CHECK_SIZE, NULL, 0, &m, NULL), SYNK_E_FORMAT); /* no final */
     c[3 - 1] = 0xE1; /* the same stream with that check final: valid */
-    synk_st32(c + 3, k->crc32c(0, c, 3));
+    synk_store_le32(c + 3, k->crc32c(0, c, 3));
     CHECK_ST(synk_stream_decode(c, 7, NULL, 0, &m, NULL), SYNK_OK);
     CHECK(m == 1);
     l = 0; /* a check not after a tick: despawn 0, check, final check */
@@ -560,12 +560,12 @@ static void test_checks(void) {
     c[l++] = 0x00;
     c[l++] = 0xE0;
     crc = k->crc32c(0, c, l);
-    synk_st32(c + l, crc);
+    synk_store_le32(c + l, crc);
     l += 4;
     c[l++] = 0x40;
     c[l++] = 0x01;
     c[l++] = 0xE1;
-    synk_st32(c + l, k->crc32c(crc, c + 8, 3));
+    synk_store_le32(c + l, k->crc32c(crc, c + 8, 3));
     l += 4;
     CHECK_ST(synk_stream_decode(c, l, NULL, 0, &m, NULL), SYNK_E_FORMAT);
     l = 0; /* a tick without its check: despawn 0, tick, despawn 1, final check */
@@ -576,7 +576,7 @@ static void test_checks(void) {
     c[l++] = 0x40;
     c[l++] = 0x01;
     c[l++] = 0xE1;
-    synk_st32(c + l, k->crc32c(0, c, l));
+    synk_store_le32(c + l, k->crc32c(0, c, l));
     l += 4;
     CHECK_ST(synk_stream_decode(c, l, NULL, 0, &m, NULL), SYNK_E_FORMAT);
     /* control: the tick replaced by a despawn (despawn 0, 2, 1), CRC redone: valid */
@@ -586,7 +586,7 @@ static void test_checks(void) {
     c[6] = 0x01;
     c[7] = 0xE1;
     l = 8;
-    synk_st32(c + l, k->crc32c(0, c, l));
+    synk_store_le32(c + l, k->crc32c(0, c, l));
     l += 4;
     CHECK_ST(synk_stream_decode(c, l, NULL, 0, &m, NULL), SYNK_OK);
     CHECK(m == 3);

@@ -308,8 +308,8 @@ int synk_cli_gen(int argc, char **argv) {
     th[4] = 1;
     th[5] = (unsigned char)sc.props;
     th[6] = th[7] = 0;
-    synk_st32(th + 8, cap);
-    synk_st64(th + 12, cfg.seed);
+    synk_store_le32(th + 8, cap);
+    synk_store_le64(th + 12, cfg.seed);
     rc = raw ? write_file(outp, stream.p, stream.len, NULL, 0) : write_file(outp, th, TRACE_HDR, stream.p, stream.len);
   }
   if (!rc && snapp) {
@@ -325,7 +325,7 @@ int synk_cli_gen(int argc, char **argv) {
     if (!rc && deltap) rc = write_file(deltap, d, len, NULL, 0);
     if (!rc && fuzzp) {
       unsigned char l4[4];
-      synk_st32(l4, (uint32_t)before.len);
+      synk_store_le32(l4, (uint32_t)before.len);
       growbuf f = {NULL, 0, 0};
       rc = gb_add(&f, l4, 4) || gb_add(&f, before.p, before.len) || gb_add(&f, d, len) ||
            write_file(fuzzp, f.p, f.len, NULL, 0);
@@ -366,8 +366,8 @@ static int load_trace(const char *path, unsigned char **buf, size_t *len, synk_c
   }
   memset(cfg, 0, sizeof *cfg);
   cfg->num_props = p[5];
-  cfg->max_entities = synk_ld32(p + 8);
-  cfg->seed = synk_ld64(p + 12);
+  cfg->max_entities = synk_load_le32(p + 8);
+  cfg->seed = synk_load_le64(p + 12);
   if (max_entities && cfg->max_entities > max_entities) {
     fprintf(stderr, "synk: %s asks for a world of %u ids, above the limit of %u (--max-entities)\n", path,
             cfg->max_entities, max_entities);
@@ -550,8 +550,8 @@ int synk_cli_stat(int argc, char **argv) {
       const synk_event *e = ev + st->run_first[i];
       for (size_t j = 0; j < st->run_n[i]; j++) {
         uint32_t gap = j ? e[j].id - e[j - 1].id - 1 : 0;
-        svb += svb_bytes(gap) + svb_bytes(synk_zz_enc(synk_u32_of(e[j].a))) +
-               svb_bytes(synk_zz_enc(synk_u32_of(e[j].b))) + svb_bytes(synk_zz_enc(synk_u32_of(e[j].c)));
+        svb += svb_bytes(gap) + svb_bytes(synk_zigzag_enc32(synk_u32_of(e[j].a))) +
+               svb_bytes(synk_zigzag_enc32(synk_u32_of(e[j].b))) + svb_bytes(synk_zigzag_enc32(synk_u32_of(e[j].c)));
         vals += 4;
       }
     }

@@ -110,7 +110,7 @@ static inline uint32_t D_BITS(DM m) {
 #  endif
 CRC_TARGET static uint32_t synk_crc32c_neon(uint32_t crc, const uint8_t *p, size_t n) {
   crc = ~crc;
-  for (; n >= 8; n -= 8, p += 8) crc = CRC32CD(crc, synk_ld64(p));
+  for (; n >= 8; n -= 8, p += 8) crc = CRC32CD(crc, synk_load_le64(p));
   for (; n; n--) crc = CRC32CB(crc, *p++);
   return ~crc;
 }

@@ -30,7 +30,7 @@
  * step pay off. */
 static uint32_t synk_crc32c_avx2(uint32_t crc, const uint8_t *p, size_t n) {
   uint64_t c = ~crc;
-  for (; n >= 8; n -= 8, p += 8) c = simde_mm_crc32_u64(c, synk_ld64(p));
+  for (; n >= 8; n -= 8, p += 8) c = simde_mm_crc32_u64(c, synk_load_le64(p));
   uint32_t c32 = (uint32_t)c;
   for (; n; n--) c32 = simde_mm_crc32_u8(c32, *p++);
   return ~c32;
