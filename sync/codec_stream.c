@@ -729,50 +729,66 @@ synk_status synk_stream_apply(synk_world *w, const void *buf, size_t len, size_t
   return SYNK_OK;
 }
 
-synk_status synk_stream_records(const void *buf, size_t len, synk_record_fn fn, void *ctx) {
+synk_status synk_stream_records(const void *buf, size_t len, synk_stream_record *out, size_t cap,
+                                size_t *n_out) {
+  if ((!buf && len) || !n_out) return SYNK_E_ARG;
+  *n_out = 0;
+  if (!out) cap = 0;
   const uint8_t *b = (const uint8_t *)buf;
   const synk_codec_kernels *k = synk_codec_kernels_active();
   seg sg;
-  if (!b || seg_init(&sg, k, b, len, 0)) return SYNK_E_FORMAT;
-  size_t off = 1, nev = 0;
+  if (seg_init(&sg, k, b, len, 0)) return SYNK_E_FORMAT;
+  size_t off = 1, nev = 0, nrec = 0;
   while (off < len) {
     rec r;
     if (parse_rec(k, b, len, off, &r) || seg_rec(&sg, &r, off, nev)) return SYNK_E_FORMAT;
-    fn(ctx, r.type, r.size, rec_events(&r), nev);
+    if (nrec < cap) {
+      out[nrec].type = r.type;
+      out[nrec].offset = off;
+      out[nrec].bytes = r.size;
+      out[nrec].events = rec_events(&r);
+      out[nrec].first_event = nev;
+    }
+    nrec++;
     nev += rec_events(&r);
     off += r.size;
   }
-  return sg.done ? SYNK_OK : SYNK_E_FORMAT;
+  if (!sg.done) return SYNK_E_FORMAT;
+  *n_out = nrec;
+  return out && nrec > cap ? SYNK_E_SPACE : SYNK_OK;
 }
 
 synk_status synk_stream_decode_motions(const void *buf, size_t len, uint32_t *ids, int32_t *dx, int32_t *dy,
-                                       int32_t *dz, size_t cap, size_t *n) {
+                                       int32_t *dz, size_t cap, size_t *n_out) {
+  if ((!buf && len) || !n_out || (cap && (!ids || !dx || !dy || !dz))) return SYNK_E_ARG;
+  *n_out = 0;
   const uint8_t *b = (const uint8_t *)buf;
-  *n = 0;
   const synk_codec_kernels *k = synk_codec_kernels_active();
   seg sg;
-  if (!b || seg_init(&sg, k, b, len, 0)) return SYNK_E_FORMAT;
-  size_t off = 1, at = 0;
+  if (seg_init(&sg, k, b, len, 0)) return SYNK_E_FORMAT;
+  size_t off = 1, at = 0; /* motions so far: past cap, only counted */
   while (off < len) {
     rec r;
     if (parse_rec(k, b, len, off, &r) || seg_rec(&sg, &r, off, at)) return SYNK_E_FORMAT;
     if (r.type == SYNK_REC_RUN) {
-      if (r.n > cap - at) return SYNK_E_SPACE;
-      if (run_decode_soa(k, &r, ids + at, (uint32_t *)dx + at, (uint32_t *)dy + at, (uint32_t *)dz + at))
+      if (at <= cap && r.n <= cap - at &&
+          run_decode_soa(k, &r, ids + at, (uint32_t *)dx + at, (uint32_t *)dy + at, (uint32_t *)dz + at))
         return SYNK_E_FORMAT;
       at += r.n;
     } else if (r.type == SYNK_REC_MOTION) {
-      if (at == cap) return SYNK_E_SPACE;
-      ids[at] = r.id;
-      dx[at] = r.a;
-      dy[at] = r.b;
-      dz[at] = r.c;
+      if (at < cap) {
+        ids[at] = r.id;
+        dx[at] = r.a;
+        dy[at] = r.b;
+        dz[at] = r.c;
+      }
       at++;
     }
     off += r.size;
   }
-  *n = at;
-  return sg.done ? SYNK_OK : SYNK_E_FORMAT;
+  if (!sg.done) return SYNK_E_FORMAT;
+  *n_out = at;
+  return cap && at > cap ? SYNK_E_SPACE : SYNK_OK;
 }
 
 /* ---- apply decoded events ------------------------------------------------------ */

@@ -149,6 +149,14 @@ synk_status synk_delta_encode(const synk_world *base, const synk_world *target, 
   return synk_delta_encode_chunks(base, target, NULL, buf, cap, len);
 }
 
+synk_status synk_world_diff(const synk_world *a, const synk_world *b, uint64_t *out, size_t cap) {
+  if (!a || !b || !out) return SYNK_E_ARG;
+  if (a->cap != b->cap || a->num_props != b->num_props || a->seed != b->seed) return SYNK_E_MISMATCH;
+  if (cap < a->nwords) return SYNK_E_SPACE;
+  synk_codec_kernels_active()->diff_words(a, b, 0, a->nwords, out);
+  return SYNK_OK;
+}
+
 /* ---- apply -------------------------------------------------------------------- */
 
 /* Readers of one segment's columns, in format order. */

@@ -25,16 +25,6 @@ extern "C" {
 /* Stream header byte: format family 0xC, version 2 (version 1 had no check
  * records). */
 #define SYNK_STREAM_HEADER 0xC2u
-/* Record types: the top 3 bits of a record's tag byte. */
-enum {
-  SYNK_REC_SPAWN = 1,
-  SYNK_REC_DESPAWN = 2,
-  SYNK_REC_MOTION = 3,
-  SYNK_REC_PROP = 4,
-  SYNK_REC_TICK = 5,
-  SYNK_REC_RUN = 6,
-  SYNK_REC_CHECK = 7
-};
 /* A check record: tag (final flag in bit 0), then a u32 CRC-32C. */
 #define SYNK_CHECK_SIZE 5u
 
@@ -177,20 +167,6 @@ static inline size_t synk_state_bytes_per_id(const synk_world *w) { return 4u * 
 /* Delta encoding restricted to the chunks set in `chunks` (NULL: all). */
 SYNK_HIDDEN synk_status synk_delta_encode_chunks(const synk_world *base, const synk_world *target,
                                                  const uint64_t *chunks, void *buf, size_t cap, size_t *len);
-
-/* Walk the records of a stream (for `synk stat`): fn gets each record's
- * type (SYNK_REC_*), size in bytes, number of events and index of its first
- * event. Returns SYNK_E_FORMAT at the first malformed record (structure
- * only; values are checked by decoding). */
-typedef void (*synk_record_fn)(void *ctx, uint32_t type, size_t bytes, size_t events, size_t first_event);
-SYNK_HIDDEN synk_status synk_stream_records(const void *buf, size_t len, synk_record_fn fn, void *ctx);
-
-/* Decode the motions of a stream (runs in bulk, lone motion records too;
- * other records are skipped) into SoA arrays of capacity cap; *n receives
- * the count. The decode-only path of the benchmarks and tests.
- * SYNK_E_SPACE when cap is too small, SYNK_E_FORMAT when malformed. */
-SYNK_HIDDEN synk_status synk_stream_decode_motions(const void *buf, size_t len, uint32_t *ids, int32_t *dx,
-                                                   int32_t *dy, int32_t *dz, size_t cap, size_t *n);
 
 /* sync/rollback.c, for sync/history.c: the shadow world saved for frame
  * F and its stale-chunk bitmap (after collecting the dirty bits), or NULL
