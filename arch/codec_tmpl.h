@@ -31,8 +31,8 @@
 
 /* Full unrolling gives each width's copy constant shift counts (the point of
  * the per-width copies below). An includer that is only a correctness check --
- * SIMDe's emulation of another ISA's instructions, never timed (DESIGN.md
- * section 4) -- defines SYNK_TMPL_EMULATED and keeps the loops rolled: the same
+ * SIMDe's emulation of another ISA's instructions, never timed (README.md,
+ * "Backends") -- defines SYNK_TMPL_EMULATED and keeps the loops rolled: the same
  * operations in the same order, so the same results; unrolled, its 62 copies
  * of 32 emulated steps made one function that gcc 12.2 -O2 -g with ASan+UBSan
  * (the asan preset) compiled in 435 s and 3.7 GB (codec_neon.c; -O1 66 s,

@@ -445,7 +445,7 @@ static void test_errors(void) {
   CHECK_FAILS(w, synk_set_prop(w, 10, SYNK_MAX_PROPS, 1), SYNK_E_RANGE);
   CHECK_FAILS(w, synk_set_prop(w, 10, UINT32_MAX, 1), SYNK_E_RANGE);
   CHECK_FAILS(w, synk_set_prop(w, max, np, 1), SYNK_E_RANGE);
-  /* a bad slot is out of range whether or not the id is alive (DESIGN §2) */
+  /* a bad slot is out of range whether or not the id is alive (synk.h, synk_set_prop) */
   CHECK_FAILS(w, synk_set_prop(w, 51, np, 1), SYNK_E_RANGE);
   /* get / entity_hash */
   synk_entity e;
