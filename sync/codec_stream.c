@@ -749,31 +749,51 @@ synk_status synk_stream_apply(synk_world *w, const void *buf, size_t len, size_t
   return SYNK_OK;
 }
 
+/* A verified walk over the records of a whole stream: each step parses the
+ * next record and checks it against the check chain, as the decoder does. */
+typedef struct walk {
+  seg sg;
+  size_t len, off; /* the stream's length, the next record's offset */
+} walk;
+
+static synk_status walk_open(walk *w, const void *buf, size_t len) {
+  w->len = len;
+  w->off = 1;
+  return seg_init(&w->sg, synk_codec_kernels_active(), (const uint8_t *)buf, len, 0);
+}
+
+/* The next record into *r (nev: the stream's events before it): 1 for a
+ * record, 0 at the end of a complete stream, -1 when malformed, a check
+ * fails, or the final check is missing. */
+static int walk_next(walk *w, rec *r, size_t nev) {
+  if (w->off >= w->len) return w->sg.done ? 0 : -1;
+  if (parse_rec(w->sg.k, w->sg.b, w->len, w->off, r) || seg_rec(&w->sg, r, w->off, nev)) return -1;
+  w->off += r->size;
+  return 1;
+}
+
 synk_status synk_stream_records(const void *buf, size_t len, synk_stream_record *out, size_t cap,
                                 size_t *n_out) {
   if ((!buf && len) || !n_out) return SYNK_E_ARG;
   *n_out = 0;
   if (!out) cap = 0;
-  const uint8_t *b = (const uint8_t *)buf;
-  const synk_codec_kernels *k = synk_codec_kernels_active();
-  seg sg;
-  if (seg_init(&sg, k, b, len, 0)) return SYNK_E_FORMAT;
-  size_t off = 1, nev = 0, nrec = 0;
-  while (off < len) {
-    rec r;
-    if (parse_rec(k, b, len, off, &r) || seg_rec(&sg, &r, off, nev)) return SYNK_E_FORMAT;
+  walk wk;
+  if (walk_open(&wk, buf, len)) return SYNK_E_FORMAT;
+  size_t nev = 0, nrec = 0;
+  rec r;
+  int more;
+  while ((more = walk_next(&wk, &r, nev)) > 0) {
     if (nrec < cap) {
       out[nrec].type = r.type;
-      out[nrec].offset = off;
+      out[nrec].offset = wk.off - r.size;
       out[nrec].bytes = r.size;
       out[nrec].events = rec_events(&r);
       out[nrec].first_event = nev;
     }
     nrec++;
     nev += rec_events(&r);
-    off += r.size;
   }
-  if (!sg.done) return SYNK_E_FORMAT;
+  if (more < 0) return SYNK_E_FORMAT;
   *n_out = nrec;
   return out && nrec > cap ? SYNK_E_SPACE : SYNK_OK;
 }
@@ -782,17 +802,15 @@ synk_status synk_stream_decode_motions(const void *buf, size_t len, uint32_t *id
                                        int32_t *dz, size_t cap, size_t *n_out) {
   if ((!buf && len) || !n_out || (cap && (!ids || !dx || !dy || !dz))) return SYNK_E_ARG;
   *n_out = 0;
-  const uint8_t *b = (const uint8_t *)buf;
-  const synk_codec_kernels *k = synk_codec_kernels_active();
-  seg sg;
-  if (seg_init(&sg, k, b, len, 0)) return SYNK_E_FORMAT;
-  size_t off = 1, at = 0; /* motions so far: past cap, only counted */
-  while (off < len) {
-    rec r;
-    if (parse_rec(k, b, len, off, &r) || seg_rec(&sg, &r, off, at)) return SYNK_E_FORMAT;
+  walk wk;
+  if (walk_open(&wk, buf, len)) return SYNK_E_FORMAT;
+  size_t at = 0; /* motions so far: past cap, only counted */
+  rec r;
+  int more;
+  while ((more = walk_next(&wk, &r, at)) > 0) {
     if (r.type == SYNK_REC_RUN) {
       if (at <= cap && r.n <= cap - at &&
-          run_decode_soa(k, &r, ids + at, (uint32_t *)dx + at, (uint32_t *)dy + at, (uint32_t *)dz + at))
+          run_decode_soa(wk.sg.k, &r, ids + at, (uint32_t *)dx + at, (uint32_t *)dy + at, (uint32_t *)dz + at))
         return SYNK_E_FORMAT;
       at += r.n;
     } else if (r.type == SYNK_REC_MOTION) {
@@ -804,9 +822,8 @@ synk_status synk_stream_decode_motions(const void *buf, size_t len, uint32_t *id
       }
       at++;
     }
-    off += r.size;
   }
-  if (!sg.done) return SYNK_E_FORMAT;
+  if (more < 0) return SYNK_E_FORMAT;
   *n_out = at;
   return cap && at > cap ? SYNK_E_SPACE : SYNK_OK;
 }
