@@ -550,31 +550,106 @@ static const synk_bench_case cases[] = {
     MT_CASES
 };
 
-/* The registry handed out: cases[] followed by cases_sync.c's table, copied
- * once into one array so every case pointer lies in a single object (the
- * harness orders results by pointer difference). */
-#define NBASE (sizeof cases / sizeof cases[0])
+/* ---- targets, the Scaling with threads section, plots ------------------------------- */
+
+static const synk_bench_target kernel_targets[] = {
+    SYNK_BENCH_RUN_AT_MOST("1000 motions over 100 entities, ids (i*7+13)%100", "motion/batch/peer-7x13", "avx2",
+                           1500),
+    SYNK_BENCH_RUN_AT_MOST("1000 motions on one entity", "motion/batch/peer-one", "avx2", 500),
+    SYNK_BENCH_RUN_AT_MOST("rehash of 10k entities, no props (AVX2)", "hash/rehash/1e4/p0", "avx2", 5000),
+    SYNK_BENCH_RUN_AT_MOST("rehash of 10k entities, no props (AVX-512)", "hash/rehash/1e4/p0", "avx512", 3000),
+    SYNK_BENCH_SPEEDUP_AT_LEAST("rehash of 10k entities faster than XXH3 over the same bytes", "hash/rehash/1e4/p0",
+                                "avx2", 1.0, "peer/xxh3/1e4/p0"),
+    SYNK_BENCH_RUN_AT_MOST("10k distinct random motions over a 10k world", "motion/batch/peer-perm1e4", "avx2",
+                           20000),
+    SYNK_BENCH_OP_AT_MOST("1e6 random motions over a 1e6 world, per motion", "motion/batch/rand-1e6", "avx2", 5),
+    SYNK_BENCH_SPEEDUP_AT_LEAST("1e6 random motions: at least 2x faster than naive per-event apply",
+                                "motion/batch/rand-1e6", "avx2", 2.0, "peer/naive/rand-1e6"),
+    SYNK_BENCH_OP_AT_MOST("synk_move on a 10k world", "motion/single/1e4", "avx2", 5),
+};
+
+/* Cases named *-2t run their baseline's workload with 2 threads
+ * (synk_config.jobs). From the measured speedup S, Amdahl's serial fraction
+ * f = 2/S - 1 and what 16 cores would give, 1 / (f + (1 - f)/16) -- a model
+ * that ignores memory bandwidth, which caps it sooner for streaming cases. */
+static void write_scaling(FILE *f, const synk_bench_results *rs) {
+  fprintf(f, "The `*-2t` cases: their single-thread case's workload through `synk_config.jobs` over a pool of 2 "
+             "threads (tools/jobs.c), on this 2-vCPU machine; the model assumes Amdahl's law with the serial "
+             "fraction the 2-thread speedup implies.\n\n");
+  int any = 0;
+  for (size_t i = 0; i < rs->n; i++) {
+    const synk_bench_result *r = &rs->r[i];
+    const size_t nl = strlen(r->c->name);
+    if (r->failed || nl < 3 || strcmp(r->c->name + nl - 3, "-2t") != 0 || !r->c->baseline) continue;
+    const synk_bench_result *b = synk_bench_measured(rs, r->c->baseline, r->isa);
+    if (!b) continue;
+    if (!any)
+      fprintf(f, "| case | isa | 1 thread | 2 threads | speedup | serial fraction | model: 16 cores |\n"
+                 "|:--|:--|--:|--:|--:|--:|--:|\n");
+    any = 1;
+    const double sp = b->ns_run / r->ns_run;
+    double ser = 2.0 / sp - 1.0;
+    if (ser < 0) ser = 0;
+    if (ser > 1) ser = 1;
+    char t1[32], t2[32];
+    synk_bench_fmt_time(t1, sizeof t1, b->ns_run);
+    synk_bench_fmt_time(t2, sizeof t2, r->ns_run);
+    fprintf(f, "| `%s` | %s | %s | %s | %.2fx | %.2f | %.1fx |\n", b->c->name, r->isa, t1, t2, sp, ser,
+            1.0 / (ser + (1.0 - ser) / 16.0));
+  }
+  if (!any) fprintf(f, "No multi-thread case ran (no pthreads in this build, or filtered out).\n");
+}
+
+static const synk_bench_section kernel_sections[] = {{"Scaling with threads", 30, write_scaling}};
+
+static const synk_bench_plot kernel_plots[] = {
+    {"rehash_p0", "hash/rehash/*/p0", {"peer/xxh3/*/p0", NULL}, {"1e3", "1e4", "1e5", "1e6", NULL}},
+    {"rehash_p4", "hash/rehash/*/p4", {"peer/xxh3/*/p4", NULL}, {"1e3", "1e4", "1e5", "1e6", NULL}},
+    {"motion_rand",
+     "motion/batch/rand-*",
+     {"peer/naive/rand-*", "peer/qsort/rand-*", "peer/vqsort/rand-*", NULL},
+     {"1e3", "1e4", "1e5", "1e6", NULL}},
+};
+
+static const char *const kernel_short_prefixes[] = {"motion/batch/", "hash/", NULL};
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+static const synk_bench_file kernel_file = {
+    .cases = cases, .ncases = COUNT(cases),
+    .targets = kernel_targets, .ntargets = COUNT(kernel_targets),
+    .sections = kernel_sections, .nsections = COUNT(kernel_sections),
+    .plots = kernel_plots, .nplots = COUNT(kernel_plots),
+    .short_prefixes = kernel_short_prefixes};
+
+/* ---- the registry ------------------------------------------------------------------- */
+
+/* The case files, in the order of their cases (and targets) in the report. */
+static const synk_bench_file *const files[] = {&kernel_file,          &synk_bench_file_sync,
+                                               &synk_bench_file_session, &synk_bench_file_net,
+                                               &synk_bench_file_machine, &synk_bench_file_best_peer};
+
+size_t synk_bench_files(const synk_bench_file *const **out) {
+  if (out) *out = files;
+  return COUNT(files);
+}
+
+/* Every file's cases copied once into one array, so every case pointer lies
+ * in a single object (the harness orders results by pointer difference). */
 #define MAX_CASES 256
-_Static_assert(NBASE <= MAX_CASES, "bench/cases.c: MAX_CASES too small for the kernel cases");
+_Static_assert(COUNT(cases) <= MAX_CASES, "bench/cases.c: MAX_CASES too small for the kernel cases");
 static synk_bench_case all_cases[MAX_CASES];
 static size_t n_all_cases = 0;
 
 static void build_registry(void) {
   if (n_all_cases) return;
-  /* the other case files' tables, appended in this order */
-  size_t (*const tables[])(const synk_bench_case **) = {synk_bench_sync_cases, synk_bench_session_cases,
-                                                         synk_bench_net_cases, synk_bench_machine_cases};
-  memcpy(all_cases, cases, sizeof cases);
-  n_all_cases = NBASE;
-  for (size_t t = 0; t < sizeof tables / sizeof tables[0]; t++) {
-    const synk_bench_case *more;
-    size_t n = tables[t](&more);
-    if (n > MAX_CASES - n_all_cases) {
+  for (size_t t = 0; t < COUNT(files); t++) {
+    const synk_bench_file *fl = files[t];
+    if (fl->ncases > MAX_CASES - n_all_cases) {
       fprintf(stderr, "synk bench: more than MAX_CASES (%d) cases: raise it in bench/cases.c\n", MAX_CASES);
       abort();
     }
-    memcpy(all_cases + n_all_cases, more, n * sizeof *more);
-    n_all_cases += n;
+    if (fl->ncases) memcpy(all_cases + n_all_cases, fl->cases, fl->ncases * sizeof *fl->cases);
+    n_all_cases += fl->ncases;
   }
 }
 

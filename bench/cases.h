@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The benchmark case registry: one table, run by the C harness
- * (bench/harness.c), the google-benchmark shim (bench/gbench.cc), the smoke
+ * (synk_bench: bench/runner.c), the google-benchmark shim (bench/gbench.cc), the smoke
  * tests and the instruction-count mode.
  *
  * A case is setup -> run (timed, repeated) -> teardown. Setup builds the world
@@ -15,9 +15,13 @@
  * for every native backend (synk_use_isa before each set). The others (peers,
  * reference points) do not depend on the backend and run once.
  *
- * The sync layer's cases (codec, snapshot, delta, rollback and the codec
- * peers) live in bench/cases_sync.c; synk_bench_cases() returns them appended
- * to the kernel cases of bench/cases.c, as one contiguous table.
+ * Each case file (cases.c, cases_sync.c, cases_session.c, cases_net.c,
+ * cases_machine.c) contributes a synk_bench_file: its cases, the targets it
+ * promises (goals as data: case, backend, goal, comparison), the sections of
+ * the markdown report it writes and the plots it draws. The registry in
+ * cases.c lists the files; synk_bench_cases() returns every case as one
+ * contiguous table. The harness reads results through synk_bench_results and
+ * names no case: adding a case file with its section touches no reporter.
  */
 #ifndef SYNK_BENCH_CASES_H
 #define SYNK_BENCH_CASES_H
@@ -71,61 +75,148 @@ struct synk_world *synk_bench_make_world(uint32_t cap, uint32_t nprops, uint64_t
 
 /* The registry: *out points to the static table; returns its length. One
  * contiguous array (the harness orders results by pointer difference): the
- * kernel cases of cases.c followed by the sync cases of cases_sync.c, built
- * on the first call (not thread-safe; the harnesses call it from one thread). */
+ * cases of every case file (synk_bench_files, in that order), built on the
+ * first call (not thread-safe; the harnesses call it from one thread). */
 size_t synk_bench_cases(const synk_bench_case **out);
 
 /* The case called `name`, or NULL. */
 const synk_bench_case *synk_bench_find(const char *name);
 
-/* bench/cases_sync.c and bench/cases_machine.c: their own tables (appended
- * by synk_bench_cases; use that). */
-size_t synk_bench_sync_cases(const synk_bench_case **out);
-size_t synk_bench_machine_cases(const synk_bench_case **out);
-size_t synk_bench_session_cases(const synk_bench_case **out); /* bench/cases_session.c */
-size_t synk_bench_net_cases(const synk_bench_case **out);     /* bench/cases_net.c */
+/* ---- results, as targets and report sections see them ------------------------ */
 
-/* bench/cases_net.c: medians of the clock phases read inside the net/
- * cases' runs (ns; 0 when the case did not run): [0] synk_server_apply, [1]
- * synk_server_tick, [2] polling every connection (the real clients' receive
- * taken out), [3] the real clients' receive, [4] synk_server_tick's start to
- * its first before_encode hook, [5] the encodings (before_encode to
- * after_encode, summed over the groups). full: net/tick/1000c-1e5, zero:
- * net/tick/0c-1e5. */
-typedef struct synk_bench_net_timing {
-  double full[6], zero[6];
-  uint64_t full_runs, zero_runs;
-  uint64_t verified, mismatches, checked_ticks; /* net/tick/1000c-1e5's real clients */
-  double join_total, join_server, join_client;            /* net/join/1e5, ns */
-  uint64_t join_runs, join_bytes;
-} synk_bench_net_timing;
-const synk_bench_net_timing *synk_bench_net_phases(void);
+/* One case measured on one backend (the C harness fills it). */
+typedef struct synk_bench_result {
+  const synk_bench_case *c;
+  char isa[32];            /* backend, or "-" for cases not run per ISA */
+  double ns_op, ns_run;    /* medians over epochs: per operation (the case's unit), per run */
+  double err_pct;          /* median absolute percentage error of the epochs around the median */
+  double min_ns_op, max_ns_op;
+  uint64_t iters, epochs;  /* runs per epoch, epochs */
+  double ins_op, cyc_op;   /* hardware counters per operation; 0 when unavailable */
+  double cpu_ns_op;        /* median thread CPU time per operation */
+  int failed;
+  double relative;         /* the baseline's ns/op / this ns/op; 0 when no baseline */
+  char rel_isa[32];        /* the baseline's backend when it differs from isa (a peer against a
+                              per-ISA case: the default backend), else empty */
+} synk_bench_result;
 
-/* bench/cases_net.c: the byte figures of the net/tick workload, from a fresh
- * setup over 2 cycles of its 8 ticks (deterministic, not timed). Per client
- * per tick: synk (every byte polled for a connection), the JSON-delta peer
- * (payload bytes, no transport framing) and the snapshot-per-tick peer.
- * Returns 0, or -1 when a step failed (a client's hash differed, the peer
- * and synk saw different changes). */
-typedef struct synk_bench_net_bytes {
-  uint32_t ticks, clients, groups, real_clients;
-  double synk_bytes, synk_min, synk_max; /* mean, and the lowest / highest client's mean */
-  double synk_changes, json_changes;     /* changes per tick summed over the views */
-  int have_json;
-  double json_bytes, snapshot_bytes, world_snapshot_bytes;
-  uint64_t verified, mismatches;
-  char json_sample[160];
-} synk_bench_net_bytes;
-int synk_bench_net_figures(synk_bench_net_bytes *f);
+/* A run's results, in registry order (backends in the order measured). */
+typedef struct synk_bench_results {
+  const synk_bench_result *r;
+  size_t n;
+  const char *default_isa; /* the backend synk picks on this machine */
+} synk_bench_results;
 
-/* bench/cases_sync.c: the markdown table of bytes per motion of every
- * encoding (synk stream and the codec peers built in) for the crowd tick and
- * a lone motion, written to f. */
-void synk_bench_sync_sizes(FILE *f);
+/* The result of case `name` on backend `isa` (ignored for a case not run per
+ * ISA), failed or not; NULL when it did not run. */
+const synk_bench_result *synk_bench_result_of(const synk_bench_results *rs, const char *name, const char *isa);
+
+/* The same, but NULL also when the case failed: a result to quote. */
+const synk_bench_result *synk_bench_measured(const synk_bench_results *rs, const char *name, const char *isa);
+
+/* Times, counts and rates as the report writes them: "1.234 µs", "1.50M",
+ * "2.00 GB/s" or "300.00M motion/s" (a time per `unit`, as a rate). */
+void synk_bench_fmt_time(char *out, size_t cap, double ns);
+void synk_bench_fmt_num(char *out, size_t cap, double v);
+void synk_bench_fmt_rate(char *out, size_t cap, double ns, const char *unit);
+
+/* ---- targets: the goals a case file promises ------------------------------------ */
+
+/* How a target's measured value is compared with its goal. */
+enum {
+  SYNK_BENCH_GOAL_RUN_NS,     /* the case's ns per run <= goal */
+  SYNK_BENCH_GOAL_OP_NS,      /* the case's ns per operation (its unit) <= goal */
+  SYNK_BENCH_GOAL_SPEEDUP,    /* `versus`'s ns/op over the case's >= goal */
+  SYNK_BENCH_GOAL_FIGURE_MAX, /* figure(results) <= goal, in `unit` */
+  SYNK_BENCH_GOAL_FIGURE_MIN  /* figure(results) >= goal, in `unit` */
+};
+
+/* One goal, reported (measured against it in words), never asserted. A
+ * figure is a quantity other than the case's own time (bytes per motion, a
+ * ratio of two peers' bytes...), computed from the run's results; the case
+ * is the one that produces it. */
+typedef struct synk_bench_target {
+  const char *what;      /* the promise in words */
+  const char *case_name; /* the case measured */
+  const char *isa;       /* its backend, "-" for a case not run per ISA */
+  int compare;           /* SYNK_BENCH_GOAL_* */
+  double goal;           /* ns, a speedup, or a figure in `unit` */
+  const char *versus;    /* SYNK_BENCH_GOAL_SPEEDUP: the case to beat */
+  const char *unit;      /* figures: written right after the number (" B/motion", "x fewer bytes") */
+  int digits;            /* figures: decimals written */
+  const char *metric;    /* figures: the JSON metric's name ("bytes_per_motion") */
+  double (*figure)(const synk_bench_results *rs); /* figures: the value, <= 0 when not measured */
+} synk_bench_target;
+
+/* Table rows, one per kind of goal. */
+#define SYNK_BENCH_RUN_AT_MOST(what, name, isa, ns) \
+  {(what), (name), (isa), SYNK_BENCH_GOAL_RUN_NS, (ns), NULL, NULL, 0, NULL, NULL}
+#define SYNK_BENCH_OP_AT_MOST(what, name, isa, ns) \
+  {(what), (name), (isa), SYNK_BENCH_GOAL_OP_NS, (ns), NULL, NULL, 0, NULL, NULL}
+#define SYNK_BENCH_SPEEDUP_AT_LEAST(what, name, isa, x, versus) \
+  {(what), (name), (isa), SYNK_BENCH_GOAL_SPEEDUP, (x), (versus), NULL, 0, NULL, NULL}
+#define SYNK_BENCH_FIGURE_AT_MOST(what, name, isa, goal, unit, digits, metric, fn) \
+  {(what), (name), (isa), SYNK_BENCH_GOAL_FIGURE_MAX, (goal), NULL, (unit), (digits), (metric), (fn)}
+#define SYNK_BENCH_FIGURE_AT_LEAST(what, name, isa, goal, unit, digits, metric, fn) \
+  {(what), (name), (isa), SYNK_BENCH_GOAL_FIGURE_MIN, (goal), NULL, (unit), (digits), (metric), (fn)}
+
+/* ---- report sections and plots -------------------------------------------------- */
+
+/* A "## title" section of the markdown report: the harness writes the
+ * heading, write() the body. Sections are placed by rank (ascending): below
+ * SYNK_BENCH_RANK_RESULTS between the Targets and the Results tables, at or
+ * above it between the Results tables (with Speedup over scalar) and the
+ * list of cases. Today: 10 The best-known peer, 20 Roofline, 30 Scaling
+ * with threads, 40 Server-authoritative sync, RESULTS + 10 Codec size.
+ * bench/run.sh finds sections by their titles: keep them stable. */
+enum { SYNK_BENCH_RANK_RESULTS = 100 };
+typedef struct synk_bench_section {
+  const char *title;
+  int rank;
+  void (*write)(FILE *f, const synk_bench_results *rs);
+} synk_bench_section;
+
+/* A gnuplot data file of ns/op against size (bench/plots.gp draws it): one
+ * row per size for which the case ran, the case's name being `name` with
+ * the size in place of its '*'; a column per backend, then one per peer
+ * pattern (the peer's name the same way, the column named by the peer's
+ * group without "peer/"). */
+typedef struct synk_bench_plot {
+  const char *file;         /* DIR/<file>.dat */
+  const char *name;         /* '*' where the size goes, e.g. "motion/batch/rand-*" */
+  const char *peers[4];     /* NULL-terminated */
+  const char *sizes[8];     /* NULL-terminated */
+} synk_bench_plot;
+
+/* ---- the registry: what each case file contributes ----------------------------- */
+
+typedef struct synk_bench_file {
+  const synk_bench_case *cases;
+  size_t ncases;
+  const synk_bench_target *targets;
+  size_t ntargets;
+  const synk_bench_section *sections;
+  size_t nsections;
+  const synk_bench_plot *plots;
+  size_t nplots;
+  /* prefixes dropped from its case names where room is short (the speedup
+   * plot's labels), NULL-terminated, or NULL */
+  const char *const *short_prefixes;
+} synk_bench_file;
+
+/* Every case file's contribution, in registry order (bench/cases.c). */
+size_t synk_bench_files(const synk_bench_file *const **out);
+
+/* The case files (each defines its own): the kernel cases (cases.c), the
+ * sync layer (cases_sync.c), sessions, server-authoritative sync, the
+ * machine, and the best-known peer (best_peer.c: a report section, no case). */
+extern const synk_bench_file synk_bench_file_sync, synk_bench_file_session, synk_bench_file_net,
+    synk_bench_file_machine, synk_bench_file_best_peer;
 
 /* bench/cases_sync.c: bytes per motion of the synk stream encoding of one
- * crowd tick (10000 sorted motions in one motion run, stream header
- * included): the figure of synk_bench_sync_sizes's first row. -1 on failure. */
+ * crowd tick (10000 sorted motions in one motion run, stream header and
+ * check included): the first row of the report's Codec size table. -1 on
+ * failure. */
 double synk_bench_sync_crowd_bytes_per_motion(void);
 
 /* Native (not emulated) backends runnable here, best first. Returns the count

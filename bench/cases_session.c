@@ -19,8 +19,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-size_t synk_bench_session_cases(const synk_bench_case **out);
-
 #define SB_PEERS 4u
 
 typedef struct sess_state {
@@ -95,7 +93,11 @@ static const synk_bench_case session_cases[] = {
      setup_sess, run_sess_frame, teardown_sess, NULL, NULL, NULL},
 };
 
-size_t synk_bench_session_cases(const synk_bench_case **out) {
-  if (out) *out = session_cases;
-  return sizeof session_cases / sizeof session_cases[0];
-}
+static const synk_bench_target session_targets[] = {
+    SYNK_BENCH_OP_AT_MOST("session overhead per peer-frame, 4 players (input, advance, datagrams out and in)",
+                          "session/frame/4p", "-", 500),
+};
+
+const synk_bench_file synk_bench_file_session = {
+    .cases = session_cases, .ncases = sizeof session_cases / sizeof session_cases[0],
+    .targets = session_targets, .ntargets = sizeof session_targets / sizeof session_targets[0]};

@@ -3,14 +3,14 @@
  * Benchmark cases of the sync layer (codec, snapshots, deltas, rollback) and
  * the codec peers measured in the same run: msgpack-c and protobuf-c
  * encodings of the same motions, zstd (levels 1 and 3) over the raw 16-byte
- * motion structs. A second table (synk_bench_sync_sizes) reports bytes per
- * motion for every encoding.
+ * motion structs. The report's Codec size section gives bytes per motion
+ * for every encoding.
  *
- * Registration: synk_bench_sync_cases() returns this file's table; the
- * registry (cases.c) appends it to its own. Peers compile in when their
- * Debian package is there: SYNK_BENCH_HAVE_MSGPACK (libmsgpack-dev),
- * SYNK_BENCH_HAVE_PROTOBUF_C (libprotobuf-c-dev), SYNK_BENCH_HAVE_ZSTD
- * (libzstd-dev).
+ * Registration: synk_bench_file_sync (the cases, their targets and the
+ * report's Codec size section) is listed by the registry (cases.c). Peers
+ * compile in when their Debian package is there: SYNK_BENCH_HAVE_MSGPACK
+ * (libmsgpack-dev), SYNK_BENCH_HAVE_PROTOBUF_C (libprotobuf-c-dev),
+ * SYNK_BENCH_HAVE_ZSTD (libzstd-dev).
  *
  * Workloads (fixed seeds, bench_rng.h):
  *   crowd-1e5  1e5 entities with 4 props; one tick moves 10000 of them (10%)
@@ -52,8 +52,6 @@
 #define SYNC_HAVE_PEERS 1
 #endif
 
-size_t synk_bench_sync_cases(const synk_bench_case **out);
-void synk_bench_sync_sizes(FILE *f);
 
 static volatile uint64_t sync_sink;
 #define CROWD_N 100000u
@@ -811,14 +809,18 @@ static const synk_bench_case sync_cases[] = {
      setup_rb8, run_rb8, teardown_rb8, digest_rb8, world_rb8, &rb8_random_copy},
 };
 
-size_t synk_bench_sync_cases(const synk_bench_case **out) {
-  if (out) *out = sync_cases;
-  return sizeof sync_cases / sizeof sync_cases[0];
-}
-
 /* ---- bytes per motion ----------------------------------------------------------------- */
 
-void synk_bench_sync_sizes(FILE *f) {
+/* The report's Codec size section: bytes per motion of every encoding (the
+ * synk stream and the codec peers built in) of the crowd tick and of a lone
+ * motion. */
+static void write_codec_size(FILE *f, const synk_bench_results *rs) {
+  (void)rs;
+  fprintf(f, "Bytes on the wire per motion of each encoding of the same motions (bench/cases_sync.c): the crowd "
+             "tick of the `codec/*/crowd-1e5` cases (10000 distinct sorted motions, deltas -3..3) and one lone "
+             "motion. Deterministic (fixed seed), not timed. Peers appear when their Debian package was found at "
+             "build time (libmsgpack-dev, libprotobuf-c-dev, libzstd-dev).\n");
+  fflush(f);
   synk_motion *m = (synk_motion *)malloc(CROWD_M * sizeof *m);
   synk_event *ev = (synk_event *)malloc(CROWD_M * sizeof *ev);
   size_t cap = synk_stream_bound(CROWD_M) + 65536;
@@ -852,8 +854,9 @@ done:
   free(buf);
 }
 
-/* The crowd figure of the table above (its first row), for the harness's
- * targets: the same tick (crowd_tick seed 5000), the same encoder. */
+/* The crowd figure of the table above (its first row), for the targets and
+ * the best-known peer's section: the same tick (crowd_tick seed 5000), the
+ * same encoder. */
 double synk_bench_sync_crowd_bytes_per_motion(void) {
   synk_motion *m = (synk_motion *)malloc(CROWD_M * sizeof *m);
   synk_event *ev = (synk_event *)malloc(CROWD_M * sizeof *ev);
@@ -873,3 +876,41 @@ double synk_bench_sync_crowd_bytes_per_motion(void) {
   free(buf);
   return bpm;
 }
+
+/* ---- targets, report section --------------------------------------------------------- */
+
+static double crowd_bpm_figure(const synk_bench_results *rs) {
+  (void)rs;
+  return synk_bench_sync_crowd_bytes_per_motion();
+}
+
+static const synk_bench_target sync_targets[] = {
+    SYNK_BENCH_OP_AT_MOST("decode + apply one crowd tick (10k motions) to a 1e5 world without props: >= 300M "
+                          "motions/s",
+                          "codec/apply/crowd-1e5-p0", "avx2", 1e9 / 300e6),
+    SYNK_BENCH_OP_AT_MOST("decode one crowd tick's motion run into columns: >= 1G motions/s", "codec/decode/crowd-1e5",
+                          "avx2", 1.0),
+    SYNK_BENCH_FIGURE_AT_MOST("crowd tick encoded: bytes per motion inside a motion run (stream header and check "
+                              "included)",
+                              "codec/encode/crowd-1e5", "-", 2.5, " B/motion", 3, "bytes_per_motion",
+                              crowd_bpm_figure),
+    SYNK_BENCH_RUN_AT_MOST("diff of two 1e5-entity worlds (no props, 1% changed)", "delta/diff/1e5/p0", "avx2", 50000),
+    SYNK_BENCH_OP_AT_MOST("snapshot save of a 1e5-entity world (4 props): >= 2 GB/s", "snapshot/save/1e5", "-", 0.5),
+    SYNK_BENCH_OP_AT_MOST("snapshot load (+ rehash check) of the same world: >= 2 GB/s", "snapshot/load/1e5", "avx2",
+                          0.5),
+    SYNK_BENCH_RUN_AT_MOST("rollback save of a frame (1e4 entities, 2 of 40 chunks changed)", "rollback/save/1e4", "-",
+                           2000),
+    SYNK_BENCH_OP_AT_MOST("rollback save, then restore of the previous frame: each operation",
+                          "rollback/save-restore/1e4", "-", 2000),
+    SYNK_BENCH_SPEEDUP_AT_LEAST("8-frame rollback of a 1e4 world (a moving group): >= 10x the full-copy peer",
+                                "rollback/8-frame/1e4-group", "-", 10.0, "peer/full-copy/8-frame/1e4-group"),
+    SYNK_BENCH_SPEEDUP_AT_LEAST("8-frame rollback of a 1e4 world (random movers): >= 10x the full-copy peer",
+                                "rollback/8-frame/1e4-random", "-", 10.0, "peer/full-copy/8-frame/1e4-random"),
+};
+
+static const synk_bench_section sync_sections[] = {{"Codec size", SYNK_BENCH_RANK_RESULTS + 10, write_codec_size}};
+
+const synk_bench_file synk_bench_file_sync = {
+    .cases = sync_cases, .ncases = sizeof sync_cases / sizeof sync_cases[0],
+    .targets = sync_targets, .ntargets = sizeof sync_targets / sizeof sync_targets[0],
+    .sections = sync_sections, .nsections = sizeof sync_sections / sizeof sync_sections[0]};

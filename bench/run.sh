@@ -54,7 +54,7 @@ echo "== synk bench ($mode) on $slug, backends $isas, commit $commit -> $out"
 
 # ---------------------------------------------------------------- 1. C harness
 echo
-echo "== 1/5 C harness (bench/harness.c)"
+echo "== 1/5 C harness (synk_bench: bench/runner.c)"
 hargs=(--commit "$commit" --json "$out/results.json" --md "$tmp/harness.md" --plots "$tmp")
 [ $quick = 1 ] && hargs+=(--quick)
 "$bench" "${hargs[@]}" | tee "$tmp/harness.log"

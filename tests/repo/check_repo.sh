@@ -53,11 +53,8 @@ bad=$(incl kernel/*.c kernel/*.h | grep -E '"sync/|sync_internal\.h|codec\.h"')
 [ -z "$bad" ] || fail "kernel/ includes the sync layer (arrows point down): $bad"
 bad=$(incl kernel/*.c kernel/*.h sync/*.c sync/*.h arch/*.h arch/*/*.c arch/*/*.h arch/*.c common/*.h | grep '"\.\./')
 [ -z "$bad" ] || fail "include by path from the project root, not ../: $bad"
-# bench/harness.c keeps kernel/internal.h until its split (bench/CMakeLists.txt
-# names the same exception); nothing else in tools/ or bench/ may
 bad=$(incl tools/*.c tools/*.h bench/*.c bench/*.h bench/*.cc |
-      grep -E '"(kernel/|sync/|net/|session/)?(internal|sync_internal|codec|net_internal|session_wire)\.h"' |
-      grep -v '^bench/harness\.c:')
+      grep -E '"(kernel/|sync/|net/|session/)?(internal|sync_internal|codec|net_internal|session_wire)\.h"')
 [ -z "$bad" ] || fail "tools/ and bench/ use the public headers and common/ only: $bad"
 
 [ "$fails" -eq 0 ] && echo "ok: LICENSE (MIT), SPDX lines in $n source files, every public status enumerated, include arrows" && exit 0
