@@ -13,12 +13,11 @@ set_tests_properties(test_codec test_snapshot test_delta test_rollback PROPERTIE
 # The sync commands of the CLI (`synk gen|replay|stat`, their pinned streams)
 # are tested with the CLI, in tools/CMakeLists.txt.
 
-# multi-core execution through synk_config.jobs (tools/jobs.c: the pthread pool)
-find_package(Threads)
-if(Threads_FOUND)
+# multi-core execution through synk_config.jobs (support/jobs.c: the pthread pool)
+if(SYNK_SUPPORT_HAVE_JOBS)
   set(jobs_args "")
   if(CMAKE_CROSSCOMPILING OR SYNK_SANITIZE OR SYNK_TSAN)
     set(jobs_args --quick) # smaller worlds under emulators and sanitizers
   endif()
-  synk_test(test_jobs SOURCES test_jobs.c ${PROJECT_SOURCE_DIR}/tools/jobs.c LIBS Threads::Threads ARGS ${jobs_args})
+  synk_test(test_jobs SOURCES test_jobs.c ARGS ${jobs_args})
 endif()

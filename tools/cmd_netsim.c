@@ -13,7 +13,7 @@
  */
 #include "cmd_netsim.h"
 
-#include "../bench/bench_rng.h"
+#include "rng.h"
 #include "synk.h"
 #include "synk_netsim.h"
 #include "synk_session.h"
@@ -50,7 +50,7 @@ typedef struct ns_peer {
   synk_world *w;
   synk_session *s;
   uint8_t input[4];
-  synk_bench_rng rng; /* the inputs' only randomness (the fixed PRNG `synk sim` uses too) */
+  synk_rng rng; /* the inputs' only randomness (support/rng.h, as in `synk sim`) */
   int pending;
   uint64_t desync_frame;
   uint32_t desync_ids[SYNK_SESSION_MAX_IDS], ndesync;
@@ -207,7 +207,7 @@ static int ns_setup(const ns_opts *o, synk_netsim **ns, ns_peer *P) {
     sc.session_id = (uint32_t)(o->seed * 2654435761u) ^ 0x51u;
     sc.world = P[i].w;
     if (synk_session_create(&sc, &P[i].s)) return -1;
-    synk_bench_seed(&P[i].rng, o->seed * 1000003u + i);
+    synk_rng_seed(&P[i].rng, o->seed * 1000003u + i);
     P[i].desync_frame = UINT64_MAX;
   }
   return 0;
@@ -235,7 +235,7 @@ static void ns_events(ns_peer *p) {
  * when the simulation failed. */
 static int ns_step(const ns_opts *o, uint32_t i, ns_peer *p, uint32_t now, uint64_t *stalls) {
   if (!p->pending) {
-    if (synk_bench_below(&p->rng, 6) == 0) p->input[synk_bench_below(&p->rng, 4)] = (uint8_t)synk_bench_next(&p->rng);
+    if (synk_rng_below(&p->rng, 6) == 0) p->input[synk_rng_below(&p->rng, 4)] = (uint8_t)synk_rng_next(&p->rng);
     p->pending = 1;
   }
   synk_session_add_local_input(p->s, i, p->input);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * `synk serve-sim`: one server (synk_net.h) and N clients in one process
- * over the simulated message transport (tools/msgnet.h), on a crowd world.
+ * over the simulated message transport (support/msgnet.h), on a crowd world.
  * Prints the server's CPU per tick (a monotonic clock around its calls: a
  * tool's measurement, never asserted by a test), bytes per client per tick,
  * and the verification results: acks verified and mismatched, repairs and
@@ -22,8 +22,8 @@
 
 #include "cmd_serve.h"
 
-#include "../bench/bench_rng.h"
 #include "msgnet.h"
+#include "rng.h"
 #include "synk.h"
 #include "synk_net.h"
 
@@ -91,7 +91,7 @@ typedef struct ss_sim {
   ss_client *cl;
   uint32_t slots;         /* the server's client slots: clients + a quarter + 4, for grace */
   uint32_t *client_of_id; /* server client id -> index, UINT32_MAX */
-  synk_bench_rng rng;
+  synk_rng rng;
   uint64_t tick, now;
   uint64_t desyncs, repairs, resumed, dropped, view_changes, bad;
   synk_event *ev;
@@ -252,7 +252,7 @@ static void ss_free(ss_sim *s) {
 
 static int ss_setup(ss_sim *s) {
   const ss_opts *o = &s->o;
-  synk_bench_seed(&s->rng, o->seed ^ 0x736572766573696Dull);
+  synk_rng_seed(&s->rng, o->seed ^ 0x736572766573696Dull);
   synk_config wc;
   memset(&wc, 0, sizeof wc);
   wc.max_entities = o->entities;
@@ -261,11 +261,11 @@ static int ss_setup(ss_sim *s) {
   if (synk_world_create(&wc, &s->w) != SYNK_OK) return -1;
   const int32_t side = (int32_t)(SS_GRID * SS_CELL);
   for (uint32_t id = 0; id < o->entities; id++) {
-    int alive = synk_bench_below(&s->rng, 100) < 95;
-    uint32_t kind = synk_bench_below(&s->rng, 8);
-    int32_t x = synk_bench_range(&s->rng, 0, side - 1), y = synk_bench_range(&s->rng, 0, side - 1);
-    int32_t z = synk_bench_range(&s->rng, 0, 63);
-    int32_t p0 = synk_bench_i32(&s->rng);
+    int alive = synk_rng_below(&s->rng, 100) < 95;
+    uint32_t kind = synk_rng_below(&s->rng, 8);
+    int32_t x = synk_rng_range(&s->rng, 0, side - 1), y = synk_rng_range(&s->rng, 0, side - 1);
+    int32_t z = synk_rng_range(&s->rng, 0, 63);
+    int32_t p0 = synk_rng_i32(&s->rng);
     if (!alive) continue;
     if (synk_spawn(s->w, id, kind, x, y, z) != SYNK_OK || synk_set_prop(s->w, id, 0, p0) != SYNK_OK) return -1;
   }
@@ -314,7 +314,7 @@ static int ss_setup(ss_sim *s) {
     ss_client *c = &s->cl[i];
     c->sim = s;
     c->index = i;
-    c->cell0 = synk_bench_below(&s->rng, SS_GRID * SS_GRID);
+    c->cell0 = synk_rng_below(&s->rng, SS_GRID * SS_GRID);
     synk_client_config cc;
     memset(&cc, 0, sizeof cc);
     cc.max_entities = o->entities;
@@ -336,9 +336,9 @@ static int ss_world_tick(ss_sim *s) {
   size_t n = 0, bad = 0;
   synk_entity e;
   for (uint32_t k = 0; k < E / 10; k++) {
-    uint32_t id = synk_bench_below(&s->rng, E);
-    int32_t dx = synk_bench_range(&s->rng, -3, 3), dy = synk_bench_range(&s->rng, -3, 3);
-    int32_t dz = synk_bench_range(&s->rng, -1, 1);
+    uint32_t id = synk_rng_below(&s->rng, E);
+    int32_t dx = synk_rng_range(&s->rng, -3, 3), dy = synk_rng_range(&s->rng, -3, 3);
+    int32_t dz = synk_rng_range(&s->rng, -1, 1);
     if (synk_get(s->w, id, &e) != SYNK_OK) continue;
     synk_event m = {SYNK_EV_MOTION, id, 0, dx, dy, dz};
     s->ev[n++] = m;
@@ -346,8 +346,8 @@ static int ss_world_tick(ss_sim *s) {
   if (n && synk_server_apply(s->srv, s->ev, n, &bad) != SYNK_OK) return -1;
   n = 0;
   for (uint32_t k = 0; k < E / 200; k++) {
-    uint32_t id = synk_bench_below(&s->rng, E), slot = synk_bench_below(&s->rng, SS_PROPS);
-    int32_t v = synk_bench_i32(&s->rng);
+    uint32_t id = synk_rng_below(&s->rng, E), slot = synk_rng_below(&s->rng, SS_PROPS);
+    int32_t v = synk_rng_i32(&s->rng);
     if (synk_get(s->w, id, &e) != SYNK_OK) continue;
     synk_event p = {SYNK_EV_PROP, id, slot, v, 0, 0};
     s->ev[n++] = p;
@@ -355,20 +355,20 @@ static int ss_world_tick(ss_sim *s) {
   if (n && synk_server_apply(s->srv, s->ev, n, &bad) != SYNK_OK) return -1;
   const int32_t side = (int32_t)(SS_GRID * SS_CELL);
   for (uint32_t k = 0; k < E / 2000; k++) {
-    uint32_t id = synk_bench_below(&s->rng, E);
+    uint32_t id = synk_rng_below(&s->rng, E);
     synk_event d = {SYNK_EV_DESPAWN, id, 0, 0, 0, 0};
     if (synk_get(s->w, id, &e) == SYNK_OK && synk_server_apply(s->srv, &d, 1, &bad) != SYNK_OK) return -1;
-    id = synk_bench_below(&s->rng, E);
-    synk_event sp = {SYNK_EV_SPAWN, id, synk_bench_below(&s->rng, 8), synk_bench_range(&s->rng, 0, side - 1), 0, 0};
-    sp.b = synk_bench_range(&s->rng, 0, side - 1);
+    id = synk_rng_below(&s->rng, E);
+    synk_event sp = {SYNK_EV_SPAWN, id, synk_rng_below(&s->rng, 8), synk_rng_range(&s->rng, 0, side - 1), 0, 0};
+    sp.b = synk_rng_range(&s->rng, 0, side - 1);
     if (synk_get(s->w, id, &e) != SYNK_OK && synk_server_apply(s->srv, &sp, 1, &bad) != SYNK_OK) return -1;
   }
   for (uint32_t i = 0; i < s->o.clients; i++) {
-    if (synk_bench_below(&s->rng, 1000000) >= s->o.view_move_ppm) continue;
+    if (synk_rng_below(&s->rng, 1000000) >= s->o.view_move_ppm) continue;
     ss_client *c = &s->cl[i];
     static const int32_t step[4] = {1, -1, (int32_t)SS_GRID, -(int32_t)SS_GRID};
     const int32_t total = (int32_t)(SS_GRID * SS_GRID);
-    c->cell0 = (uint32_t)((((int32_t)c->cell0 + step[synk_bench_below(&s->rng, 4)]) % total + total) % total);
+    c->cell0 = (uint32_t)((((int32_t)c->cell0 + step[synk_rng_below(&s->rng, 4)]) % total + total) % total);
     uint32_t id = synk_client_id(c->c);
     if (id < s->slots && s->client_of_id[id] == i) {
       synk_net_view v = ss_view(s, c->cell0);
@@ -385,7 +385,7 @@ static void ss_drops(ss_sim *s) {
   if (s->o.drop_rate <= 0) return;
   const uint32_t ppm = (uint32_t)(s->o.drop_rate * SS_TICK_MS * 1000.0 + 0.5); /* per tick, parts per million */
   for (uint32_t i = 0; i < s->o.clients; i++) {
-    if (synk_bench_below(&s->rng, 1000000) >= ppm) continue;
+    if (synk_rng_below(&s->rng, 1000000) >= ppm) continue;
     msgnet_link_info li;
     if (msgnet_link_info_get(s->net, s->cl[i].link, &li) == SYNK_OK && li.state == MSGNET_UP)
       msgnet_disconnect(s->net, s->cl[i].link, s->now, s->o.reconnect);

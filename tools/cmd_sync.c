@@ -17,6 +17,7 @@
 #include <time.h>
 
 #include "codec.h"
+#include "rng.h"
 #include "synk.h"
 
 #define TRACE_HDR 20
@@ -49,20 +50,6 @@ const char synk_cli_stat_usage[] =
     "motion runs would cost as Stream VByte columns (the measured alternative).\n";
 
 /* ---- small helpers -------------------------------------------------------- */
-
-typedef struct rng {
-  uint64_t s;
-} rng;
-static uint64_t rnext(rng *r) { /* splitmix64 */
-  uint64_t z = (r->s += 0x9E3779B97F4A7C15ull);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-  return z ^ (z >> 31);
-}
-static uint32_t rbelow(rng *r, uint32_t n) { return (uint32_t)(((rnext(r) >> 32) * (uint64_t)n) >> 32); }
-static int32_t rrange(rng *r, int32_t lo, int32_t hi) {
-  return (int32_t)((int64_t)lo + (int64_t)rbelow(r, (uint32_t)((int64_t)hi - lo + 1)));
-}
 
 static unsigned char *read_file(const char *path, size_t *len) {
   FILE *f = fopen(path, "rb");
@@ -158,25 +145,27 @@ static const scen scens[] = {
  * which arguments are evaluated unspecified (gcc and clang differ), so each
  * draw is its own declarator, and a seed gives the same stream whatever the
  * compiler. */
-static void gen_tick(const scen *sc, synk_world *w, rng *r, uint32_t t, evbuf *out) {
+static void gen_tick(const scen *sc, synk_world *w, synk_splitmix *r, uint32_t t, evbuf *out) {
   const uint32_t n = sc->entities;
   synk_view v = synk_get_view(w);
   out->n = 0;
   if (t == 0) {
     for (uint32_t id = 0; id < n; id++) {
-      uint32_t kind = rbelow(r, 16);
-      int32_t x = rrange(r, -(1 << 20), 1 << 20), y = rrange(r, -(1 << 20), 1 << 20), z = rrange(r, -(1 << 10), 1 << 10);
+      uint32_t kind = synk_splitmix_below(r, 16);
+      int32_t x = synk_splitmix_range(r, -(1 << 20), 1 << 20), y = synk_splitmix_range(r, -(1 << 20), 1 << 20),
+              z = synk_splitmix_range(r, -(1 << 10), 1 << 10);
       ev_push(out, ev(SYNK_EV_SPAWN, id, kind, x, y, z));
     }
   } else if (strcmp(sc->name, "crowd") == 0) {
     /* groups of 16..64 contiguous ids at random places, 10% of the world */
     uint32_t want = n / 10, i = 0;
     while (i < want) {
-      uint32_t len = 16 + rbelow(r, 49);
+      uint32_t len = 16 + synk_splitmix_below(r, 49);
       if (len > want - i) len = want - i;
-      uint32_t start = rbelow(r, n - len + 1);
+      uint32_t start = synk_splitmix_below(r, n - len + 1);
       for (uint32_t k = 0; k < len; k++, i++) {
-        int32_t dx = rrange(r, -3, 3), dy = rrange(r, -3, 3), dz = rrange(r, -1, 1);
+        int32_t dx = synk_splitmix_range(r, -3, 3), dy = synk_splitmix_range(r, -3, 3),
+                dz = synk_splitmix_range(r, -1, 1);
         ev_push(out, ev(SYNK_EV_MOTION, start + k, 0, dx, dy, dz));
       }
     }
@@ -184,7 +173,7 @@ static void gen_tick(const scen *sc, synk_world *w, rng *r, uint32_t t, evbuf *o
     for (uint32_t i = 0; i < 1000; i++) ev_push(out, ev(SYNK_EV_MOTION, (i * 7 + 13) % n, 0, 1, 0, 0));
   } else if (strcmp(sc->name, "churn") == 0) {
     for (uint32_t i = 0; i < n / 100; i++) {
-      uint32_t id = rbelow(r, v.capacity);
+      uint32_t id = synk_splitmix_below(r, v.capacity);
       int live = (int)((v.alive[id >> 6] >> (id & 63)) & 1);
       for (size_t j = 0; j < out->n && live; j++) live = out->e[j].id != id;
       if (live) ev_push(out, ev(SYNK_EV_DESPAWN, id, 0, 0, 0, 0));
@@ -192,35 +181,35 @@ static void gen_tick(const scen *sc, synk_world *w, rng *r, uint32_t t, evbuf *o
     /* spawns on ids that are dead now and not despawned above: the capacity
      * is twice the population, so a random id is often free */
     for (uint32_t i = 0; i < n / 100; i++) {
-      uint32_t id = rbelow(r, v.capacity);
+      uint32_t id = synk_splitmix_below(r, v.capacity);
       int live = (int)((v.alive[id >> 6] >> (id & 63)) & 1);
       int dup = 0;
       for (size_t j = 0; j < out->n && !dup; j++) dup = out->e[j].id == id;
       if (!live && !dup) {
-        uint32_t kind = rbelow(r, 16);
-        int32_t x = rrange(r, -1000, 1000), y = rrange(r, -1000, 1000);
+        uint32_t kind = synk_splitmix_below(r, 16);
+        int32_t x = synk_splitmix_range(r, -1000, 1000), y = synk_splitmix_range(r, -1000, 1000);
         ev_push(out, ev(SYNK_EV_SPAWN, id, kind, x, y, 0));
       }
     }
     size_t base = out->n;
     for (uint32_t i = 0; i < n / 20; i++) {
-      uint32_t id = rbelow(r, v.capacity);
+      uint32_t id = synk_splitmix_below(r, v.capacity);
       int live = (int)((v.alive[id >> 6] >> (id & 63)) & 1);
       int gone = 0;
       for (size_t j = 0; j < base && !gone; j++) gone = out->e[j].id == id && out->e[j].type == SYNK_EV_DESPAWN;
       if (live && !gone) {
-        int32_t dx = rrange(r, -5, 5), dy = rrange(r, -5, 5);
+        int32_t dx = synk_splitmix_range(r, -5, 5), dy = synk_splitmix_range(r, -5, 5);
         ev_push(out, ev(SYNK_EV_MOTION, id, 0, dx, dy, 0));
       }
     }
   } else { /* props */
     for (uint32_t i = 0; i < n / 20; i++) {
-      uint32_t id = rbelow(r, n), slot = rbelow(r, sc->props);
-      ev_push(out, ev(SYNK_EV_PROP, id, slot, rrange(r, -100, 1000), 0, 0));
+      uint32_t id = synk_splitmix_below(r, n), slot = synk_splitmix_below(r, sc->props);
+      ev_push(out, ev(SYNK_EV_PROP, id, slot, synk_splitmix_range(r, -100, 1000), 0, 0));
     }
     for (uint32_t i = 0; i < n / 50; i++) {
-      uint32_t id = rbelow(r, n);
-      int32_t dx = rrange(r, -2, 2), dy = rrange(r, -2, 2);
+      uint32_t id = synk_splitmix_below(r, n);
+      int32_t dx = synk_splitmix_range(r, -2, 2), dy = synk_splitmix_range(r, -2, 2);
       ev_push(out, ev(SYNK_EV_MOTION, id, 0, dx, dy, 0));
     }
   }
@@ -275,7 +264,7 @@ int synk_cli_gen(int argc, char **argv) {
   synk_config cfg = {cap, sc.props, seed ^ 0x73796E6B, NULL, NULL};
   synk_world *w = NULL, *prev = NULL;
   if (synk_world_create(&cfg, &w) != SYNK_OK) return 1;
-  rng r = {seed};
+  synk_splitmix r = {seed};
   evbuf eb = {NULL, 0, 0};
   growbuf stream = {NULL, 0, 0}, before = {NULL, 0, 0};
   synk_stream_writer sw = {0, 0, 0};

@@ -4,7 +4,7 @@
  *
  *   synk info                    version, CPU features, backends, active backend
  *   synk verify [--isa=NAME]...  golden scenarios x backends, hashes vs golden
- *   synk sim [options]           deterministic simulation (tools/cmd_sim.c)
+ *   synk sim [options]           deterministic simulation (support/sim.c)
  *   synk gen|replay|stat ...     event streams (tools/cmd_sync.c)
  *   synk netsim [options]        session peers over the network simulator (tools/cmd_netsim.c)
  *   synk serve-sim [options]     a server and its clients over the simulated transport (tools/cmd_serve.c)
@@ -13,7 +13,7 @@
  *
  * Adding a subcommand: write `int NAME(int argc, char **argv)` (argv[0] is
  * the command name; return the exit status), here or in its own file
- * (tools/cmd_NAME.c, like `sim`), and add a row to `commands` below.
+ * (tools/cmd_NAME.c, like `netsim`), and add a row to `commands` below.
  * Exit statuses: 0 success, 1 a check failed, 2 usage error.
  */
 #include <inttypes.h>
@@ -21,14 +21,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "golden.h"
-#include "internal.h"
-#include "scenarios.h"
-#include "synk.h"
 #include "cmd_netsim.h"
 #include "cmd_serve.h"
-#include "cmd_sim.h"
 #include "cmd_sync.h"
+#include "golden.h"
+#include "scenarios.h"
+#include "sim.h"
+#include "synk.h"
 
 typedef struct command {
   const char *name;
@@ -55,7 +54,7 @@ static const command commands[] = {
      "  ?  the scenario's own checks failed (a status, a state, a chunk sum, or\n"
      "     synk_hash != synk_rehash); the error follows on stderr\n"
      "Exits 0 when everything matches, 1 otherwise, 2 on a usage error.\n"},
-    {"sim", synk_cli_sim, "deterministic simulation from a seed; prints the final hash", synk_cli_sim_usage},
+    {"sim", synk_sim_main, "deterministic simulation from a seed; prints the final hash", synk_sim_usage},
     {"gen", synk_cli_gen, "write a synthetic event stream (crowd, peer, churn, props)", synk_cli_gen_usage},
     {"replay", synk_cli_replay, "apply a stream, print the final hash (--per-tick, --isa, --all-isas)",
      synk_cli_replay_usage},
@@ -247,7 +246,7 @@ static int cmd_verify(int argc, char **argv) {
     if (scalar_mismatches)
       printf("The scalar reference itself differs (or a scenario has no golden value): the hash\n"
              "definition or a scenario changed. Regression, or a deliberate format change that\n"
-             "needs regenerated golden vectors (tests/golden/README.md).\n");
+             "needs regenerated golden vectors (support/golden.md).\n");
     else if (mismatches)
       printf("Only SIMD backends differ: they disagree with the scalar reference, a bug in\n"
              "arch/. Do not regenerate; find the input with tests/checkasm --isa=NAME.\n");

@@ -10,13 +10,17 @@
  * through synk_apply_motions), a few spawns and despawns, property writes and
  * single synk_move calls, then synk_tick. Every --verify-every ticks and at the
  * end, synk_rehash must equal synk_hash. All randomness comes from the
- * benchmark suite's fixed PRNG (bench/bench_rng.h), never from the library.
+ * fixed PRNG of support/rng.h, never from the library.
+ *
+ * The whole command lives here, in support/, because two programs run it:
+ * the CLI (`synk sim`) and the benchmark suite's stand-alone synk_sim
+ * (bench/sim_main.c, timed by hyperfine).
  */
-#include "cmd_sim.h"
+#include "sim.h"
 
-#include "../bench/bench_rng.h"
+#include "rng.h"
 #include "synk.h"
-#if defined(SYNK_HAVE_THREADS)
+#if defined(SYNK_SUPPORT_HAVE_JOBS)
 #include "jobs.h"
 #endif
 
@@ -37,7 +41,7 @@ typedef struct sim_opts {
   uint64_t threads;
 } sim_opts;
 
-const char synk_cli_sim_usage[] =
+const char synk_sim_usage[] =
     "usage: synk sim [--seed N] [--ticks N] [--entities N] [--props N] [--isa NAME]\n"
     "                [--verify-every N] [--threads N] [-v]\n"
     "Runs a deterministic scenario and prints the final world hash (16 hex digits).\n"
@@ -53,7 +57,7 @@ const char synk_cli_sim_usage[] =
     "  -v                a summary on stderr\n"
     "Exits 0 on success, 1 when a check failed, 2 on a usage error.\n";
 
-static void sim_usage(FILE *f) { fputs(synk_cli_sim_usage, f); }
+static void sim_usage(FILE *f) { fputs(synk_sim_usage, f); }
 
 static int parse_u64(const char *s, uint64_t *out) {
   if (!s || !*s) return -1;
@@ -96,7 +100,7 @@ static int sim_parse(int argc, char **argv, sim_opts *o) {
           fprintf(stderr, "synk sim: --threads must be 1..%d\n", SYNK_MAX_TASKS);
           return -1;
         }
-#if !defined(SYNK_HAVE_THREADS)
+#if !defined(SYNK_SUPPORT_HAVE_JOBS)
         if (x > 1) {
           fprintf(stderr, "synk sim: this build has no threads (--threads 1 only)\n");
           return -1;
@@ -137,7 +141,7 @@ static int sim_alive(const synk_view *v, uint32_t id) { return (int)((v->alive[i
     }                                                                                              \
   } while (0)
 
-int synk_cli_sim(int argc, char **argv) {
+int synk_sim_main(int argc, char **argv) {
   sim_opts o;
   int pr = sim_parse(argc, argv, &o);
   if (pr != 0) return pr > 0 ? 0 : 2;
@@ -153,11 +157,11 @@ int synk_cli_sim(int argc, char **argv) {
   cfg.max_entities = o.entities;
   cfg.num_props = o.props;
   cfg.seed = o.seed ^ 0x73796E6B73696Dull; /* "synksim" */
-#if defined(SYNK_HAVE_THREADS)
-  synk_tool_jobs *pool = o.threads > 1 ? synk_tool_jobs_create((uint32_t)o.threads) : NULL;
+#if defined(SYNK_SUPPORT_HAVE_JOBS)
+  synk_jobs_pool *pool = o.threads > 1 ? synk_jobs_pool_create((uint32_t)o.threads) : NULL;
   synk_jobs jobs;
   if (pool) {
-    jobs = synk_tool_jobs_iface(pool, (uint32_t)o.threads);
+    jobs = synk_jobs_pool_iface(pool, (uint32_t)o.threads);
     cfg.jobs = &jobs;
   } else if (o.threads > 1) {
     fprintf(stderr, "synk sim: cannot start %u threads\n", (unsigned)o.threads);
@@ -180,16 +184,16 @@ int synk_cli_sim(int argc, char **argv) {
   struct timespec t0, t1;
   timespec_get(&t0, TIME_UTC); /* C11; only for the -v summary */
 
-  synk_bench_rng r;
-  synk_bench_seed(&r, o.seed);
+  synk_rng r;
+  synk_rng_seed(&r, o.seed);
   const synk_view v = synk_get_view(w);
   const uint32_t cap = o.entities;
   for (uint32_t id = 0; id < cap; id++) {
-    if (synk_bench_below(&r, 10) == 0) continue;
+    if (synk_rng_below(&r, 10) == 0) continue;
     /* one draw per declarator: argument evaluation order is unspecified in C */
-    uint32_t kind = synk_bench_below(&r, 8);
-    int32_t x = synk_bench_range(&r, -100000, 100000), y = synk_bench_range(&r, -100000, 100000),
-            z = synk_bench_range(&r, -1000, 1000);
+    uint32_t kind = synk_rng_below(&r, 8);
+    int32_t x = synk_rng_range(&r, -100000, 100000), y = synk_rng_range(&r, -100000, 100000),
+            z = synk_rng_range(&r, -1000, 1000);
     SIM_CHECK(synk_spawn(w, id, kind, x, y, z));
     events++;
   }
@@ -198,14 +202,14 @@ int synk_cli_sim(int argc, char **argv) {
     /* crowd: 10% of the live entities, in clustered runs of 16..64 ids */
     size_t want = synk_count(w) / 10, n = 0;
     while (n < want) {
-      uint32_t len = 16 + synk_bench_below(&r, 49);
-      uint32_t start = synk_bench_below(&r, cap);
+      uint32_t len = 16 + synk_rng_below(&r, 49);
+      uint32_t start = synk_rng_below(&r, cap);
       for (uint32_t k = 0; k < len && start + k < cap && n < want; k++) {
         if (!sim_alive(&v, start + k)) continue;
         m[n].id = start + k;
-        m[n].dx = synk_bench_range(&r, -3, 3);
-        m[n].dy = synk_bench_range(&r, -3, 3);
-        m[n].dz = synk_bench_range(&r, -1, 1);
+        m[n].dx = synk_rng_range(&r, -3, 3);
+        m[n].dy = synk_rng_range(&r, -3, 3);
+        m[n].dz = synk_rng_range(&r, -1, 1);
         n++;
       }
     }
@@ -213,29 +217,29 @@ int synk_cli_sim(int argc, char **argv) {
     motions += n;
     /* churn: despawn and spawn a few */
     for (uint32_t k = 0; k < churn; k++) {
-      uint32_t id = synk_bench_below(&r, cap);
+      uint32_t id = synk_rng_below(&r, cap);
       if (sim_alive(&v, id)) {
         SIM_CHECK(synk_despawn(w, id));
         events++;
       }
-      id = synk_bench_below(&r, cap);
+      id = synk_rng_below(&r, cap);
       if (!sim_alive(&v, id)) {
-        uint32_t kind = synk_bench_below(&r, 8);
-        int32_t x = synk_bench_range(&r, -100000, 100000), y = synk_bench_range(&r, -100000, 100000);
+        uint32_t kind = synk_rng_below(&r, 8);
+        int32_t x = synk_rng_range(&r, -100000, 100000), y = synk_rng_range(&r, -100000, 100000);
         SIM_CHECK(synk_spawn(w, id, kind, x, y, 0));
         events++;
       }
     }
     /* property writes and single moves on live entities */
     for (uint32_t k = 0; k < touches; k++) {
-      uint32_t id = synk_bench_below(&r, cap);
+      uint32_t id = synk_rng_below(&r, cap);
       if (!sim_alive(&v, id)) continue;
       if (o.props) {
-        uint32_t slot = synk_bench_below(&r, o.props);
-        int32_t value = synk_bench_i32(&r);
+        uint32_t slot = synk_rng_below(&r, o.props);
+        int32_t value = synk_rng_i32(&r);
         SIM_CHECK(synk_set_prop(w, id, slot, value));
       }
-      int32_t dx = synk_bench_range(&r, -50, 50), dy = synk_bench_range(&r, -50, 50);
+      int32_t dx = synk_rng_range(&r, -50, 50), dy = synk_rng_range(&r, -50, 50);
       SIM_CHECK(synk_move(w, id, dx, dy, 0));
       events += 1u + (o.props != 0);
     }
@@ -262,8 +266,8 @@ int synk_cli_sim(int argc, char **argv) {
 fail:
   free(m);
   synk_world_destroy(w);
-#if defined(SYNK_HAVE_THREADS)
-  synk_tool_jobs_destroy(pool);
+#if defined(SYNK_SUPPORT_HAVE_JOBS)
+  synk_jobs_pool_destroy(pool);
 #endif
   return rc;
 }
