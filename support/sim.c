@@ -18,6 +18,7 @@
  */
 #include "sim.h"
 
+#include "opt.h"
 #include "rng.h"
 #include "synk.h"
 #if defined(SYNK_SUPPORT_HAVE_JOBS)
@@ -57,17 +58,21 @@ const char synk_sim_usage[] =
     "  -v                a summary on stderr\n"
     "Exits 0 on success, 1 when a check failed, 2 on a usage error.\n";
 
-static void sim_usage(FILE *f) { fputs(synk_sim_usage, f); }
+/* option keys: long options only (-v is the one short option) */
+enum { SIM_SEED = 256, SIM_TICKS, SIM_ENTITIES, SIM_PROPS, SIM_ISA, SIM_VERIFY_EVERY, SIM_THREADS };
 
-static int parse_u64(const char *s, uint64_t *out) {
-  if (!s || !*s) return -1;
-  char *end = NULL;
-  unsigned long long v = strtoull(s, &end, 0);
-  if (*end || s[0] == '-') return -1;
-  *out = (uint64_t)v;
-  return 0;
-}
+static const synk_opt sim_options[] = {
+    {"seed", SIM_SEED, SYNK_OPT_NUMBER, 0, UINT64_MAX, NULL},
+    {"ticks", SIM_TICKS, SYNK_OPT_NUMBER, 0, UINT64_MAX, NULL},
+    {"entities", SIM_ENTITIES, SYNK_OPT_NUMBER, 64, SYNK_MAX_ENTITIES_LIMIT, NULL},
+    {"props", SIM_PROPS, SYNK_OPT_NUMBER, 0, SYNK_MAX_PROPS, NULL},
+    {"isa", SIM_ISA, SYNK_OPT_STRING, 0, 0, NULL},
+    {"verify-every", SIM_VERIFY_EVERY, SYNK_OPT_NUMBER, 0, UINT64_MAX, NULL},
+    {"threads", SIM_THREADS, SYNK_OPT_NUMBER, 1, SYNK_MAX_TASKS, NULL},
+    {"verbose", 'v', SYNK_OPT_FLAG, 0, 0, NULL},
+};
 
+/* -1: run; otherwise the exit status (0 after --help, 2 on a usage error) */
 static int sim_parse(int argc, char **argv, sim_opts *o) {
   memset(o, 0, sizeof *o);
   o->seed = 1;
@@ -76,58 +81,27 @@ static int sim_parse(int argc, char **argv, sim_opts *o) {
   o->props = 4;
   o->verify_every = 100;
   o->threads = 1;
-  for (int i = 1; i < argc; i++) {
-    const char *a = argv[i];
-    const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-    uint64_t x = 0;
-    if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-      sim_usage(stdout);
-      return 1;
-    } else if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0) {
-      o->verbose = 1;
-    } else if (strcmp(a, "--isa") == 0 && v) {
-      o->isa = v;
-      i++;
-    } else if ((strcmp(a, "--seed") == 0 || strcmp(a, "--ticks") == 0 || strcmp(a, "--entities") == 0 ||
-                strcmp(a, "--props") == 0 || strcmp(a, "--verify-every") == 0 || strcmp(a, "--threads") == 0) &&
-               parse_u64(v, &x) == 0) {
-      i++;
-      if (strcmp(a, "--seed") == 0) o->seed = x;
-      else if (strcmp(a, "--ticks") == 0) o->ticks = x;
-      else if (strcmp(a, "--verify-every") == 0) o->verify_every = x;
-      else if (strcmp(a, "--threads") == 0) {
-        if (x < 1 || x > SYNK_MAX_TASKS) {
-          fprintf(stderr, "synk sim: --threads must be 1..%d\n", SYNK_MAX_TASKS);
-          return -1;
-        }
+  synk_opt_parser p;
+  synk_opt_init(&p, "synk sim", synk_sim_usage, sim_options, sizeof sim_options / sizeof sim_options[0], argc, argv);
+  for (int k; (k = synk_opt_next(&p)) != SYNK_OPT_END;) {
+    switch (k) {
+    case SIM_SEED: o->seed = p.num; break;
+    case SIM_TICKS: o->ticks = p.num; break;
+    case SIM_ENTITIES: o->entities = (uint32_t)p.num; break;
+    case SIM_PROPS: o->props = (uint32_t)p.num; break;
+    case SIM_ISA: o->isa = p.str; break;
+    case 'v': o->verbose = 1; break;
+    case SIM_VERIFY_EVERY: o->verify_every = p.num; break;
+    case SIM_THREADS:
 #if !defined(SYNK_SUPPORT_HAVE_JOBS)
-        if (x > 1) {
-          fprintf(stderr, "synk sim: this build has no threads (--threads 1 only)\n");
-          return -1;
-        }
+      if (p.num > 1) return synk_opt_fail(&p, 0, "this build has no threads (--threads 1 only)");
 #endif
-        o->threads = x;
-      }
-      else if (strcmp(a, "--entities") == 0) {
-        if (x < 64 || x > SYNK_MAX_ENTITIES_LIMIT) {
-          fprintf(stderr, "synk sim: --entities must be 64..%u\n", SYNK_MAX_ENTITIES_LIMIT);
-          return -1;
-        }
-        o->entities = (uint32_t)x;
-      } else {
-        if (x > SYNK_MAX_PROPS) {
-          fprintf(stderr, "synk sim: --props must be 0..%d\n", SYNK_MAX_PROPS);
-          return -1;
-        }
-        o->props = (uint32_t)x;
-      }
-    } else {
-      fprintf(stderr, "synk sim: bad or incomplete option '%s'\n", a);
-      sim_usage(stderr);
-      return -1;
+      o->threads = p.num;
+      break;
+    default: return synk_opt_stop(&p, k);
     }
   }
-  return 0;
+  return -1;
 }
 
 static int sim_alive(const synk_view *v, uint32_t id) { return (int)((v->alive[id >> 6] >> (id & 63)) & 1u); }
@@ -143,8 +117,8 @@ static int sim_alive(const synk_view *v, uint32_t id) { return (int)((v->alive[i
 
 int synk_sim_main(int argc, char **argv) {
   sim_opts o;
-  int pr = sim_parse(argc, argv, &o);
-  if (pr != 0) return pr > 0 ? 0 : 2;
+  const int status = sim_parse(argc, argv, &o);
+  if (status >= 0) return status;
   if (o.isa) {
     synk_status st = synk_use_isa(o.isa);
     if (st != SYNK_OK) {

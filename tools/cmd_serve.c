@@ -23,6 +23,7 @@
 #include "cmd_serve.h"
 
 #include "msgnet.h"
+#include "opt.h"
 #include "rng.h"
 #include "synk.h"
 #include "synk_net.h"
@@ -98,15 +99,26 @@ typedef struct ss_sim {
   uint32_t cells[SS_GRID * SS_GRID];
 } ss_sim;
 
-static int parse_num(const char *s, uint64_t max, uint64_t *out) {
-  char *end = NULL;
-  if (!s || !*s || *s == '-') return -1;
-  unsigned long long v = strtoull(s, &end, 10);
-  if (*end || v > max) return -1;
-  *out = v;
-  return 0;
-}
+enum {
+  SS_CLIENTS = 256, SS_ENTITIES, SS_TICKS, SS_VIEW_CELLS, SS_SEED, SS_LATENCY, SS_JITTER, SS_RECONNECT, SS_GRACE,
+  SS_VIEW_MOVES, SS_DROP_RATE
+};
 
+static const synk_opt ss_options[] = {
+    {"clients", SS_CLIENTS, SYNK_OPT_NUMBER, 1, 65535, NULL},
+    {"entities", SS_ENTITIES, SYNK_OPT_NUMBER, 64, 1u << 24, NULL},
+    {"ticks", SS_TICKS, SYNK_OPT_NUMBER, 1, 100000000, NULL},
+    {"view-cells", SS_VIEW_CELLS, SYNK_OPT_NUMBER, 1, SS_GRID * SS_GRID, NULL},
+    {"seed", SS_SEED, SYNK_OPT_NUMBER, 0, UINT64_MAX, NULL},
+    {"latency", SS_LATENCY, SYNK_OPT_NUMBER, 0, 10000, NULL},
+    {"jitter", SS_JITTER, SYNK_OPT_NUMBER, 0, 10000, NULL},
+    {"reconnect", SS_RECONNECT, SYNK_OPT_NUMBER, 0, 600000, NULL},
+    {"grace", SS_GRACE, SYNK_OPT_NUMBER, 1, 3600000, NULL},
+    {"view-moves", SS_VIEW_MOVES, SYNK_OPT_PROB, 0, 0, NULL},
+    {"drop-rate", SS_DROP_RATE, SYNK_OPT_PROB, 0, 0, NULL},
+};
+
+/* -1: run; otherwise the exit status (0 after --help, 2 on a usage error) */
 static int ss_parse(int argc, char **argv, ss_opts *o) {
   memset(o, 0, sizeof *o);
   o->clients = 50;
@@ -117,59 +129,26 @@ static int ss_parse(int argc, char **argv, ss_opts *o) {
   o->reconnect = 250;
   o->grace = 10000;
   o->view_move_ppm = 5000;
-  for (int i = 1; i < argc; i += 2) {
-    const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-    uint64_t x = 0;
-    int bad = 0;
-    if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-      fputs(synk_cli_serve_sim_usage, stdout);
-      return 1;
-    }
-    if (!v) bad = 1;
-    else if (strcmp(a, "--clients") == 0) {
-      bad = parse_num(v, 65535, &x) || x < 1;
-      o->clients = (uint32_t)x;
-    } else if (strcmp(a, "--entities") == 0) {
-      bad = parse_num(v, 1u << 24, &x) || x < 64;
-      o->entities = (uint32_t)x;
-    } else if (strcmp(a, "--ticks") == 0) {
-      bad = parse_num(v, 100000000, &x) || x < 1;
-      o->ticks = x;
-    } else if (strcmp(a, "--view-cells") == 0) {
-      bad = parse_num(v, SS_GRID * SS_GRID, &x) || x < 1;
-      o->view_cells = (uint32_t)x;
-    } else if (strcmp(a, "--seed") == 0) {
-      bad = parse_num(v, UINT64_MAX, &x);
-      o->seed = x;
-    } else if (strcmp(a, "--latency") == 0) {
-      bad = parse_num(v, 10000, &x);
-      o->latency = (uint32_t)x;
-    } else if (strcmp(a, "--jitter") == 0) {
-      bad = parse_num(v, 10000, &x);
-      o->jitter = (uint32_t)x;
-    } else if (strcmp(a, "--reconnect") == 0) {
-      bad = parse_num(v, 600000, &x);
-      o->reconnect = (uint32_t)x;
-    } else if (strcmp(a, "--grace") == 0) {
-      bad = parse_num(v, 3600000, &x) || x < 1;
-      o->grace = (uint32_t)x;
-    } else if (strcmp(a, "--view-moves") == 0) {
-      char *end = NULL;
-      double d = strtod(v, &end);
-      bad = !*v || *end || !(d >= 0.0 && d <= 1.0);
-      o->view_move_ppm = (uint32_t)(d * 1e6 + 0.5);
-    } else if (strcmp(a, "--drop-rate") == 0) {
-      char *end = NULL;
-      double d = strtod(v, &end); /* an option value, not state: msgnet takes integer ppm */
-      bad = !*v || *end || !(d >= 0.0 && d <= 1.0);
-      o->drop_rate = d;
-    } else bad = 1;
-    if (bad) {
-      fprintf(stderr, "synk serve-sim: bad or incomplete option '%s'\n%s", a, synk_cli_serve_sim_usage);
-      return -1;
+  synk_opt_parser p;
+  synk_opt_init(&p, "synk serve-sim", synk_cli_serve_sim_usage, ss_options, sizeof ss_options / sizeof ss_options[0],
+                argc, argv);
+  for (int k; (k = synk_opt_next(&p)) != SYNK_OPT_END;) {
+    switch (k) {
+    case SS_CLIENTS: o->clients = (uint32_t)p.num; break;
+    case SS_ENTITIES: o->entities = (uint32_t)p.num; break;
+    case SS_TICKS: o->ticks = p.num; break;
+    case SS_VIEW_CELLS: o->view_cells = (uint32_t)p.num; break;
+    case SS_SEED: o->seed = p.num; break;
+    case SS_LATENCY: o->latency = (uint32_t)p.num; break;
+    case SS_JITTER: o->jitter = (uint32_t)p.num; break;
+    case SS_RECONNECT: o->reconnect = (uint32_t)p.num; break;
+    case SS_GRACE: o->grace = (uint32_t)p.num; break;
+    case SS_VIEW_MOVES: o->view_move_ppm = (uint32_t)p.num; break;
+    case SS_DROP_RATE: o->drop_rate = p.real; break; /* msgnet takes integer ppm per tick: see ss_drops */
+    default: return synk_opt_stop(&p, k);
     }
   }
-  return 0;
+  return -1;
 }
 
 static uint64_t mono_ns(void) {
@@ -405,8 +384,8 @@ static int ss_settled(ss_sim *s) {
 int synk_cli_serve_sim(int argc, char **argv) {
   ss_sim sim;
   memset(&sim, 0, sizeof sim);
-  int pr = ss_parse(argc, argv, &sim.o);
-  if (pr) return pr > 0 ? 0 : 2;
+  const int status = ss_parse(argc, argv, &sim.o);
+  if (status >= 0) return status;
   ss_sim *s = &sim;
   const ss_opts *o = &s->o;
   uint64_t *srv_ns = (uint64_t *)malloc(o->ticks * sizeof *srv_ns);

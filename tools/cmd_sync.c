@@ -17,6 +17,7 @@
 #include <time.h>
 
 #include "codec.h"
+#include "opt.h"
 #include "rng.h"
 #include "synk.h"
 
@@ -225,36 +226,47 @@ static int save_snapshot(const synk_world *w, growbuf *g) {
   return rc;
 }
 
+enum { GEN_OUT = 'o', GEN_ENTITIES = 256, GEN_TICKS, GEN_SEED, GEN_SNAPSHOT, GEN_DELTA, GEN_FUZZ_DELTA, GEN_RAW };
+static const synk_opt gen_options[] = {
+    {NULL, GEN_OUT, SYNK_OPT_STRING, 0, 0, NULL},
+    {"entities", GEN_ENTITIES, SYNK_OPT_NUMBER, 1, 1u << 24, NULL},
+    {"ticks", GEN_TICKS, SYNK_OPT_NUMBER, 0, 1000000, NULL},
+    {"seed", GEN_SEED, SYNK_OPT_NUMBER, 0, UINT64_MAX, NULL},
+    {"snapshot", GEN_SNAPSHOT, SYNK_OPT_STRING, 0, 0, NULL},
+    {"delta", GEN_DELTA, SYNK_OPT_STRING, 0, 0, NULL},
+    {"fuzz-delta", GEN_FUZZ_DELTA, SYNK_OPT_STRING, 0, 0, NULL},
+    {"raw", GEN_RAW, SYNK_OPT_FLAG, 0, 0, NULL},
+};
+
 int synk_cli_gen(int argc, char **argv) {
   const char *name = NULL, *outp = NULL, *snapp = NULL, *deltap = NULL, *fuzzp = NULL;
   long long entities = -1, ticks = -1;
   uint64_t seed = 1;
   int raw = 0;
-  for (int i = 1; i < argc; i++) {
-    const char *a = argv[i];
-    const char *val = i + 1 < argc ? argv[i + 1] : NULL;
-    if (strcmp(a, "-o") == 0 && val) outp = argv[++i];
-    else if (strcmp(a, "--entities") == 0 && val) entities = strtoll(argv[++i], NULL, 0);
-    else if (strcmp(a, "--ticks") == 0 && val) ticks = strtoll(argv[++i], NULL, 0);
-    else if (strcmp(a, "--seed") == 0 && val) seed = strtoull(argv[++i], NULL, 0);
-    else if (strcmp(a, "--snapshot") == 0 && val) snapp = argv[++i];
-    else if (strcmp(a, "--delta") == 0 && val) deltap = argv[++i];
-    else if (strcmp(a, "--fuzz-delta") == 0 && val) fuzzp = argv[++i];
-    else if (strcmp(a, "--raw") == 0) raw = 1;
-    else if (a[0] != '-' && !name) name = a;
-    else {
-      fprintf(stderr, "synk gen: unexpected argument '%s'\n%s", a, synk_cli_gen_usage);
-      return 2;
+  synk_opt_parser p;
+  synk_opt_init(&p, "synk gen", synk_cli_gen_usage, gen_options, sizeof gen_options / sizeof gen_options[0], argc,
+                argv);
+  for (int k; (k = synk_opt_next(&p)) != SYNK_OPT_END;) {
+    switch (k) {
+    case GEN_OUT: outp = p.str; break;
+    case GEN_ENTITIES: entities = (long long)p.num; break;
+    case GEN_TICKS: ticks = (long long)p.num; break;
+    case GEN_SEED: seed = p.num; break;
+    case GEN_SNAPSHOT: snapp = p.str; break;
+    case GEN_DELTA: deltap = p.str; break;
+    case GEN_FUZZ_DELTA: fuzzp = p.str; break;
+    case GEN_RAW: raw = 1; break;
+    case SYNK_OPT_OPERAND:
+      if (synk_opt_take_operand(&p, &name)) return 2;
+      break;
+    default: return synk_opt_stop(&p, k);
     }
   }
   const scen *found = NULL;
   for (size_t i = 0; name && i < sizeof scens / sizeof scens[0]; i++)
     if (strcmp(scens[i].name, name) == 0) found = &scens[i];
-  if (!found || !outp || entities == 0 || entities > (1 << 24) || ticks > 1000000) {
-    fprintf(stderr, "synk gen: %s\n%s", !found ? "unknown or missing scenario" : !outp ? "missing -o FILE" : "bad number",
-            synk_cli_gen_usage);
-    return 2;
-  }
+  if (!found) return synk_opt_fail(&p, 1, "unknown or missing scenario%s%s", name ? " " : "", name ? name : "");
+  if (!outp) return synk_opt_fail(&p, 1, "missing -o FILE");
   scen sc = *found;
   if (entities > 0) sc.entities = (uint32_t)entities;
   if (ticks >= 0) sc.ticks = (uint32_t)ticks;
@@ -407,33 +419,34 @@ static int replay_once(const synk_config *cfg, const unsigned char *s, size_t sl
   return rc;
 }
 
+enum { REPLAY_LIMIT = 256, REPLAY_ISA, REPLAY_PER_TICK, REPLAY_ALL_ISAS };
+static const synk_opt replay_options[] = {
+    {"max-entities", REPLAY_LIMIT, SYNK_OPT_NUMBER, 1, SYNK_MAX_ENTITIES_LIMIT, NULL},
+    {"isa", REPLAY_ISA, SYNK_OPT_STRING, 0, 0, NULL},
+    {"per-tick", REPLAY_PER_TICK, SYNK_OPT_FLAG, 0, 0, NULL},
+    {"all-isas", REPLAY_ALL_ISAS, SYNK_OPT_FLAG, 0, 0, NULL},
+};
+
 int synk_cli_replay(int argc, char **argv) {
   const char *path = NULL, *isa = NULL;
   int per_tick = 0, all = 0;
   uint32_t max_entities = REPLAY_MAX_ENTITIES;
-  for (int i = 1; i < argc; i++) {
-    char *end = NULL;
-    if (strcmp(argv[i], "--max-entities") == 0 && i + 1 < argc) {
-      unsigned long v = strtoul(argv[++i], &end, 10);
-      if (*end || v == 0 || v > SYNK_MAX_ENTITIES_LIMIT) {
-        fprintf(stderr, "synk replay: --max-entities takes 1..%u\n", SYNK_MAX_ENTITIES_LIMIT);
-        return 2;
-      }
-      max_entities = (uint32_t)v;
-    } else if (strcmp(argv[i], "--isa") == 0 && i + 1 < argc) isa = argv[++i];
-    else if (strncmp(argv[i], "--isa=", 6) == 0) isa = argv[i] + 6;
-    else if (strcmp(argv[i], "--per-tick") == 0) per_tick = 1;
-    else if (strcmp(argv[i], "--all-isas") == 0) all = 1;
-    else if (argv[i][0] != '-' && !path) path = argv[i];
-    else {
-      fprintf(stderr, "synk replay: unexpected argument '%s'\n%s", argv[i], synk_cli_replay_usage);
-      return 2;
+  synk_opt_parser p;
+  synk_opt_init(&p, "synk replay", synk_cli_replay_usage, replay_options,
+                sizeof replay_options / sizeof replay_options[0], argc, argv);
+  for (int k; (k = synk_opt_next(&p)) != SYNK_OPT_END;) {
+    switch (k) {
+    case REPLAY_LIMIT: max_entities = (uint32_t)p.num; break;
+    case REPLAY_ISA: isa = p.str; break;
+    case REPLAY_PER_TICK: per_tick = 1; break;
+    case REPLAY_ALL_ISAS: all = 1; break;
+    case SYNK_OPT_OPERAND:
+      if (synk_opt_take_operand(&p, &path)) return 2;
+      break;
+    default: return synk_opt_stop(&p, k);
     }
   }
-  if (!path) {
-    fputs(synk_cli_replay_usage, stderr);
-    return 2;
-  }
+  if (!path) return synk_opt_fail(&p, 1, "missing FILE");
   if (isa && synk_use_isa(isa) != SYNK_OK) {
     fprintf(stderr, "synk replay: backend '%s' is unknown or cannot run here\n", isa);
     return 2;
@@ -493,14 +506,18 @@ static void on_record(void *ctx, uint32_t type, size_t bytes, size_t events, siz
 static size_t svb_bytes(uint32_t v) { return v < (1u << 8) ? 1 : v < (1u << 16) ? 2 : v < (1u << 24) ? 3 : 4; }
 
 int synk_cli_stat(int argc, char **argv) {
-  if (argc != 2 || argv[1][0] == '-') {
-    fputs(synk_cli_stat_usage, argc == 2 ? stdout : stderr);
-    return argc == 2 ? 0 : 2;
+  const char *path = NULL;
+  synk_opt_parser p;
+  synk_opt_init(&p, "synk stat", synk_cli_stat_usage, NULL, 0, argc, argv);
+  for (int k; (k = synk_opt_next(&p)) != SYNK_OPT_END;) {
+    if (k != SYNK_OPT_OPERAND) return synk_opt_stop(&p, k);
+    if (synk_opt_take_operand(&p, &path)) return 2;
   }
+  if (!path) return synk_opt_fail(&p, 1, "missing FILE");
   unsigned char *buf = NULL;
   size_t len = 0;
   synk_config cfg;
-  if (load_trace(argv[1], &buf, &len, &cfg, 0)) {
+  if (load_trace(path, &buf, &len, &cfg, 0)) {
     free(buf);
     return 1;
   }
@@ -517,7 +534,7 @@ int synk_cli_stat(int argc, char **argv) {
   ev = (synk_event *)malloc((n + 1) * sizeof *ev);
   if (!ev || synk_stream_decode(s, slen, ev, n, &n, NULL) != SYNK_OK) goto done;
   static const char *names[8] = {"?", "spawn", "despawn", "motion (alone)", "prop", "tick", "motion (in runs)", "check"};
-  printf("%s: %zu bytes, %zu events (max_entities %u, %u props)\n", argv[1], slen, n, cfg.max_entities, cfg.num_props);
+  printf("%s: %zu bytes, %zu events (max_entities %u, %u props)\n", path, slen, n, cfg.max_entities, cfg.num_props);
   printf("  %-18s %10s %10s %12s %10s\n", "kind", "records", "events", "bytes", "B/event");
   for (int t = 1; t <= 7; t++) {
     if (!st->recs[t]) continue;

@@ -16,15 +16,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "opt.h"
 #include "scenarios.h"
 #include "synk.h"
 
-static void usage(FILE *f) {
-  fprintf(f,
-          "usage: gen_golden [-o FILE]\n"
-          "Runs the golden scenarios on the scalar backend and writes the header of\n"
-          "expected hashes (support/golden.h) to stdout or FILE.\n");
-}
+static const char usage[] =
+    "usage: gen_golden [-o FILE]\n"
+    "Runs the golden scenarios on the scalar backend and writes the header of\n"
+    "expected hashes (support/golden.h) to stdout or FILE.\n";
+
+static const synk_opt options[] = {{NULL, 'o', SYNK_OPT_STRING, 0, 0, NULL}};
 
 static int emit(FILE *f, const uint64_t *hashes, size_t n) {
   fprintf(f,
@@ -63,16 +64,11 @@ static int emit(FILE *f, const uint64_t *hashes, size_t n) {
 
 int main(int argc, char **argv) {
   const char *out_path = NULL;
-  for (int i = 1; i < argc; i++) {
-    if (strcmp(argv[i], "-o") == 0 && i + 1 < argc) {
-      out_path = argv[++i];
-    } else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
-      usage(stdout);
-      return 0;
-    } else {
-      usage(stderr);
-      return 2;
-    }
+  synk_opt_parser p;
+  synk_opt_init(&p, "gen_golden", usage, options, sizeof options / sizeof options[0], argc, argv);
+  for (int k; (k = synk_opt_next(&p)) != SYNK_OPT_END;) {
+    if (k == 'o') out_path = p.str;
+    else return synk_opt_stop(&p, k);
   }
   /* The golden values are defined by the scalar reference, whatever SYNK_ISA says. */
   synk_status st = synk_use_isa("scalar");
