@@ -4,7 +4,7 @@
  * that endpoints allocate nothing after create), a crowd world, protocol
  * frames forged by hand (the framing of docs/protocol.md, written here
  * independently of net/wire.c), an independent view hash, and a harness: one
- * server, its world, N clients over the simulated transport (tools/msgnet.h)
+ * server, its world, N clients over the simulated transport (support/msgnet.h)
  * and per-endpoint event counters.
  */
 #ifndef SYNK_NET_TEST_UTIL_H

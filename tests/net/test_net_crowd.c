@@ -5,7 +5,7 @@
  * (20 000) of a crowd world of E entities (1e4) spread over a square, 10%
  * of them moving every tick by small deltas, a few spawning, despawning and
  * changing a property. Everything goes over the simulated transport
- * (tools/msgnet.h) with latency, jitter and random disconnects; reconnects
+ * (support/msgnet.h) with latency, jitter and random disconnects; reconnects
  * come back inside or outside the grace period.
  *
  * Checked, independently of the server's own bookkeeping:
