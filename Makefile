@@ -49,7 +49,7 @@ test-asan: deps-test
 test-clang: deps-test
 	$(call preset,clang)
 # ThreadSanitizer over the multi-core execution tests (synk_config.jobs with
-# the pthread pool of tools/jobs.c): only the test that runs threads is built
+# the pthread pool of support/jobs.c): only the test that runs threads is built
 test-tsan: deps-test
 	cmake --preset tsan >/dev/null
 	cmake --build --preset tsan -j $(JOBS) --target test_jobs

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The case registry (see cases.h). Every input comes from bench_rng.h with a
+ * The case registry (see cases.h). Every input comes from support/rng.h with a
  * fixed seed; nothing here is timed except the run functions.
  *
  * Workloads of the best-known peer's published benchmark are reproduced
@@ -10,9 +10,12 @@
  */
 #include "cases.h"
 
-#include "bench_rng.h"
+#include "rng.h"
 #include "peers.h"
 #include "synk.h"
+#if defined(SYNK_BENCH_HAVE_THREADS)
+#include "jobs.h"
+#endif
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,16 +45,16 @@ synk_world *synk_bench_make_world(uint32_t cap, uint32_t nprops, uint64_t seed) 
   cfg.seed = WORLD_SEED;
   synk_world *w = NULL;
   if (synk_world_create(&cfg, &w) != SYNK_OK) return NULL;
-  synk_bench_rng r;
-  synk_bench_seed(&r, seed);
+  synk_rng r;
+  synk_rng_seed(&r, seed);
   for (uint32_t id = 0; id < cap; id++) {
     /* one draw per declarator: argument evaluation order is unspecified in C,
      * and every compiler must build the same world */
-    uint32_t kind = synk_bench_below(&r, 16);
-    int32_t x = synk_bench_range(&r, -(1 << 20), 1 << 20), y = synk_bench_range(&r, -(1 << 20), 1 << 20),
-            z = synk_bench_range(&r, -(1 << 10), 1 << 10);
+    uint32_t kind = synk_rng_below(&r, 16);
+    int32_t x = synk_rng_range(&r, -(1 << 20), 1 << 20), y = synk_rng_range(&r, -(1 << 20), 1 << 20),
+            z = synk_rng_range(&r, -(1 << 10), 1 << 10);
     synk_status st = synk_spawn(w, id, kind, x, y, z);
-    for (uint32_t p = 0; p < nprops && st == SYNK_OK; p++) st = synk_set_prop(w, id, p, synk_bench_i32(&r));
+    for (uint32_t p = 0; p < nprops && st == SYNK_OK; p++) st = synk_set_prop(w, id, p, synk_rng_i32(&r));
     if (st != SYNK_OK) {
       synk_world_destroy(w);
       return NULL;
@@ -161,8 +164,8 @@ typedef struct motion_state {
 } motion_state;
 
 static void gen_motions(const motion_arg *a, synk_motion *m, uint64_t seed) {
-  synk_bench_rng r;
-  synk_bench_seed(&r, seed);
+  synk_rng r;
+  synk_rng_seed(&r, seed);
   uint32_t n = a->n;
   switch (a->kind) {
     case WL_7X13:
@@ -179,23 +182,23 @@ static void gen_motions(const motion_arg *a, synk_motion *m, uint64_t seed) {
     case WL_PERM:
       for (uint32_t i = 0; i < n; i++) m[i].id = i;
       for (uint32_t i = n - 1; i > 0; i--) { /* Fisher-Yates */
-        uint32_t j = synk_bench_below(&r, i + 1), t = m[i].id;
+        uint32_t j = synk_rng_below(&r, i + 1), t = m[i].id;
         m[i].id = m[j].id;
         m[j].id = t;
       }
       for (uint32_t i = 0; i < n; i++) {
-        m[i].dx = synk_bench_range(&r, -1000, 1000);
-        m[i].dy = synk_bench_range(&r, -1000, 1000);
-        m[i].dz = synk_bench_range(&r, -1000, 1000);
+        m[i].dx = synk_rng_range(&r, -1000, 1000);
+        m[i].dy = synk_rng_range(&r, -1000, 1000);
+        m[i].dz = synk_rng_range(&r, -1000, 1000);
       }
       break;
     case WL_RAND:
     case WL_SINGLE:
       for (uint32_t i = 0; i < n; i++) {
-        m[i].id = synk_bench_below(&r, a->cap);
-        m[i].dx = synk_bench_range(&r, -1000, 1000);
-        m[i].dy = synk_bench_range(&r, -1000, 1000);
-        m[i].dz = synk_bench_range(&r, -1000, 1000);
+        m[i].id = synk_rng_below(&r, a->cap);
+        m[i].dx = synk_rng_range(&r, -1000, 1000);
+        m[i].dy = synk_rng_range(&r, -1000, 1000);
+        m[i].dz = synk_rng_range(&r, -1000, 1000);
       }
       break;
     case WL_CROWD: {
@@ -204,14 +207,14 @@ static void gen_motions(const motion_arg *a, synk_motion *m, uint64_t seed) {
        * (an entity pushed twice). Exactly n motions. */
       uint32_t i = 0;
       while (i < n) {
-        uint32_t len = 16 + synk_bench_below(&r, 49);
+        uint32_t len = 16 + synk_rng_below(&r, 49);
         if (len > n - i) len = n - i;
-        uint32_t start = synk_bench_below(&r, a->cap - len + 1);
+        uint32_t start = synk_rng_below(&r, a->cap - len + 1);
         for (uint32_t k = 0; k < len; k++, i++) {
           m[i].id = start + k;
-          m[i].dx = synk_bench_range(&r, -3, 3);
-          m[i].dy = synk_bench_range(&r, -3, 3);
-          m[i].dz = synk_bench_range(&r, -1, 1);
+          m[i].dx = synk_rng_range(&r, -3, 3);
+          m[i].dy = synk_rng_range(&r, -3, 3);
+          m[i].dz = synk_rng_range(&r, -1, 1);
         }
       }
       break;
@@ -378,11 +381,9 @@ static const motion_arg ma_single_1e3_p4 = {WL_SINGLE, 256, 1000, 4, 16};
 static const motion_arg ma_single_1e4_p4 = {WL_SINGLE, 256, 10000, 4, 16};
 static const motion_arg ma_single_1e6_p4 = {WL_SINGLE, 256, 1000000, 4, 4096};
 
-/* ---- multi-core: cases run again through tools/jobs.c's pthread pool ------------- */
+/* ---- multi-core: cases run again through support/jobs.c's pthread pool ----------- */
 
 #if defined(SYNK_BENCH_HAVE_THREADS)
-#include "jobs.h"
-
 typedef struct mt_arg {
   void *(*setup)(const synk_bench_case *c); /* the single-thread case's setup ... */
   const void *arg;                          /* ... and its argument */
@@ -393,17 +394,17 @@ typedef struct mt_arg {
  * a job interface over a pool of `threads` threads (pools live as long as
  * the process). Every state of these cases starts with its world pointer. */
 static void *setup_mt(const synk_bench_case *c) {
-  static synk_tool_jobs *pools[SYNK_MAX_TASKS + 1];
+  static synk_jobs_pool *pools[SYNK_MAX_TASKS + 1];
   const mt_arg *a = (const mt_arg *)c->arg;
   synk_bench_case base = *c;
   base.arg = a->arg;
   void *s = a->setup(&base);
   if (!s) return NULL;
   synk_world **wp = (synk_world **)s;
-  if (!pools[a->threads]) pools[a->threads] = synk_tool_jobs_create(a->threads);
+  if (!pools[a->threads]) pools[a->threads] = synk_jobs_pool_create(a->threads);
   synk_world *mt = NULL;
   if (pools[a->threads]) {
-    synk_jobs jobs = synk_tool_jobs_iface(pools[a->threads], a->threads);
+    synk_jobs jobs = synk_jobs_pool_iface(pools[a->threads], a->threads);
     synk_config cfg = synk_get_config(*wp);
     cfg.allocator = NULL;
     cfg.jobs = &jobs; /* copied by the world */
@@ -476,7 +477,7 @@ static const mt_arg mt_rand_1e6 = {setup_motion, &ma_r6, 2};
 #define MT_CASES                                                                                                \
   {"hash/rehash/1e6/p0-2t", "hash/rehash-2t", "n=1e6 props=0 threads=2", 1000000, 1000000, "entity",          \
    P_ISA | HV, "hash/rehash/1e6/p0", NULL, "rehash-1e6-p0",                                                    \
-   "hash/rehash/1e6/p0 split across 2 threads (synk_config.jobs over tools/jobs.c's pool)", setup_mt,          \
+   "hash/rehash/1e6/p0 split across 2 threads (synk_config.jobs over support/jobs.c's pool)", setup_mt,          \
    run_rehash, teardown_hash, digest_rehash, world_hash, &mt_rehash_1e6},                                      \
   {"motion/batch/rand-1e6-2t", "motion/batch-2t", "n=1e6 world=1e6 threads=2", 1000000, 1000000, "motion",    \
    P_ISA | HV, "motion/batch/rand-1e6", NULL, "rand-1e6",                                                      \
@@ -574,7 +575,7 @@ static const synk_bench_target kernel_targets[] = {
  * that ignores memory bandwidth, which caps it sooner for streaming cases. */
 static void write_scaling(FILE *f, const synk_bench_results *rs) {
   fprintf(f, "The `*-2t` cases: their single-thread case's workload through `synk_config.jobs` over a pool of 2 "
-             "threads (tools/jobs.c), on this 2-vCPU machine; the model assumes Amdahl's law with the serial "
+             "threads (support/jobs.c), on this 2-vCPU machine; the model assumes Amdahl's law with the serial "
              "fraction the 2-thread speedup implies.\n\n");
   int any = 0;
   for (size_t i = 0; i < rs->n; i++) {

@@ -5,7 +5,7 @@
  * tests and the instruction-count mode.
  *
  * A case is setup -> run (timed, repeated) -> teardown. Setup builds the world
- * and generates every input from a fixed seed (bench/bench_rng.h) and is never
+ * and generates every input from a fixed seed (support/rng.h) and is never
  * timed. One run performs exactly `ops` operations of the case's unit (one
  * motion, one entity hashed, one event...). Runs may be repeated any number of
  * times on the same state: a batch-motion run keeps moving the same entities

@@ -16,7 +16,7 @@
  */
 #include "cases.h"
 
-#include "bench_rng.h"
+#include "rng.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -105,10 +105,10 @@ static void *setup_chase(const synk_bench_case *c) {
     return NULL;
   }
   for (uint32_t i = 0; i < lines; i++) perm[i] = i;
-  synk_bench_rng r;
-  synk_bench_seed(&r, 0xC4A5E);
+  synk_rng r;
+  synk_rng_seed(&r, 0xC4A5E);
   for (uint32_t i = lines - 1; i > 0; i--) {
-    uint32_t j = synk_bench_below(&r, i); /* j < i: one cycle through all */
+    uint32_t j = synk_rng_below(&r, i); /* j < i: one cycle through all */
     uint32_t t = perm[i];
     perm[i] = perm[j];
     perm[j] = t;

@@ -50,7 +50,7 @@
 
 #include "cases.h"
 
-#include "bench_rng.h"
+#include "rng.h"
 #include "json_peer.h"
 #include "synk.h"
 #include "synk_net.h"
@@ -143,15 +143,15 @@ static synk_world *net_make_world(void) {
   cfg.seed = NET_SEED;
   synk_world *w = NULL;
   if (synk_world_create(&cfg, &w) != SYNK_OK) return NULL;
-  synk_bench_rng r;
-  synk_bench_seed(&r, 0xC20ADull);
+  synk_rng r;
+  synk_rng_seed(&r, 0xC20ADull);
   for (uint32_t id = 0; id < NET_ENTITIES; id++) {
-    uint32_t kind = synk_bench_below(&r, 16);
-    int32_t x = synk_bench_range(&r, 0, NET_SIDE - 1);
-    int32_t y = synk_bench_range(&r, 0, NET_SIDE - 1);
-    int32_t z = synk_bench_range(&r, 0, 255);
+    uint32_t kind = synk_rng_below(&r, 16);
+    int32_t x = synk_rng_range(&r, 0, NET_SIDE - 1);
+    int32_t y = synk_rng_range(&r, 0, NET_SIDE - 1);
+    int32_t z = synk_rng_range(&r, 0, 255);
     synk_status st = synk_spawn(w, id, kind, x, y, z);
-    for (uint32_t p = 0; p < NET_PROPS && st == SYNK_OK; p++) st = synk_set_prop(w, id, p, synk_bench_i32(&r));
+    for (uint32_t p = 0; p < NET_PROPS && st == SYNK_OK; p++) st = synk_set_prop(w, id, p, synk_rng_i32(&r));
     if (st != SYNK_OK) {
       synk_world_destroy(w);
       return NULL;
@@ -178,14 +178,14 @@ static int net_input_make(net_input *in) {
     in->mv[t] = (synk_motion *)calloc(NET_MOVERS, sizeof(synk_motion));
     ok = in->ev[t] && in->mv[t];
   }
-  synk_bench_rng r;
-  synk_bench_seed(&r, 0x7E7ull);
+  synk_rng r;
+  synk_rng_seed(&r, 0x7E7ull);
   for (uint32_t i = 0; ok && i < NET_ENTITIES; i++) perm[i] = i;
   for (uint32_t t = 0; ok && t < NET_TICKS / 2; t++) {
     /* NET_MOVERS distinct ids (a partial Fisher-Yates shuffle), then sorted by marking */
     memset(pick, 0, NET_ENTITIES);
     for (uint32_t i = 0; i < NET_MOVERS; i++) {
-      uint32_t j = i + synk_bench_below(&r, NET_ENTITIES - i);
+      uint32_t j = i + synk_rng_below(&r, NET_ENTITIES - i);
       uint32_t tmp = perm[i];
       perm[i] = perm[j];
       perm[j] = tmp;
@@ -196,9 +196,9 @@ static int net_input_make(net_input *in) {
       if (!pick[id]) continue;
       int32_t dx, dy, dz;
       do {
-        dx = synk_bench_range(&r, -3, 3);
-        dy = synk_bench_range(&r, -3, 3);
-        dz = synk_bench_range(&r, -1, 1);
+        dx = synk_rng_range(&r, -3, 3);
+        dy = synk_rng_range(&r, -3, 3);
+        dz = synk_rng_range(&r, -1, 1);
       } while (!dx && !dy && !dz);
       synk_motion m = {id, dx, dy, dz}, back = {id, -dx, -dy, -dz};
       in->mv[t][k] = m;

@@ -12,7 +12,7 @@
  */
 #include "cases.h"
 
-#include "bench_rng.h"
+#include "rng.h"
 #include "synk.h"
 #include "synk_session.h"
 
@@ -24,7 +24,7 @@
 typedef struct sess_state {
   synk_session *s[SB_PEERS];
   uint8_t input[SB_PEERS][4];
-  synk_bench_rng rng;
+  synk_rng rng;
   uint64_t frames;
   uint8_t buf[2048];
 } sess_state;
@@ -39,7 +39,7 @@ static void run_sess_frame(void *p) {
   sess_state *st = (sess_state *)p;
   const uint32_t now = (uint32_t)(st->frames * 50 / 3);
   for (uint32_t i = 0; i < SB_PEERS; i++) {
-    if (synk_bench_below(&st->rng, 6) == 0) st->input[i][synk_bench_below(&st->rng, 4)] = (uint8_t)synk_bench_next(&st->rng);
+    if (synk_rng_below(&st->rng, 6) == 0) st->input[i][synk_rng_below(&st->rng, 4)] = (uint8_t)synk_rng_next(&st->rng);
     if (synk_session_add_local_input(st->s[i], i, st->input[i]) != SYNK_OK) synk_bench_failed = 1;
     synk_status r = synk_session_advance(st->s[i], now);
     if (r == SYNK_OK) {
@@ -66,7 +66,7 @@ static void *setup_sess(const synk_bench_case *c) {
   (void)c;
   sess_state *st = (sess_state *)calloc(1, sizeof *st);
   if (!st) return NULL;
-  synk_bench_seed(&st->rng, 0x5E55);
+  synk_rng_seed(&st->rng, 0x5E55);
   for (uint32_t i = 0; i < SB_PEERS; i++) {
     synk_session_config sc;
     memset(&sc, 0, sizeof sc);

@@ -12,7 +12,7 @@
  * (libmsgpack-dev), SYNK_BENCH_HAVE_PROTOBUF_C (libprotobuf-c-dev),
  * SYNK_BENCH_HAVE_ZSTD (libzstd-dev).
  *
- * Workloads (fixed seeds, bench_rng.h):
+ * Workloads (fixed seeds, support/rng.h):
  *   crowd-1e5  1e5 entities with 4 props; one tick moves 10000 of them (10%)
  *              by -3..3 (dz -1..1) in clustered runs of 16..64 ids that do not
  *              overlap, so the 10000 motions are distinct and sorted: every
@@ -31,7 +31,7 @@
  */
 #include "cases.h"
 
-#include "bench_rng.h"
+#include "rng.h"
 #include "synk.h"
 
 #include <stdio.h>
@@ -61,14 +61,14 @@ static volatile uint64_t sync_sink;
 /* One crowd tick: CROWD_M distinct ids in non-overlapping clustered runs,
  * sorted, as motions. */
 static void crowd_tick(synk_motion *m, uint64_t seed) {
-  synk_bench_rng r;
-  synk_bench_seed(&r, seed);
+  synk_rng r;
+  synk_rng_seed(&r, seed);
   unsigned char *used = (unsigned char *)calloc(CROWD_N, 1);
   uint32_t i = 0;
   while (i < CROWD_M && used) {
-    uint32_t len = 16 + synk_bench_below(&r, 49);
+    uint32_t len = 16 + synk_rng_below(&r, 49);
     if (len > CROWD_M - i) len = CROWD_M - i;
-    uint32_t start = synk_bench_below(&r, CROWD_N - len + 1), k;
+    uint32_t start = synk_rng_below(&r, CROWD_N - len + 1), k;
     for (k = 0; k < len && !used[start + k]; k++) {
     }
     if (k < len) continue;
@@ -77,9 +77,9 @@ static void crowd_tick(synk_motion *m, uint64_t seed) {
   for (uint32_t id = 0, j = 0; id < CROWD_N && used; id++) {
     if (!used[id]) continue;
     m[j].id = id;
-    m[j].dx = synk_bench_range(&r, -3, 3);
-    m[j].dy = synk_bench_range(&r, -3, 3);
-    m[j].dz = synk_bench_range(&r, -1, 1);
+    m[j].dx = synk_rng_range(&r, -3, 3);
+    m[j].dy = synk_rng_range(&r, -3, 3);
+    m[j].dz = synk_rng_range(&r, -1, 1);
     j++;
   }
   free(used);
@@ -228,9 +228,9 @@ static void *setup_crc(const synk_bench_case *c) {
     free(s);
     return NULL;
   }
-  synk_bench_rng r;
-  synk_bench_seed(&r, 0xC4C32C);
-  for (uint32_t i = 0; i < CRC_BYTES; i++) s->buf[i] = (uint8_t)synk_bench_next(&r);
+  synk_rng r;
+  synk_rng_seed(&r, 0xC4C32C);
+  for (uint32_t i = 0; i < CRC_BYTES; i++) s->buf[i] = (uint8_t)synk_rng_next(&r);
   return s;
 }
 static void run_crc(void *p) {
@@ -515,18 +515,18 @@ static void *setup_delta(const synk_bench_case *c) {
   s->b = synk_bench_make_world(n, np, 6000u + np);
   s->bits = (uint64_t *)malloc(((n + 63) / 64) * 8);
   int ok = s->a && s->b && s->bits;
-  synk_bench_rng r;
-  synk_bench_seed(&r, 77);
+  synk_rng r;
+  synk_rng_seed(&r, 77);
   for (uint32_t i = 0; ok && i < n / 100; i++) { /* 1% of the entities change */
-    uint32_t id = synk_bench_below(&r, n), op = synk_bench_below(&r, 10);
+    uint32_t id = synk_rng_below(&r, n), op = synk_rng_below(&r, 10);
     synk_entity e;
     if (synk_get(s->b, id, &e) != SYNK_OK) continue;
     if (op < 6) { /* one draw per declarator: argument evaluation order is unspecified */
-      int32_t dx = synk_bench_range(&r, -3, 3), dy = synk_bench_range(&r, -3, 3);
+      int32_t dx = synk_rng_range(&r, -3, 3), dy = synk_rng_range(&r, -3, 3);
       synk_move(s->b, id, dx, dy, 0);
     } else if (op < 9 && np) {
-      uint32_t slot = synk_bench_below(&r, np);
-      int32_t value = synk_bench_i32(&r);
+      uint32_t slot = synk_rng_below(&r, np);
+      int32_t value = synk_rng_i32(&r);
       synk_set_prop(s->b, id, slot, value);
     } else {
       synk_despawn(s->b, id);
@@ -576,7 +576,7 @@ typedef struct rb_state {
   synk_world *w;
   synk_ring *ring;
   int scattered;
-  synk_bench_rng r;
+  synk_rng r;
 } rb_state;
 
 static void *setup_rb(const synk_bench_case *c) {
@@ -584,7 +584,7 @@ static void *setup_rb(const synk_bench_case *c) {
   if (!s) return NULL;
   s->scattered = *(const int *)c->arg;
   s->w = synk_bench_make_world(10000, 4, 7000u);
-  synk_bench_seed(&s->r, 99);
+  synk_rng_seed(&s->r, 99);
   if (!s->w || synk_ring_create(s->w, 8, &s->ring) != SYNK_OK) {
     synk_world_destroy(s->w);
     free(s);
@@ -605,8 +605,8 @@ static void teardown_rb(void *p) {
 }
 /* change 2 of the 40 chunks (5%): one motion in each */
 static void rb_change(rb_state *s) {
-  uint32_t c0 = s->scattered ? synk_bench_below(&s->r, 39) : 7;
-  uint32_t c1 = s->scattered ? c0 + 1 + synk_bench_below(&s->r, 39 - c0) : 8;
+  uint32_t c0 = s->scattered ? synk_rng_below(&s->r, 39) : 7;
+  uint32_t c1 = s->scattered ? c0 + 1 + synk_rng_below(&s->r, 39 - c0) : 8;
   if (synk_move(s->w, c0 * 256 + 5, 1, 0, 0) != SYNK_OK || synk_move(s->w, c1 * 256 + 9, 0, 1, 0) != SYNK_OK)
     synk_bench_failed = 1;
 }
@@ -643,7 +643,7 @@ typedef struct rb8_state {
 
 /* Frame f's motions: `group` moves ids [g, g + 500) of a group that drifts
  * slowly through the world; otherwise 500 distinct random ids. Sorted. */
-static void rb8_frame(synk_motion *m, uint32_t f, int group, synk_bench_rng *r) {
+static void rb8_frame(synk_motion *m, uint32_t f, int group, synk_rng *r) {
   if (group) {
     uint32_t g = (f * 16u) % (RB8_N - RB8_MOVE);
     for (uint32_t i = 0; i < RB8_MOVE; i++) m[i] = (synk_motion){g + i, 1, -1, 0};
@@ -651,7 +651,7 @@ static void rb8_frame(synk_motion *m, uint32_t f, int group, synk_bench_rng *r) 
   }
   uint32_t i = 0;
   for (uint32_t id = 0; id < RB8_N && i < RB8_MOVE; id++) /* selection sampling: sorted, distinct */
-    if (synk_bench_below(r, RB8_N - id) < RB8_MOVE - i) m[i++] = (synk_motion){id, synk_bench_range(r, -3, 3), synk_bench_range(r, -3, 3), 0};
+    if (synk_rng_below(r, RB8_N - id) < RB8_MOVE - i) m[i++] = (synk_motion){id, synk_rng_range(r, -3, 3), synk_rng_range(r, -3, 3), 0};
 }
 
 /* one frame: its inputs, the tick, and the save of the frame reached */
@@ -689,8 +689,8 @@ static void *setup_rb8(const synk_bench_case *c) {
     return NULL;
   }
   /* 16 frames of play; the last 8 are the ones each run re-simulates */
-  synk_bench_rng r;
-  synk_bench_seed(&r, 8001u);
+  synk_rng r;
+  synk_rng_seed(&r, 8001u);
   synk_motion warm[RB8_MOVE];
   for (uint32_t f = 0; f < 16; f++) {
     synk_motion *m = f >= 16 - RB8_DEPTH ? s->m[f - (16 - RB8_DEPTH)] : warm;

@@ -287,7 +287,7 @@ img() { [ -f "$out/$1" ] && printf '![%s](%s)\n\n' "$2" "$1" || true; }
   echo
   echo "### On the simulated transport (synk serve-sim)"
   echo
-  echo "A server and 200 real clients in one process over tools/msgnet (reliable ordered channels; the second"
+  echo "A server and 200 real clients in one process over support/msgnet (reliable ordered channels; the second"
   echo "row with 30 + 0..20 ms one-way delay and links dropping at 5% per second, reconnecting after 200 ms"
   echo "inside the grace period), a 20000-entity crowd (2 props, 10% moving per tick, churn, property changes),"
   echo "one-cell views that move now and then. CPU: the tool's monotonic clock around synk_server_apply +"

@@ -72,6 +72,7 @@ typedef struct sclient {
   uint32_t conn, group;
   uint32_t next, prev;    /* group member list */
   uint64_t token;         /* resume token */
+  uint64_t prev_token;    /* the token it resumed with, until it is heard on the new connection (0: none) */
   uint64_t grace_until;
   uint64_t view_since;    /* frame from which its world follows its current group */
   uint64_t *hframe, *hhash;
@@ -1671,7 +1672,7 @@ static int on_hello(synk_server *s, uint32_t kc, nr *r) {
   uint32_t ci = NET_NONE;
   if (flags & 1)
     for (uint32_t i = 0; i < s->cfg.max_clients; i++)
-      if (s->cl[i].state != C_FREE && s->cl[i].token == rtoken) {
+      if (s->cl[i].state != C_FREE && (s->cl[i].token == rtoken || s->cl[i].prev_token == rtoken)) {
         ci = i;
         break;
       }
@@ -1684,7 +1685,12 @@ static int on_hello(synk_server *s, uint32_t kc, nr *r) {
     c->state = C_JOINED;
     c->conn = kc;
     c->flow = F_NONE;
-    c->token = new_token(s); /* a token resumes once: whoever else holds it is too late */
+    /* a token resumes once: whoever else holds it is too late. The token it
+       came with stays good until the client is heard on this connection (it
+       then has the new one, from the WELCOME before anything it sends): a
+       connection lost before the WELCOME arrived must not cost the slot. */
+    c->prev_token = rtoken;
+    c->token = new_token(s);
     s->st.clients++;
     k->client = ci;
     k->state = K_JOINED;
@@ -1729,6 +1735,7 @@ static int on_hello(synk_server *s, uint32_t kc, nr *r) {
   c->flow = F_NONE;
   c->conn = kc;
   c->token = new_token(s);
+  c->prev_token = 0;
   c->hn = c->hpos = 0;
   c->bytes = c->ticks = 0;
   c->commands = c->requests = 0;
@@ -1800,6 +1807,7 @@ static int on_message(void *ctx, uint32_t type, const uint8_t *body, size_t len)
   if (k->state != K_JOINED || k->client == NET_NONE) return -1;
   uint32_t ci = k->client;
   sclient *c = &s->cl[ci];
+  c->prev_token = 0; /* a message after WELCOME: the client holds its new token */
   switch (type) {
   case NM_ACK: {
     uint64_t frame = nr_u64(&r), hash = nr_u64(&r), expect = 0;

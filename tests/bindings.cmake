@@ -2,10 +2,12 @@
 # The bindings' tests. The golden scenarios are recorded as call traces
 # (bindings/scenario_trace.c -> <build>/traces/<scenario>.trace) that the
 # Python and JavaScript tests replay through their APIs, expecting C's
-# statuses and hashes and the golden hash of tests/golden/golden.h.
+# statuses and hashes and the golden hash of support/golden.h. The recorder
+# compiles support/scenarios.c itself (with its calls redirected), over the
+# public library.
 add_executable(scenario_trace bindings/scenario_trace.c)
 target_link_libraries(scenario_trace PRIVATE synk)
-target_include_directories(scenario_trace PRIVATE ${PROJECT_SOURCE_DIR}/tools)
+target_include_directories(scenario_trace PRIVATE ${PROJECT_SOURCE_DIR}/support)
 target_compile_options(scenario_trace PRIVATE ${SYNK_WARNINGS})
 set(SYNK_TRACE_DIR ${CMAKE_BINARY_DIR}/traces)
 add_custom_command(OUTPUT ${SYNK_TRACE_DIR}/stamp
@@ -15,7 +17,7 @@ add_custom_command(OUTPUT ${SYNK_TRACE_DIR}/stamp
   DEPENDS scenario_trace
   COMMENT "Recording the golden scenarios as call traces")
 add_custom_target(synk_traces ALL DEPENDS ${SYNK_TRACE_DIR}/stamp)
-set(SYNK_GOLDEN_H ${PROJECT_SOURCE_DIR}/tests/golden/golden.h)
+set(SYNK_GOLDEN_H ${PROJECT_SOURCE_DIR}/support/golden.h)
 
 # ---- Python: one ctest per pytest file of bindings/python/tests
 if(SYNK_BUILD_PYTHON)

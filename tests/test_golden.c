@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Golden vectors: every scenario of tools/scenarios.c, run on every backend
+ * Golden vectors: every scenario of support/scenarios.c, run on every backend
  * that can run here (native and SIMDe-emulated), must end with exactly the
- * hash pinned in tests/golden/golden.h, and pass its own checks (statuses,
+ * hash pinned in support/golden.h, and pass its own checks (statuses,
  * state, synk_hash == synk_rehash).
  *
  *   test_golden [--isa=NAME]...   only the named backends
  */
-#include "golden/golden.h"
+#include "golden.h"
 #include "scenarios.h"
 #include "synk.h"
 #include "test_util.h"
@@ -23,7 +23,7 @@ static const synk_golden *golden_find(const char *name) {
 static void how_to_regenerate(void) {
   fprintf(stderr,
           "\n"
-          "test_golden: the final hashes above differ from tests/golden/golden.h.\n"
+          "test_golden: the final hashes above differ from support/golden.h.\n"
           "  * Only some backends differ from the golden value: those backends disagree with\n"
           "    the scalar reference -- a bug there. Do NOT regenerate; replay the kernels with\n"
           "    tests/checkasm (checkasm --isa=NAME) to find the input that differs.\n"
@@ -32,9 +32,9 @@ static void how_to_regenerate(void) {
           "      cmake --build build/dev --target regen-golden\n"
           "    or\n"
           "      cmake --build build/dev --target gen_golden &&\n"
-          "      ./build/dev/tools/gen_golden > tests/golden/golden.h\n"
+          "      ./build/dev/tools/gen_golden > support/golden.h\n"
           "    then review the diff and document the format change in docs/hash.md\n"
-          "    (tests/golden/README.md).\n");
+          "    (support/golden.md).\n");
 }
 
 int main(int argc, char **argv) {

@@ -4,7 +4,7 @@
  * load split across a job interface give bit-identical worlds and hashes for
  * every task count (1, 2, 3, 7) and every runner -- a serial one that runs
  * the tasks in a scrambled order and checks each runs exactly once, and the
- * pthread pool of tools/jobs.c (run under ThreadSanitizer by the tsan
+ * pthread pool of support/jobs.c (run under ThreadSanitizer by the tsan
  * preset) -- on every backend. The runners count the calls that really
  * split, so a library that stopped splitting would fail here.
  *
@@ -171,7 +171,7 @@ int main(int argc, char **argv) {
   const char *isas[16];
   size_t ni = synk_isa_list(isas, 16);
   static const uint32_t tasks[] = {1, 2, 3, 7};
-  synk_tool_jobs *pool2 = synk_tool_jobs_create(2), *pool3 = synk_tool_jobs_create(3);
+  synk_jobs_pool *pool2 = synk_jobs_pool_create(2), *pool3 = synk_jobs_pool_create(3);
   CHECK(pool2 && pool3);
   for (size_t i = 0; i < ni && i < 16; i++) {
     CHECK_ST(synk_use_isa(isas[i]), SYNK_OK);
@@ -189,7 +189,7 @@ int main(int argc, char **argv) {
       CHECK(!sc.bad);
       CHECK(tasks[q] == 1 ? sc.split_calls == 0 : sc.split_calls > 0); /* the calls really split */
       if (!pool2 || !pool3) continue;
-      counted c = {synk_tool_jobs_iface(tasks[q] % 2 ? pool3 : pool2, tasks[q]), 0};
+      counted c = {synk_jobs_pool_iface(tasks[q] % 2 ? pool3 : pool2, tasks[q]), 0};
       synk_jobs pj = {counted_for, &c, tasks[q]};
       t_seed(&r, seed + 31 * q);
       run_pair(&r, &pj, "pthread pool");
@@ -197,7 +197,7 @@ int main(int argc, char **argv) {
     }
     printf("isa %-7s ok\n", isas[i]);
   }
-  synk_tool_jobs_destroy(pool2);
-  synk_tool_jobs_destroy(pool3);
+  synk_jobs_pool_destroy(pool2);
+  synk_jobs_pool_destroy(pool3);
   return t_done("test_jobs");
 }

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rng.h"
+
 static int t_failures = 0;
 static int t_checks = 0;
 
@@ -50,32 +52,13 @@ static inline int t_done(const char *name) {
   return t_failures ? 1 : 0;
 }
 
-/* xoshiro256** seeded through splitmix64: fixed, portable, replayable. */
-typedef struct t_rng { uint64_t s[4]; } t_rng;
-static inline uint64_t t_rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
-static inline void t_seed(t_rng *r, uint64_t seed) {
-  for (int i = 0; i < 4; i++) {
-    uint64_t z = (seed += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    r->s[i] = z ^ (z >> 31);
-  }
-}
-static inline uint64_t t_next(t_rng *r) {
-  uint64_t *s = r->s, res = t_rotl(s[1] * 5, 7) * 9, t = s[1] << 17;
-  s[2] ^= s[0]; s[3] ^= s[1]; s[1] ^= s[2]; s[0] ^= s[3]; s[2] ^= t; s[3] = t_rotl(s[3], 45);
-  return res;
-}
-/* uniform in [0, n) for n > 0 (Lemire's multiply; tiny bias is irrelevant here) */
-static inline uint32_t t_below(t_rng *r, uint32_t n) {
-  return (uint32_t)(((t_next(r) >> 32) * (uint64_t)n) >> 32);
-}
-static inline int32_t t_i32(t_rng *r) {
-  uint32_t u = (uint32_t)t_next(r);
-  int32_t v;
-  memcpy(&v, &u, sizeof v);
-  return v;
-}
+/* The tests' PRNG is the one of support/rng.h (xoshiro256** seeded through
+ * splitmix64: fixed, portable, replayable) under the tests' t_ prefix. */
+typedef synk_rng t_rng;
+#define t_seed synk_rng_seed
+#define t_next synk_rng_next
+#define t_below synk_rng_below
+#define t_i32 synk_rng_i32
 
 /* Seed from argv[1] ("--seed=N" or "N"), else from `fallback`; printed. */
 static inline uint64_t t_seed_arg(int argc, char **argv, uint64_t fallback) {

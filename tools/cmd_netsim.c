@@ -13,7 +13,8 @@
  */
 #include "cmd_netsim.h"
 
-#include "../bench/bench_rng.h"
+#include "opt.h"
+#include "rng.h"
 #include "synk.h"
 #include "synk_netsim.h"
 #include "synk_session.h"
@@ -50,7 +51,7 @@ typedef struct ns_peer {
   synk_world *w;
   synk_session *s;
   uint8_t input[4];
-  synk_bench_rng rng; /* the inputs' only randomness (the fixed PRNG `synk sim` uses too) */
+  synk_rng rng; /* the inputs' only randomness (support/rng.h, as in `synk sim`) */
   int pending;
   uint64_t desync_frame;
   uint32_t desync_ids[SYNK_SESSION_MAX_IDS], ndesync;
@@ -60,25 +61,28 @@ typedef struct ns_peer {
   uint64_t final_hash; /* ... once no rollback can reach it any more */
 } ns_peer;
 
-static int parse_num(const char *s, uint64_t max, uint64_t *out) {
-  char *end = NULL;
-  if (!s || !*s || *s == '-') return -1;
-  unsigned long long v = strtoull(s, &end, 10);
-  if (*end || v > max) return -1;
-  *out = v;
-  return 0;
-}
+enum {
+  NS_MODE = 256, NS_PLAYERS, NS_FRAMES, NS_LATENCY, NS_JITTER, NS_ENTITIES, NS_DELAY, NS_PREDICTION, NS_SEED,
+  NS_DESYNC_AT, NS_LOSS, NS_DUP, NS_REORDER
+};
 
-/* a probability 0..1 in parts per million */
-static int parse_prob(const char *s, uint32_t *ppm) {
-  char *end = NULL;
-  if (!s || !*s) return -1;
-  double v = strtod(s, &end); /* an option value, not state: the simulator takes integer ppm */
-  if (*end || !(v >= 0.0 && v <= 1.0)) return -1;
-  *ppm = (uint32_t)(v * 1e6 + 0.5);
-  return 0;
-}
+static const synk_opt ns_options[] = {
+    {"mode", NS_MODE, SYNK_OPT_CHOICE, 0, 0, "lockstep|rollback"},
+    {"players", NS_PLAYERS, SYNK_OPT_NUMBER, 2, SYNK_SESSION_MAX_PEERS, NULL},
+    {"frames", NS_FRAMES, SYNK_OPT_NUMBER, 1, 100000000, NULL},
+    {"latency", NS_LATENCY, SYNK_OPT_NUMBER, 0, 10000, NULL},
+    {"jitter", NS_JITTER, SYNK_OPT_NUMBER, 0, 10000, NULL},
+    {"entities", NS_ENTITIES, SYNK_OPT_NUMBER, 64, 1u << 24, NULL},
+    {"delay", NS_DELAY, SYNK_OPT_NUMBER, 0, SYNK_SESSION_MAX_DELAY, NULL},
+    {"prediction", NS_PREDICTION, SYNK_OPT_NUMBER, 0, SYNK_SESSION_MAX_PREDICTION, NULL},
+    {"seed", NS_SEED, SYNK_OPT_NUMBER, 0, UINT64_MAX, NULL},
+    {"desync-at", NS_DESYNC_AT, SYNK_OPT_NUMBER, 0, UINT64_MAX - 1, NULL},
+    {"loss", NS_LOSS, SYNK_OPT_PROB, 0, 0, NULL},
+    {"dup", NS_DUP, SYNK_OPT_PROB, 0, 0, NULL},
+    {"reorder", NS_REORDER, SYNK_OPT_PROB, 0, 0, NULL},
+};
 
+/* -1: run; otherwise the exit status (0 after --help, 2 on a usage error) */
 static int ns_parse(int argc, char **argv, ns_opts *o) {
   memset(o, 0, sizeof *o);
   o->players = 2;
@@ -89,67 +93,37 @@ static int ns_parse(int argc, char **argv, ns_opts *o) {
   o->prediction = 8;
   o->desync_at = UINT64_MAX;
   int pred_set = 0;
-  for (int i = 1; i < argc; i += 2) { /* every option takes a value (--help returns) */
-    const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-    uint64_t x = 0;
-    int bad = 0;
-    if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-      fputs(synk_cli_netsim_usage, stdout);
-      return 1;
-    }
-    if (!v) bad = 1;
-    else if (strcmp(a, "--mode") == 0) {
-      if (strcmp(v, "lockstep") == 0) o->lockstep = 1;
-      else if (strcmp(v, "rollback") == 0) o->lockstep = 0;
-      else bad = 1;
-    } else if (strcmp(a, "--players") == 0) {
-      bad = parse_num(v, SYNK_SESSION_MAX_PEERS, &x) || x < 2;
-      o->players = (uint32_t)x;
-    } else if (strcmp(a, "--frames") == 0) {
-      bad = parse_num(v, 100000000, &x) || x < 1;
-      o->frames = x;
-    } else if (strcmp(a, "--latency") == 0) {
-      bad = parse_num(v, 10000, &x);
-      o->latency = (uint32_t)x;
-    } else if (strcmp(a, "--jitter") == 0) {
-      bad = parse_num(v, 10000, &x);
-      o->jitter = (uint32_t)x;
-    } else if (strcmp(a, "--entities") == 0) {
-      bad = parse_num(v, 1u << 24, &x) || x < 64;
-      o->entities = (uint32_t)x;
-    } else if (strcmp(a, "--delay") == 0) {
-      bad = parse_num(v, SYNK_SESSION_MAX_DELAY, &x);
-      o->delay = (uint32_t)x;
-    } else if (strcmp(a, "--prediction") == 0) {
-      bad = parse_num(v, SYNK_SESSION_MAX_PREDICTION, &x);
-      o->prediction = (uint32_t)x;
+  synk_opt_parser p;
+  synk_opt_init(&p, "synk netsim", synk_cli_netsim_usage, ns_options, sizeof ns_options / sizeof ns_options[0], argc,
+                argv);
+  for (int k; (k = synk_opt_next(&p)) != SYNK_OPT_END;) {
+    switch (k) {
+    case NS_MODE: o->lockstep = p.num == 0; break;
+    case NS_PLAYERS: o->players = (uint32_t)p.num; break;
+    case NS_FRAMES: o->frames = p.num; break;
+    case NS_LATENCY: o->latency = (uint32_t)p.num; break;
+    case NS_JITTER: o->jitter = (uint32_t)p.num; break;
+    case NS_ENTITIES: o->entities = (uint32_t)p.num; break;
+    case NS_DELAY: o->delay = (uint32_t)p.num; break;
+    case NS_PREDICTION:
+      o->prediction = (uint32_t)p.num;
       pred_set = 1;
-    } else if (strcmp(a, "--seed") == 0) {
-      bad = parse_num(v, UINT64_MAX, &x);
-      o->seed = x;
-    } else if (strcmp(a, "--desync-at") == 0) {
-      bad = parse_num(v, UINT64_MAX - 1, &x);
-      o->desync_at = x;
-    } else if (strcmp(a, "--loss") == 0) bad = parse_prob(v, &o->loss_ppm);
-    else if (strcmp(a, "--dup") == 0) bad = parse_prob(v, &o->dup_ppm);
-    else if (strcmp(a, "--reorder") == 0) bad = parse_prob(v, &o->reorder_ppm);
-    else bad = 1;
-    if (bad) {
-      fprintf(stderr, "synk netsim: bad or incomplete option '%s'\n%s", a, synk_cli_netsim_usage);
-      return -1;
+      break;
+    case NS_SEED: o->seed = p.num; break;
+    case NS_DESYNC_AT: o->desync_at = p.num; break;
+    case NS_LOSS: o->loss_ppm = (uint32_t)p.num; break;
+    case NS_DUP: o->dup_ppm = (uint32_t)p.num; break;
+    case NS_REORDER: o->reorder_ppm = (uint32_t)p.num; break;
+    default: return synk_opt_stop(&p, k);
     }
   }
   if (o->lockstep) {
-    if (pred_set && o->prediction) {
-      fprintf(stderr, "synk netsim: lockstep has no prediction window\n");
-      return -1;
-    }
+    if (pred_set && o->prediction) return synk_opt_fail(&p, 0, "lockstep has no prediction window");
     o->prediction = 0;
   } else if (o->prediction == 0) {
-    fprintf(stderr, "synk netsim: rollback needs --prediction >= 1 (0 is --mode lockstep)\n");
-    return -1;
+    return synk_opt_fail(&p, 0, "rollback needs --prediction >= 1 (0 is --mode lockstep)");
   }
-  return 0;
+  return -1;
 }
 
 /* The frame's simulation: every player's input moves its entity and pushes
@@ -207,7 +181,7 @@ static int ns_setup(const ns_opts *o, synk_netsim **ns, ns_peer *P) {
     sc.session_id = (uint32_t)(o->seed * 2654435761u) ^ 0x51u;
     sc.world = P[i].w;
     if (synk_session_create(&sc, &P[i].s)) return -1;
-    synk_bench_seed(&P[i].rng, o->seed * 1000003u + i);
+    synk_rng_seed(&P[i].rng, o->seed * 1000003u + i);
     P[i].desync_frame = UINT64_MAX;
   }
   return 0;
@@ -235,7 +209,7 @@ static void ns_events(ns_peer *p) {
  * when the simulation failed. */
 static int ns_step(const ns_opts *o, uint32_t i, ns_peer *p, uint32_t now, uint64_t *stalls) {
   if (!p->pending) {
-    if (synk_bench_below(&p->rng, 6) == 0) p->input[synk_bench_below(&p->rng, 4)] = (uint8_t)synk_bench_next(&p->rng);
+    if (synk_rng_below(&p->rng, 6) == 0) p->input[synk_rng_below(&p->rng, 4)] = (uint8_t)synk_rng_next(&p->rng);
     p->pending = 1;
   }
   synk_session_add_local_input(p->s, i, p->input);
@@ -264,8 +238,8 @@ static int ns_step(const ns_opts *o, uint32_t i, ns_peer *p, uint32_t now, uint6
 
 int synk_cli_netsim(int argc, char **argv) {
   ns_opts o;
-  int pr = ns_parse(argc, argv, &o);
-  if (pr) return pr > 0 ? 0 : 2;
+  const int status = ns_parse(argc, argv, &o);
+  if (status >= 0) return status;
   synk_netsim *ns = NULL;
   ns_peer P[SYNK_SESSION_MAX_PEERS];
   memset(P, 0, sizeof P);

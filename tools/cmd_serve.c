@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * `synk serve-sim`: one server (synk_net.h) and N clients in one process
- * over the simulated message transport (tools/msgnet.h), on a crowd world.
+ * over the simulated message transport (support/msgnet.h), on a crowd world.
  * Prints the server's CPU per tick (a monotonic clock around its calls: a
  * tool's measurement, never asserted by a test), bytes per client per tick,
  * and the verification results: acks verified and mismatched, repairs and
@@ -22,8 +22,9 @@
 
 #include "cmd_serve.h"
 
-#include "../bench/bench_rng.h"
 #include "msgnet.h"
+#include "opt.h"
+#include "rng.h"
 #include "synk.h"
 #include "synk_net.h"
 
@@ -91,22 +92,33 @@ typedef struct ss_sim {
   ss_client *cl;
   uint32_t slots;         /* the server's client slots: clients + a quarter + 4, for grace */
   uint32_t *client_of_id; /* server client id -> index, UINT32_MAX */
-  synk_bench_rng rng;
+  synk_rng rng;
   uint64_t tick, now;
   uint64_t desyncs, repairs, resumed, dropped, view_changes, bad;
   synk_event *ev;
   uint32_t cells[SS_GRID * SS_GRID];
 } ss_sim;
 
-static int parse_num(const char *s, uint64_t max, uint64_t *out) {
-  char *end = NULL;
-  if (!s || !*s || *s == '-') return -1;
-  unsigned long long v = strtoull(s, &end, 10);
-  if (*end || v > max) return -1;
-  *out = v;
-  return 0;
-}
+enum {
+  SS_CLIENTS = 256, SS_ENTITIES, SS_TICKS, SS_VIEW_CELLS, SS_SEED, SS_LATENCY, SS_JITTER, SS_RECONNECT, SS_GRACE,
+  SS_VIEW_MOVES, SS_DROP_RATE
+};
 
+static const synk_opt ss_options[] = {
+    {"clients", SS_CLIENTS, SYNK_OPT_NUMBER, 1, 65535, NULL},
+    {"entities", SS_ENTITIES, SYNK_OPT_NUMBER, 64, 1u << 24, NULL},
+    {"ticks", SS_TICKS, SYNK_OPT_NUMBER, 1, 100000000, NULL},
+    {"view-cells", SS_VIEW_CELLS, SYNK_OPT_NUMBER, 1, SS_GRID * SS_GRID, NULL},
+    {"seed", SS_SEED, SYNK_OPT_NUMBER, 0, UINT64_MAX, NULL},
+    {"latency", SS_LATENCY, SYNK_OPT_NUMBER, 0, 10000, NULL},
+    {"jitter", SS_JITTER, SYNK_OPT_NUMBER, 0, 10000, NULL},
+    {"reconnect", SS_RECONNECT, SYNK_OPT_NUMBER, 0, 600000, NULL},
+    {"grace", SS_GRACE, SYNK_OPT_NUMBER, 1, 3600000, NULL},
+    {"view-moves", SS_VIEW_MOVES, SYNK_OPT_PROB, 0, 0, NULL},
+    {"drop-rate", SS_DROP_RATE, SYNK_OPT_PROB, 0, 0, NULL},
+};
+
+/* -1: run; otherwise the exit status (0 after --help, 2 on a usage error) */
 static int ss_parse(int argc, char **argv, ss_opts *o) {
   memset(o, 0, sizeof *o);
   o->clients = 50;
@@ -117,59 +129,26 @@ static int ss_parse(int argc, char **argv, ss_opts *o) {
   o->reconnect = 250;
   o->grace = 10000;
   o->view_move_ppm = 5000;
-  for (int i = 1; i < argc; i += 2) {
-    const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-    uint64_t x = 0;
-    int bad = 0;
-    if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-      fputs(synk_cli_serve_sim_usage, stdout);
-      return 1;
-    }
-    if (!v) bad = 1;
-    else if (strcmp(a, "--clients") == 0) {
-      bad = parse_num(v, 65535, &x) || x < 1;
-      o->clients = (uint32_t)x;
-    } else if (strcmp(a, "--entities") == 0) {
-      bad = parse_num(v, 1u << 24, &x) || x < 64;
-      o->entities = (uint32_t)x;
-    } else if (strcmp(a, "--ticks") == 0) {
-      bad = parse_num(v, 100000000, &x) || x < 1;
-      o->ticks = x;
-    } else if (strcmp(a, "--view-cells") == 0) {
-      bad = parse_num(v, SS_GRID * SS_GRID, &x) || x < 1;
-      o->view_cells = (uint32_t)x;
-    } else if (strcmp(a, "--seed") == 0) {
-      bad = parse_num(v, UINT64_MAX, &x);
-      o->seed = x;
-    } else if (strcmp(a, "--latency") == 0) {
-      bad = parse_num(v, 10000, &x);
-      o->latency = (uint32_t)x;
-    } else if (strcmp(a, "--jitter") == 0) {
-      bad = parse_num(v, 10000, &x);
-      o->jitter = (uint32_t)x;
-    } else if (strcmp(a, "--reconnect") == 0) {
-      bad = parse_num(v, 600000, &x);
-      o->reconnect = (uint32_t)x;
-    } else if (strcmp(a, "--grace") == 0) {
-      bad = parse_num(v, 3600000, &x) || x < 1;
-      o->grace = (uint32_t)x;
-    } else if (strcmp(a, "--view-moves") == 0) {
-      char *end = NULL;
-      double d = strtod(v, &end);
-      bad = !*v || *end || !(d >= 0.0 && d <= 1.0);
-      o->view_move_ppm = (uint32_t)(d * 1e6 + 0.5);
-    } else if (strcmp(a, "--drop-rate") == 0) {
-      char *end = NULL;
-      double d = strtod(v, &end); /* an option value, not state: msgnet takes integer ppm */
-      bad = !*v || *end || !(d >= 0.0 && d <= 1.0);
-      o->drop_rate = d;
-    } else bad = 1;
-    if (bad) {
-      fprintf(stderr, "synk serve-sim: bad or incomplete option '%s'\n%s", a, synk_cli_serve_sim_usage);
-      return -1;
+  synk_opt_parser p;
+  synk_opt_init(&p, "synk serve-sim", synk_cli_serve_sim_usage, ss_options, sizeof ss_options / sizeof ss_options[0],
+                argc, argv);
+  for (int k; (k = synk_opt_next(&p)) != SYNK_OPT_END;) {
+    switch (k) {
+    case SS_CLIENTS: o->clients = (uint32_t)p.num; break;
+    case SS_ENTITIES: o->entities = (uint32_t)p.num; break;
+    case SS_TICKS: o->ticks = p.num; break;
+    case SS_VIEW_CELLS: o->view_cells = (uint32_t)p.num; break;
+    case SS_SEED: o->seed = p.num; break;
+    case SS_LATENCY: o->latency = (uint32_t)p.num; break;
+    case SS_JITTER: o->jitter = (uint32_t)p.num; break;
+    case SS_RECONNECT: o->reconnect = (uint32_t)p.num; break;
+    case SS_GRACE: o->grace = (uint32_t)p.num; break;
+    case SS_VIEW_MOVES: o->view_move_ppm = (uint32_t)p.num; break;
+    case SS_DROP_RATE: o->drop_rate = p.real; break; /* msgnet takes integer ppm per tick: see ss_drops */
+    default: return synk_opt_stop(&p, k);
     }
   }
-  return 0;
+  return -1;
 }
 
 static uint64_t mono_ns(void) {
@@ -252,7 +231,7 @@ static void ss_free(ss_sim *s) {
 
 static int ss_setup(ss_sim *s) {
   const ss_opts *o = &s->o;
-  synk_bench_seed(&s->rng, o->seed ^ 0x736572766573696Dull);
+  synk_rng_seed(&s->rng, o->seed ^ 0x736572766573696Dull);
   synk_config wc;
   memset(&wc, 0, sizeof wc);
   wc.max_entities = o->entities;
@@ -261,11 +240,11 @@ static int ss_setup(ss_sim *s) {
   if (synk_world_create(&wc, &s->w) != SYNK_OK) return -1;
   const int32_t side = (int32_t)(SS_GRID * SS_CELL);
   for (uint32_t id = 0; id < o->entities; id++) {
-    int alive = synk_bench_below(&s->rng, 100) < 95;
-    uint32_t kind = synk_bench_below(&s->rng, 8);
-    int32_t x = synk_bench_range(&s->rng, 0, side - 1), y = synk_bench_range(&s->rng, 0, side - 1);
-    int32_t z = synk_bench_range(&s->rng, 0, 63);
-    int32_t p0 = synk_bench_i32(&s->rng);
+    int alive = synk_rng_below(&s->rng, 100) < 95;
+    uint32_t kind = synk_rng_below(&s->rng, 8);
+    int32_t x = synk_rng_range(&s->rng, 0, side - 1), y = synk_rng_range(&s->rng, 0, side - 1);
+    int32_t z = synk_rng_range(&s->rng, 0, 63);
+    int32_t p0 = synk_rng_i32(&s->rng);
     if (!alive) continue;
     if (synk_spawn(s->w, id, kind, x, y, z) != SYNK_OK || synk_set_prop(s->w, id, 0, p0) != SYNK_OK) return -1;
   }
@@ -314,7 +293,7 @@ static int ss_setup(ss_sim *s) {
     ss_client *c = &s->cl[i];
     c->sim = s;
     c->index = i;
-    c->cell0 = synk_bench_below(&s->rng, SS_GRID * SS_GRID);
+    c->cell0 = synk_rng_below(&s->rng, SS_GRID * SS_GRID);
     synk_client_config cc;
     memset(&cc, 0, sizeof cc);
     cc.max_entities = o->entities;
@@ -336,9 +315,9 @@ static int ss_world_tick(ss_sim *s) {
   size_t n = 0, bad = 0;
   synk_entity e;
   for (uint32_t k = 0; k < E / 10; k++) {
-    uint32_t id = synk_bench_below(&s->rng, E);
-    int32_t dx = synk_bench_range(&s->rng, -3, 3), dy = synk_bench_range(&s->rng, -3, 3);
-    int32_t dz = synk_bench_range(&s->rng, -1, 1);
+    uint32_t id = synk_rng_below(&s->rng, E);
+    int32_t dx = synk_rng_range(&s->rng, -3, 3), dy = synk_rng_range(&s->rng, -3, 3);
+    int32_t dz = synk_rng_range(&s->rng, -1, 1);
     if (synk_get(s->w, id, &e) != SYNK_OK) continue;
     synk_event m = {SYNK_EV_MOTION, id, 0, dx, dy, dz};
     s->ev[n++] = m;
@@ -346,8 +325,8 @@ static int ss_world_tick(ss_sim *s) {
   if (n && synk_server_apply(s->srv, s->ev, n, &bad) != SYNK_OK) return -1;
   n = 0;
   for (uint32_t k = 0; k < E / 200; k++) {
-    uint32_t id = synk_bench_below(&s->rng, E), slot = synk_bench_below(&s->rng, SS_PROPS);
-    int32_t v = synk_bench_i32(&s->rng);
+    uint32_t id = synk_rng_below(&s->rng, E), slot = synk_rng_below(&s->rng, SS_PROPS);
+    int32_t v = synk_rng_i32(&s->rng);
     if (synk_get(s->w, id, &e) != SYNK_OK) continue;
     synk_event p = {SYNK_EV_PROP, id, slot, v, 0, 0};
     s->ev[n++] = p;
@@ -355,20 +334,20 @@ static int ss_world_tick(ss_sim *s) {
   if (n && synk_server_apply(s->srv, s->ev, n, &bad) != SYNK_OK) return -1;
   const int32_t side = (int32_t)(SS_GRID * SS_CELL);
   for (uint32_t k = 0; k < E / 2000; k++) {
-    uint32_t id = synk_bench_below(&s->rng, E);
+    uint32_t id = synk_rng_below(&s->rng, E);
     synk_event d = {SYNK_EV_DESPAWN, id, 0, 0, 0, 0};
     if (synk_get(s->w, id, &e) == SYNK_OK && synk_server_apply(s->srv, &d, 1, &bad) != SYNK_OK) return -1;
-    id = synk_bench_below(&s->rng, E);
-    synk_event sp = {SYNK_EV_SPAWN, id, synk_bench_below(&s->rng, 8), synk_bench_range(&s->rng, 0, side - 1), 0, 0};
-    sp.b = synk_bench_range(&s->rng, 0, side - 1);
+    id = synk_rng_below(&s->rng, E);
+    synk_event sp = {SYNK_EV_SPAWN, id, synk_rng_below(&s->rng, 8), synk_rng_range(&s->rng, 0, side - 1), 0, 0};
+    sp.b = synk_rng_range(&s->rng, 0, side - 1);
     if (synk_get(s->w, id, &e) != SYNK_OK && synk_server_apply(s->srv, &sp, 1, &bad) != SYNK_OK) return -1;
   }
   for (uint32_t i = 0; i < s->o.clients; i++) {
-    if (synk_bench_below(&s->rng, 1000000) >= s->o.view_move_ppm) continue;
+    if (synk_rng_below(&s->rng, 1000000) >= s->o.view_move_ppm) continue;
     ss_client *c = &s->cl[i];
     static const int32_t step[4] = {1, -1, (int32_t)SS_GRID, -(int32_t)SS_GRID};
     const int32_t total = (int32_t)(SS_GRID * SS_GRID);
-    c->cell0 = (uint32_t)((((int32_t)c->cell0 + step[synk_bench_below(&s->rng, 4)]) % total + total) % total);
+    c->cell0 = (uint32_t)((((int32_t)c->cell0 + step[synk_rng_below(&s->rng, 4)]) % total + total) % total);
     uint32_t id = synk_client_id(c->c);
     if (id < s->slots && s->client_of_id[id] == i) {
       synk_net_view v = ss_view(s, c->cell0);
@@ -385,7 +364,7 @@ static void ss_drops(ss_sim *s) {
   if (s->o.drop_rate <= 0) return;
   const uint32_t ppm = (uint32_t)(s->o.drop_rate * SS_TICK_MS * 1000.0 + 0.5); /* per tick, parts per million */
   for (uint32_t i = 0; i < s->o.clients; i++) {
-    if (synk_bench_below(&s->rng, 1000000) >= ppm) continue;
+    if (synk_rng_below(&s->rng, 1000000) >= ppm) continue;
     msgnet_link_info li;
     if (msgnet_link_info_get(s->net, s->cl[i].link, &li) == SYNK_OK && li.state == MSGNET_UP)
       msgnet_disconnect(s->net, s->cl[i].link, s->now, s->o.reconnect);
@@ -405,8 +384,8 @@ static int ss_settled(ss_sim *s) {
 int synk_cli_serve_sim(int argc, char **argv) {
   ss_sim sim;
   memset(&sim, 0, sizeof sim);
-  int pr = ss_parse(argc, argv, &sim.o);
-  if (pr) return pr > 0 ? 0 : 2;
+  const int status = ss_parse(argc, argv, &sim.o);
+  if (status >= 0) return status;
   ss_sim *s = &sim;
   const ss_opts *o = &s->o;
   uint64_t *srv_ns = (uint64_t *)malloc(o->ticks * sizeof *srv_ns);

@@ -17,6 +17,8 @@
 #include <time.h>
 
 #include "common/bytes.h"
+#include "opt.h"
+#include "rng.h"
 #include "synk.h"
 
 #define TRACE_HDR 20
@@ -49,20 +51,6 @@ const char synk_cli_stat_usage[] =
     "motion runs would cost as Stream VByte columns (the measured alternative).\n";
 
 /* ---- small helpers -------------------------------------------------------- */
-
-typedef struct rng {
-  uint64_t s;
-} rng;
-static uint64_t rnext(rng *r) { /* splitmix64 */
-  uint64_t z = (r->s += 0x9E3779B97F4A7C15ull);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-  return z ^ (z >> 31);
-}
-static uint32_t rbelow(rng *r, uint32_t n) { return (uint32_t)(((rnext(r) >> 32) * (uint64_t)n) >> 32); }
-static int32_t rrange(rng *r, int32_t lo, int32_t hi) {
-  return (int32_t)((int64_t)lo + (int64_t)rbelow(r, (uint32_t)((int64_t)hi - lo + 1)));
-}
 
 static unsigned char *read_file(const char *path, size_t *len) {
   FILE *f = fopen(path, "rb");
@@ -158,25 +146,27 @@ static const scen scens[] = {
  * which arguments are evaluated unspecified (gcc and clang differ), so each
  * draw is its own declarator, and a seed gives the same stream whatever the
  * compiler. */
-static void gen_tick(const scen *sc, synk_world *w, rng *r, uint32_t t, evbuf *out) {
+static void gen_tick(const scen *sc, synk_world *w, synk_splitmix *r, uint32_t t, evbuf *out) {
   const uint32_t n = sc->entities;
   synk_view v = synk_get_view(w);
   out->n = 0;
   if (t == 0) {
     for (uint32_t id = 0; id < n; id++) {
-      uint32_t kind = rbelow(r, 16);
-      int32_t x = rrange(r, -(1 << 20), 1 << 20), y = rrange(r, -(1 << 20), 1 << 20), z = rrange(r, -(1 << 10), 1 << 10);
+      uint32_t kind = synk_splitmix_below(r, 16);
+      int32_t x = synk_splitmix_range(r, -(1 << 20), 1 << 20), y = synk_splitmix_range(r, -(1 << 20), 1 << 20),
+              z = synk_splitmix_range(r, -(1 << 10), 1 << 10);
       ev_push(out, ev(SYNK_EV_SPAWN, id, kind, x, y, z));
     }
   } else if (strcmp(sc->name, "crowd") == 0) {
     /* groups of 16..64 contiguous ids at random places, 10% of the world */
     uint32_t want = n / 10, i = 0;
     while (i < want) {
-      uint32_t len = 16 + rbelow(r, 49);
+      uint32_t len = 16 + synk_splitmix_below(r, 49);
       if (len > want - i) len = want - i;
-      uint32_t start = rbelow(r, n - len + 1);
+      uint32_t start = synk_splitmix_below(r, n - len + 1);
       for (uint32_t k = 0; k < len; k++, i++) {
-        int32_t dx = rrange(r, -3, 3), dy = rrange(r, -3, 3), dz = rrange(r, -1, 1);
+        int32_t dx = synk_splitmix_range(r, -3, 3), dy = synk_splitmix_range(r, -3, 3),
+                dz = synk_splitmix_range(r, -1, 1);
         ev_push(out, ev(SYNK_EV_MOTION, start + k, 0, dx, dy, dz));
       }
     }
@@ -184,7 +174,7 @@ static void gen_tick(const scen *sc, synk_world *w, rng *r, uint32_t t, evbuf *o
     for (uint32_t i = 0; i < 1000; i++) ev_push(out, ev(SYNK_EV_MOTION, (i * 7 + 13) % n, 0, 1, 0, 0));
   } else if (strcmp(sc->name, "churn") == 0) {
     for (uint32_t i = 0; i < n / 100; i++) {
-      uint32_t id = rbelow(r, v.capacity);
+      uint32_t id = synk_splitmix_below(r, v.capacity);
       int live = (int)((v.alive[id >> 6] >> (id & 63)) & 1);
       for (size_t j = 0; j < out->n && live; j++) live = out->e[j].id != id;
       if (live) ev_push(out, ev(SYNK_EV_DESPAWN, id, 0, 0, 0, 0));
@@ -192,35 +182,35 @@ static void gen_tick(const scen *sc, synk_world *w, rng *r, uint32_t t, evbuf *o
     /* spawns on ids that are dead now and not despawned above: the capacity
      * is twice the population, so a random id is often free */
     for (uint32_t i = 0; i < n / 100; i++) {
-      uint32_t id = rbelow(r, v.capacity);
+      uint32_t id = synk_splitmix_below(r, v.capacity);
       int live = (int)((v.alive[id >> 6] >> (id & 63)) & 1);
       int dup = 0;
       for (size_t j = 0; j < out->n && !dup; j++) dup = out->e[j].id == id;
       if (!live && !dup) {
-        uint32_t kind = rbelow(r, 16);
-        int32_t x = rrange(r, -1000, 1000), y = rrange(r, -1000, 1000);
+        uint32_t kind = synk_splitmix_below(r, 16);
+        int32_t x = synk_splitmix_range(r, -1000, 1000), y = synk_splitmix_range(r, -1000, 1000);
         ev_push(out, ev(SYNK_EV_SPAWN, id, kind, x, y, 0));
       }
     }
     size_t base = out->n;
     for (uint32_t i = 0; i < n / 20; i++) {
-      uint32_t id = rbelow(r, v.capacity);
+      uint32_t id = synk_splitmix_below(r, v.capacity);
       int live = (int)((v.alive[id >> 6] >> (id & 63)) & 1);
       int gone = 0;
       for (size_t j = 0; j < base && !gone; j++) gone = out->e[j].id == id && out->e[j].type == SYNK_EV_DESPAWN;
       if (live && !gone) {
-        int32_t dx = rrange(r, -5, 5), dy = rrange(r, -5, 5);
+        int32_t dx = synk_splitmix_range(r, -5, 5), dy = synk_splitmix_range(r, -5, 5);
         ev_push(out, ev(SYNK_EV_MOTION, id, 0, dx, dy, 0));
       }
     }
   } else { /* props */
     for (uint32_t i = 0; i < n / 20; i++) {
-      uint32_t id = rbelow(r, n), slot = rbelow(r, sc->props);
-      ev_push(out, ev(SYNK_EV_PROP, id, slot, rrange(r, -100, 1000), 0, 0));
+      uint32_t id = synk_splitmix_below(r, n), slot = synk_splitmix_below(r, sc->props);
+      ev_push(out, ev(SYNK_EV_PROP, id, slot, synk_splitmix_range(r, -100, 1000), 0, 0));
     }
     for (uint32_t i = 0; i < n / 50; i++) {
-      uint32_t id = rbelow(r, n);
-      int32_t dx = rrange(r, -2, 2), dy = rrange(r, -2, 2);
+      uint32_t id = synk_splitmix_below(r, n);
+      int32_t dx = synk_splitmix_range(r, -2, 2), dy = synk_splitmix_range(r, -2, 2);
       ev_push(out, ev(SYNK_EV_MOTION, id, 0, dx, dy, 0));
     }
   }
@@ -236,36 +226,47 @@ static int save_snapshot(const synk_world *w, growbuf *g) {
   return rc;
 }
 
+enum { GEN_OUT = 'o', GEN_ENTITIES = 256, GEN_TICKS, GEN_SEED, GEN_SNAPSHOT, GEN_DELTA, GEN_FUZZ_DELTA, GEN_RAW };
+static const synk_opt gen_options[] = {
+    {NULL, GEN_OUT, SYNK_OPT_STRING, 0, 0, NULL},
+    {"entities", GEN_ENTITIES, SYNK_OPT_NUMBER, 1, 1u << 24, NULL},
+    {"ticks", GEN_TICKS, SYNK_OPT_NUMBER, 0, 1000000, NULL},
+    {"seed", GEN_SEED, SYNK_OPT_NUMBER, 0, UINT64_MAX, NULL},
+    {"snapshot", GEN_SNAPSHOT, SYNK_OPT_STRING, 0, 0, NULL},
+    {"delta", GEN_DELTA, SYNK_OPT_STRING, 0, 0, NULL},
+    {"fuzz-delta", GEN_FUZZ_DELTA, SYNK_OPT_STRING, 0, 0, NULL},
+    {"raw", GEN_RAW, SYNK_OPT_FLAG, 0, 0, NULL},
+};
+
 int synk_cli_gen(int argc, char **argv) {
   const char *name = NULL, *outp = NULL, *snapp = NULL, *deltap = NULL, *fuzzp = NULL;
   long long entities = -1, ticks = -1;
   uint64_t seed = 1;
   int raw = 0;
-  for (int i = 1; i < argc; i++) {
-    const char *a = argv[i];
-    const char *val = i + 1 < argc ? argv[i + 1] : NULL;
-    if (strcmp(a, "-o") == 0 && val) outp = argv[++i];
-    else if (strcmp(a, "--entities") == 0 && val) entities = strtoll(argv[++i], NULL, 0);
-    else if (strcmp(a, "--ticks") == 0 && val) ticks = strtoll(argv[++i], NULL, 0);
-    else if (strcmp(a, "--seed") == 0 && val) seed = strtoull(argv[++i], NULL, 0);
-    else if (strcmp(a, "--snapshot") == 0 && val) snapp = argv[++i];
-    else if (strcmp(a, "--delta") == 0 && val) deltap = argv[++i];
-    else if (strcmp(a, "--fuzz-delta") == 0 && val) fuzzp = argv[++i];
-    else if (strcmp(a, "--raw") == 0) raw = 1;
-    else if (a[0] != '-' && !name) name = a;
-    else {
-      fprintf(stderr, "synk gen: unexpected argument '%s'\n%s", a, synk_cli_gen_usage);
-      return 2;
+  synk_opt_parser p;
+  synk_opt_init(&p, "synk gen", synk_cli_gen_usage, gen_options, sizeof gen_options / sizeof gen_options[0], argc,
+                argv);
+  for (int k; (k = synk_opt_next(&p)) != SYNK_OPT_END;) {
+    switch (k) {
+    case GEN_OUT: outp = p.str; break;
+    case GEN_ENTITIES: entities = (long long)p.num; break;
+    case GEN_TICKS: ticks = (long long)p.num; break;
+    case GEN_SEED: seed = p.num; break;
+    case GEN_SNAPSHOT: snapp = p.str; break;
+    case GEN_DELTA: deltap = p.str; break;
+    case GEN_FUZZ_DELTA: fuzzp = p.str; break;
+    case GEN_RAW: raw = 1; break;
+    case SYNK_OPT_OPERAND:
+      if (synk_opt_take_operand(&p, &name)) return 2;
+      break;
+    default: return synk_opt_stop(&p, k);
     }
   }
   const scen *found = NULL;
   for (size_t i = 0; name && i < sizeof scens / sizeof scens[0]; i++)
     if (strcmp(scens[i].name, name) == 0) found = &scens[i];
-  if (!found || !outp || entities == 0 || entities > (1 << 24) || ticks > 1000000) {
-    fprintf(stderr, "synk gen: %s\n%s", !found ? "unknown or missing scenario" : !outp ? "missing -o FILE" : "bad number",
-            synk_cli_gen_usage);
-    return 2;
-  }
+  if (!found) return synk_opt_fail(&p, 1, "unknown or missing scenario%s%s", name ? " " : "", name ? name : "");
+  if (!outp) return synk_opt_fail(&p, 1, "missing -o FILE");
   scen sc = *found;
   if (entities > 0) sc.entities = (uint32_t)entities;
   if (ticks >= 0) sc.ticks = (uint32_t)ticks;
@@ -275,7 +276,7 @@ int synk_cli_gen(int argc, char **argv) {
   synk_config cfg = {cap, sc.props, seed ^ 0x73796E6B, NULL, NULL};
   synk_world *w = NULL, *prev = NULL;
   if (synk_world_create(&cfg, &w) != SYNK_OK) return 1;
-  rng r = {seed};
+  synk_splitmix r = {seed};
   evbuf eb = {NULL, 0, 0};
   growbuf stream = {NULL, 0, 0}, before = {NULL, 0, 0};
   synk_stream_writer sw = {0, 0, 0};
@@ -418,33 +419,34 @@ static int replay_once(const synk_config *cfg, const unsigned char *s, size_t sl
   return rc;
 }
 
+enum { REPLAY_LIMIT = 256, REPLAY_ISA, REPLAY_PER_TICK, REPLAY_ALL_ISAS };
+static const synk_opt replay_options[] = {
+    {"max-entities", REPLAY_LIMIT, SYNK_OPT_NUMBER, 1, SYNK_MAX_ENTITIES_LIMIT, NULL},
+    {"isa", REPLAY_ISA, SYNK_OPT_STRING, 0, 0, NULL},
+    {"per-tick", REPLAY_PER_TICK, SYNK_OPT_FLAG, 0, 0, NULL},
+    {"all-isas", REPLAY_ALL_ISAS, SYNK_OPT_FLAG, 0, 0, NULL},
+};
+
 int synk_cli_replay(int argc, char **argv) {
   const char *path = NULL, *isa = NULL;
   int per_tick = 0, all = 0;
   uint32_t max_entities = REPLAY_MAX_ENTITIES;
-  for (int i = 1; i < argc; i++) {
-    char *end = NULL;
-    if (strcmp(argv[i], "--max-entities") == 0 && i + 1 < argc) {
-      unsigned long v = strtoul(argv[++i], &end, 10);
-      if (*end || v == 0 || v > SYNK_MAX_ENTITIES_LIMIT) {
-        fprintf(stderr, "synk replay: --max-entities takes 1..%u\n", SYNK_MAX_ENTITIES_LIMIT);
-        return 2;
-      }
-      max_entities = (uint32_t)v;
-    } else if (strcmp(argv[i], "--isa") == 0 && i + 1 < argc) isa = argv[++i];
-    else if (strncmp(argv[i], "--isa=", 6) == 0) isa = argv[i] + 6;
-    else if (strcmp(argv[i], "--per-tick") == 0) per_tick = 1;
-    else if (strcmp(argv[i], "--all-isas") == 0) all = 1;
-    else if (argv[i][0] != '-' && !path) path = argv[i];
-    else {
-      fprintf(stderr, "synk replay: unexpected argument '%s'\n%s", argv[i], synk_cli_replay_usage);
-      return 2;
+  synk_opt_parser p;
+  synk_opt_init(&p, "synk replay", synk_cli_replay_usage, replay_options,
+                sizeof replay_options / sizeof replay_options[0], argc, argv);
+  for (int k; (k = synk_opt_next(&p)) != SYNK_OPT_END;) {
+    switch (k) {
+    case REPLAY_LIMIT: max_entities = (uint32_t)p.num; break;
+    case REPLAY_ISA: isa = p.str; break;
+    case REPLAY_PER_TICK: per_tick = 1; break;
+    case REPLAY_ALL_ISAS: all = 1; break;
+    case SYNK_OPT_OPERAND:
+      if (synk_opt_take_operand(&p, &path)) return 2;
+      break;
+    default: return synk_opt_stop(&p, k);
     }
   }
-  if (!path) {
-    fputs(synk_cli_replay_usage, stderr);
-    return 2;
-  }
+  if (!path) return synk_opt_fail(&p, 1, "missing FILE");
   if (isa && synk_use_isa(isa) != SYNK_OK) {
     fprintf(stderr, "synk replay: backend '%s' is unknown or cannot run here\n", isa);
     return 2;
@@ -514,14 +516,18 @@ static int stat_records(const unsigned char *s, size_t slen, stat_ctx *st) {
 static size_t svb_bytes(uint32_t v) { return v < (1u << 8) ? 1 : v < (1u << 16) ? 2 : v < (1u << 24) ? 3 : 4; }
 
 int synk_cli_stat(int argc, char **argv) {
-  if (argc != 2 || argv[1][0] == '-') {
-    fputs(synk_cli_stat_usage, argc == 2 ? stdout : stderr);
-    return argc == 2 ? 0 : 2;
+  const char *path = NULL;
+  synk_opt_parser p;
+  synk_opt_init(&p, "synk stat", synk_cli_stat_usage, NULL, 0, argc, argv);
+  for (int k; (k = synk_opt_next(&p)) != SYNK_OPT_END;) {
+    if (k != SYNK_OPT_OPERAND) return synk_opt_stop(&p, k);
+    if (synk_opt_take_operand(&p, &path)) return 2;
   }
+  if (!path) return synk_opt_fail(&p, 1, "missing FILE");
   unsigned char *buf = NULL;
   size_t len = 0;
   synk_config cfg;
-  if (load_trace(argv[1], &buf, &len, &cfg, 0)) {
+  if (load_trace(path, &buf, &len, &cfg, 0)) {
     free(buf);
     return 1;
   }
@@ -538,7 +544,7 @@ int synk_cli_stat(int argc, char **argv) {
   ev = (synk_event *)malloc((n + 1) * sizeof *ev);
   if (!ev || synk_stream_decode(s, slen, ev, n, &n, NULL) != SYNK_OK) goto done;
   static const char *names[8] = {"?", "spawn", "despawn", "motion (alone)", "prop", "tick", "motion (in runs)", "check"};
-  printf("%s: %zu bytes, %zu events (max_entities %u, %u props)\n", argv[1], slen, n, cfg.max_entities, cfg.num_props);
+  printf("%s: %zu bytes, %zu events (max_entities %u, %u props)\n", path, slen, n, cfg.max_entities, cfg.num_props);
   printf("  %-18s %10s %10s %12s %10s\n", "kind", "records", "events", "bytes", "B/event");
   for (int t = 1; t <= 7; t++) {
     if (!st->recs[t]) continue;

@@ -4,7 +4,7 @@
  *
  *   synk info                    version, CPU features, backends, active backend
  *   synk verify [--isa=NAME]...  golden scenarios x backends, hashes vs golden
- *   synk sim [options]           deterministic simulation (tools/cmd_sim.c)
+ *   synk sim [options]           deterministic simulation (support/sim.c)
  *   synk gen|replay|stat ...     event streams (tools/cmd_sync.c)
  *   synk netsim [options]        session peers over the network simulator (tools/cmd_netsim.c)
  *   synk serve-sim [options]     a server and its clients over the simulated transport (tools/cmd_serve.c)
@@ -13,21 +13,24 @@
  *
  * Adding a subcommand: write `int NAME(int argc, char **argv)` (argv[0] is
  * the command name; return the exit status), here or in its own file
- * (tools/cmd_NAME.c, like `sim`), and add a row to `commands` below.
- * Exit statuses: 0 success, 1 a check failed, 2 usage error.
+ * (tools/cmd_NAME.c, like `netsim`), parse its options with support/opt.h
+ * (getopt_long and one table of options), and add a row to `commands` below.
+ * Exit statuses: 0 success, 1 a check failed, 2 usage error (`synk` without a
+ * command, an unknown command or option, a bad value).
  */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "golden.h"
-#include "scenarios.h"
-#include "synk.h"
 #include "cmd_netsim.h"
 #include "cmd_serve.h"
-#include "cmd_sim.h"
 #include "cmd_sync.h"
+#include "golden.h"
+#include "opt.h"
+#include "scenarios.h"
+#include "sim.h"
+#include "synk.h"
 
 typedef struct command {
   const char *name;
@@ -54,7 +57,7 @@ static const command commands[] = {
      "  ?  the scenario's own checks failed (a status, a state, a chunk sum, or\n"
      "     synk_hash != synk_rehash); the error follows on stderr\n"
      "Exits 0 when everything matches, 1 otherwise, 2 on a usage error.\n"},
-    {"sim", synk_cli_sim, "deterministic simulation from a seed; prints the final hash", synk_cli_sim_usage},
+    {"sim", synk_sim_main, "deterministic simulation from a seed; prints the final hash", synk_sim_usage},
     {"gen", synk_cli_gen, "write a synthetic event stream (crowd, peer, churn, props)", synk_cli_gen_usage},
     {"replay", synk_cli_replay, "apply a stream, print the final hash (--per-tick, --isa, --all-isas)",
      synk_cli_replay_usage},
@@ -67,10 +70,21 @@ static const command commands[] = {
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 
-static void usage(FILE *f) {
-  fprintf(f, "usage: synk <command> [options]\n\ncommands:\n");
-  for (size_t i = 0; i < NCOMMANDS; i++) fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].summary);
-  fprintf(f, "\nRun 'synk help <command>' or 'synk <command> --help' for details.\n");
+/* The usage of `synk` itself, built once from the table. */
+static char main_usage[2048];
+
+static const char *usage_text(void) {
+  if (!main_usage[0]) {
+    size_t n = (size_t)snprintf(main_usage, sizeof main_usage, "usage: synk <command> [options]\n\ncommands:\n");
+    for (size_t i = 0; i < NCOMMANDS && n < sizeof main_usage; i++)
+      n += (size_t)snprintf(main_usage + n, sizeof main_usage - n, "  %-9s %s\n", commands[i].name,
+                            commands[i].summary);
+    if (n < sizeof main_usage)
+      snprintf(main_usage + n, sizeof main_usage - n,
+               "\nRun 'synk help <command>' or 'synk <command> --help' for details. Options take\n"
+               "their value as --name VALUE or --name=VALUE; numbers are decimal or 0x hex.\n");
+  }
+  return main_usage;
 }
 
 static const command *find_command(const char *name) {
@@ -79,31 +93,45 @@ static const command *find_command(const char *name) {
   return NULL;
 }
 
-static int is_help(const char *a) { return strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0; }
+static int unknown_command(const char *name) {
+  fprintf(stderr, "synk: unknown command '%s'\n\n%s", name, usage_text());
+  return 2;
+}
+
+/* Parse the options of a command that takes none but --help: -1 to go on,
+ * else the exit status. */
+static int no_options(const char *name, int argc, char **argv) {
+  char prog[32];
+  snprintf(prog, sizeof prog, "synk %s", name);
+  synk_opt_parser p;
+  synk_opt_init(&p, prog, find_command(name)->usage, NULL, 0, argc, argv);
+  const int k = synk_opt_next(&p);
+  return k == SYNK_OPT_END ? -1 : synk_opt_stop(&p, k);
+}
 
 /* ---- help / version ------------------------------------------------------ */
 
 static int cmd_help(int argc, char **argv) {
-  if (argc < 2) {
-    usage(stdout);
+  synk_opt_parser p;
+  synk_opt_init(&p, "synk help", find_command("help")->usage, NULL, 0, argc, argv);
+  const char *name = NULL;
+  for (int k; (k = synk_opt_next(&p)) != SYNK_OPT_END;) {
+    if (k != SYNK_OPT_OPERAND) return synk_opt_stop(&p, k);
+    if (synk_opt_take_operand(&p, &name)) return 2;
+  }
+  if (!name) {
+    fputs(usage_text(), stdout);
     return 0;
   }
-  const command *c = find_command(argv[1]);
-  if (!c) {
-    fprintf(stderr, "synk: unknown command '%s'\n", argv[1]);
-    usage(stderr);
-    return 2;
-  }
+  const command *c = find_command(name);
+  if (!c) return unknown_command(name);
   fputs(c->usage, stdout);
   return 0;
 }
 
 static int cmd_version(int argc, char **argv) {
-  (void)argv;
-  if (argc > 1) {
-    fputs(find_command("version")->usage, stderr);
-    return 2;
-  }
+  const int status = no_options("version", argc, argv);
+  if (status >= 0) return status;
   printf("synk %s\n", synk_version());
   return 0;
 }
@@ -113,11 +141,8 @@ static int cmd_version(int argc, char **argv) {
 #define MAX_ISAS 16
 
 static int cmd_info(int argc, char **argv) {
-  (void)argv;
-  if (argc > 1) {
-    fputs(find_command("info")->usage, stderr);
-    return 2;
-  }
+  const int status = no_options("info", argc, argv);
+  if (status >= 0) return status;
   printf("synk %s\n", synk_version());
 
   const char *flags[32];
@@ -152,16 +177,18 @@ static const synk_golden *golden_find(const char *name) {
   return NULL;
 }
 
+enum { VERIFY_ISA = 256 };
+static const synk_opt verify_options[] = {{"isa", VERIFY_ISA, SYNK_OPT_STRING, 0, 0, NULL}};
+
 static int cmd_verify(int argc, char **argv) {
   const char *isas[MAX_ISAS];
   size_t ni = 0;
-  for (int a = 1; a < argc; a++) {
-    if (is_help(argv[a])) {
-      fputs(find_command("verify")->usage, stdout);
-      return 0;
-    }
-    if (strncmp(argv[a], "--isa=", 6) == 0) {
-      const char *name = argv[a] + 6;
+  synk_opt_parser p;
+  synk_opt_init(&p, "synk verify", find_command("verify")->usage, verify_options,
+                sizeof verify_options / sizeof verify_options[0], argc, argv);
+  for (int k; (k = synk_opt_next(&p)) != SYNK_OPT_END;) {
+    if (k == VERIFY_ISA) {
+      const char *name = p.str;
       if (synk_isa_emulated(name) < 0) {
         const char *all[MAX_ISAS];
         size_t n = synk_isa_list(all, MAX_ISAS);
@@ -173,9 +200,7 @@ static int cmd_verify(int argc, char **argv) {
       if (ni < MAX_ISAS) isas[ni++] = name;
       continue;
     }
-    fprintf(stderr, "synk verify: unknown option '%s'\n", argv[a]);
-    fputs(find_command("verify")->usage, stderr);
-    return 2;
+    return synk_opt_stop(&p, k);
   }
   if (ni == 0) {
     ni = synk_isa_list(isas, MAX_ISAS);
@@ -246,7 +271,7 @@ static int cmd_verify(int argc, char **argv) {
     if (scalar_mismatches)
       printf("The scalar reference itself differs (or a scenario has no golden value): the hash\n"
              "definition or a scenario changed. Regression, or a deliberate format change that\n"
-             "needs regenerated golden vectors (tests/golden/README.md).\n");
+             "needs regenerated golden vectors (support/golden.md).\n");
     else if (mismatches)
       printf("Only SIMD backends differ: they disagree with the scalar reference, a bug in\n"
              "arch/. Do not regenerate; find the input with tests/checkasm --isa=NAME.\n");
@@ -259,19 +284,16 @@ static int cmd_verify(int argc, char **argv) {
 /* ---- main ---------------------------------------------------------------- */
 
 int main(int argc, char **argv) {
-  if (argc < 2 || is_help(argv[1])) {
-    usage(stdout);
-    return 0;
-  }
-  const command *c = find_command(argv[1]);
-  if (!c) {
-    fprintf(stderr, "synk: unknown command '%s'\n\n", argv[1]);
-    usage(stderr);
+  synk_opt_parser p;
+  synk_opt_init(&p, "synk", usage_text(), NULL, 0, argc, argv);
+  const int k = synk_opt_next(&p);
+  if (k == SYNK_OPT_END) { /* no command: a usage error */
+    fputs(usage_text(), stderr);
     return 2;
   }
-  if (argc > 2 && is_help(argv[2]) && c->run != cmd_help) {
-    fputs(c->usage, stdout);
-    return 0;
-  }
-  return c->run(argc - 1, argv + 1);
+  if (k != SYNK_OPT_OPERAND) return synk_opt_stop(&p, k); /* --help: 0; an unknown option: 2 */
+  const command *c = find_command(p.str);
+  if (!c) return unknown_command(p.str);
+  const int at = synk_opt_index(&p) - 1; /* the command's name becomes its argv[0] */
+  return c->run(argc - at, argv + at);
 }

@@ -5,7 +5,7 @@
 // their world hash, which must be equal after every tick. The canvas draws
 // the crowd straight from A's zero-copy column views. With ?golden=1 the
 // page also replays the golden scenarios (the C library's call traces) and
-// compares their hashes with tests/golden/golden.h. ?variant=scalar loads
+// compares their hashes with support/golden.h. ?variant=scalar loads
 // the scalar module. Results: window.synkResult (read by tests/web).
 import { loadSynk } from 'synk';
 

@@ -5,7 +5,7 @@
 //
 // Serves examples/web/ at /, the built package (BUILD_DIR/js/synk) at
 // /node_modules/synk/ (where npm would install it), and for ?golden=1 the
-// golden scenarios' traces (BUILD_DIR/traces), tests/golden/golden.h and the
+// golden scenarios' traces (BUILD_DIR/traces), support/golden.h and the
 // trace replayer (bindings/js/tests/replay.mjs). tests/web imports start().
 import http from 'node:http';
 import { readFile } from 'node:fs/promises';
@@ -24,7 +24,7 @@ export function start(buildDir, port = 0) {
     ['/traces/', join(resolve(buildDir), 'traces')],
     ['/', here],
   ];
-  const files = { '/golden.h': join(root, 'tests/golden/golden.h'), '/replay.mjs': join(root, 'bindings/js/tests/replay.mjs') };
+  const files = { '/golden.h': join(root, 'support/golden.h'), '/replay.mjs': join(root, 'bindings/js/tests/replay.mjs') };
   const server = http.createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
     let file = files[path];

@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * scenario_trace: records every golden scenario (tools/scenarios.c) as a
+ * scenario_trace: records every golden scenario (support/scenarios.c) as a
  * trace of the synk calls it makes, for the bindings' tests to replay through
  * Python and JavaScript/WASM: every call with its arguments and the status C
  * returned, every rehash with the hash C computed, every synk_get with the
  * entity, and the final hash. A binding that replays a trace makes the same
  * calls through its own API and must see the same statuses, entities and
- * hashes, ending on the golden hash (tests/golden/golden.h).
+ * hashes, ending on the golden hash (support/golden.h).
  *
  *   scenario_trace OUTDIR      writes OUTDIR/<scenario>.trace for every scenario
  *

@@ -4,7 +4,7 @@
 function(synk_common_test name)
   cmake_parse_arguments(T "" "" "SOURCES;DEFS;OPTIONS" ${ARGN})
   add_executable(${name} ${T_SOURCES})
-  target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR} ${PROJECT_SOURCE_DIR}/tests)
+  target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR} ${PROJECT_SOURCE_DIR}/tests ${PROJECT_SOURCE_DIR}/support)
   target_compile_definitions(${name} PRIVATE ${T_DEFS})
   target_compile_options(${name} PRIVATE ${T_OPTIONS})
   add_test(NAME ${name} COMMAND ${name})

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# The determinism matrix: every golden scenario (tools/scenarios.c) on every
+# The determinism matrix: every golden scenario (support/scenarios.c) on every
 # target and every backend runnable there, one final world hash per cell.
 #
 #   tests/cross/matrix.sh [-o FILE] LABEL=BUILD_DIR...
@@ -147,8 +147,8 @@ cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo 2>/dev/null | head -
 {
   echo "# Determinism matrix"
   echo
-  echo "Final \`synk_hash\` of every golden scenario (tools/scenarios.c, pinned in"
-  echo "tests/golden/golden.h) on every target and every backend runnable there."
+  echo "Final \`synk_hash\` of every golden scenario (support/scenarios.c, pinned in"
+  echo "support/golden.h) on every target and every backend runnable there."
   echo "Every cell must equal the golden hash; \`(emu)\` marks a SIMDe emulation of"
   echo "the ISA on that host (a correctness check, never a performance claim)."
   echo

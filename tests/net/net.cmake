@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: MIT
 # Net-layer tests (the server-authoritative protocol, net/include/synk_net.h)
-# over the simulated transport tools/msgnet.c, compiled in here (it is not a
-# library target). Included by tests/CMakeLists.txt.
+# over the simulated transport support/msgnet.c (in synk_support). Included by
+# tests/CMakeLists.txt.
 # The crowd run takes a tick count: the full 20 000 ticks in optimized native
 # builds, fewer under the sanitizers and under emulators (cross builds).
 if(SYNK_SANITIZE OR CMAKE_CROSSCOMPILING)
@@ -9,12 +9,10 @@ if(SYNK_SANITIZE OR CMAKE_CROSSCOMPILING)
 else()
   set(NET_CROWD_TICKS 20000)
 endif()
-set(NET_MSGNET ${PROJECT_SOURCE_DIR}/tools/msgnet.c)
 foreach(t crowd unit hostile abuse)
-  add_executable(test_net_${t} ${CMAKE_CURRENT_SOURCE_DIR}/net/test_net_${t}.c ${NET_MSGNET})
-  target_link_libraries(test_net_${t} PRIVATE synk_internal)
-  target_include_directories(test_net_${t} PRIVATE ${CMAKE_CURRENT_SOURCE_DIR} ${CMAKE_CURRENT_SOURCE_DIR}/net
-    ${PROJECT_SOURCE_DIR}/tools)
+  add_executable(test_net_${t} ${CMAKE_CURRENT_SOURCE_DIR}/net/test_net_${t}.c)
+  target_link_libraries(test_net_${t} PRIVATE synk_support synk_internal)
+  target_include_directories(test_net_${t} PRIVATE ${CMAKE_CURRENT_SOURCE_DIR} ${CMAKE_CURRENT_SOURCE_DIR}/net)
   target_compile_options(test_net_${t} PRIVATE ${SYNK_WARNINGS})
 endforeach()
 # 200 clients with random views join, move their views, drop and reconnect
@@ -47,8 +45,7 @@ add_test(NAME net_golden COMMAND test_net_golden)
 # the net header from C++11
 if(CMAKE_CXX_COMPILER)
   add_executable(test_net_cxx ${CMAKE_CURRENT_SOURCE_DIR}/net/test_net_cxx.cpp)
-  target_link_libraries(test_net_cxx PRIVATE synk_internal)
-  target_include_directories(test_net_cxx PRIVATE ${PROJECT_SOURCE_DIR}/tools)
+  target_link_libraries(test_net_cxx PRIVATE synk_support synk_internal)
   set_target_properties(test_net_cxx PROPERTIES CXX_STANDARD 11 CXX_STANDARD_REQUIRED ON CXX_EXTENSIONS OFF)
   target_compile_options(test_net_cxx PRIVATE -Wall -Wextra -Wpedantic -Werror -Wshadow)
   add_test(NAME net_cxx COMMAND test_net_cxx)

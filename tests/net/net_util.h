@@ -4,7 +4,7 @@
  * that endpoints allocate nothing after create), a crowd world, protocol
  * frames forged by hand (the framing of docs/protocol.md, written here
  * independently of net/wire.c), an independent view hash, and a harness: one
- * server, its world, N clients over the simulated transport (tools/msgnet.h)
+ * server, its world, N clients over the simulated transport (support/msgnet.h)
  * and per-endpoint event counters.
  */
 #ifndef SYNK_NET_TEST_UTIL_H
@@ -193,7 +193,8 @@ static inline synk_world *tn_crowd(uint32_t max_entities, uint32_t num_props, ui
   synk_world *w = NULL;
   if (synk_world_create(&wc, &w) != SYNK_OK) return NULL;
   for (uint32_t id = 0; id < alive && id < max_entities; id++) {
-    synk_spawn(w, id, id % 4, (int32_t)t_below(r, (uint32_t)side), (int32_t)t_below(r, (uint32_t)side), 0);
+    int32_t x = (int32_t)t_below(r, (uint32_t)side), y = (int32_t)t_below(r, (uint32_t)side); /* in this order */
+    synk_spawn(w, id, id % 4, x, y, 0);
     if (num_props) synk_set_prop(w, id, 0, (int32_t)id);
   }
   return w;

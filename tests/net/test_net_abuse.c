@@ -209,7 +209,8 @@ static void step(room *r, uint32_t dt) {
   for (int i = 0; i < 32; i++) {
     uint32_t id = t_below(&r->rng, 600);
     if (!((v.alive[id / 64] >> (id % 64)) & 1u)) continue;
-    synk_event e = {SYNK_EV_MOTION, id, 0, (int32_t)t_below(&r->rng, 9) - 4, (int32_t)t_below(&r->rng, 9) - 4, 0};
+    int32_t dx = (int32_t)t_below(&r->rng, 9) - 4, dy = (int32_t)t_below(&r->rng, 9) - 4; /* in this order */
+    synk_event e = {SYNK_EV_MOTION, id, 0, dx, dy, 0};
     ev[k++] = e;
   }
   CHECK_ST(synk_server_apply(r->s, ev, k, NULL), SYNK_OK);
@@ -557,6 +558,26 @@ static int test_token(void) {
   steps(r, 4);
   CHECK_EQ_U64(r->n_sev[SYNK_NET_EV_RESUMED], 2);
   CHECK(peer_ok(a));
+  /* a resume whose WELCOME (and new token) never reaches the client: the
+     token it holds resumes it again, until it is heard on a connection */
+  uint64_t held = a->token;
+  peer_cut(a);
+  k = raw_open(r);
+  CHECK_ST(raw_hello(r, k, "ok", held), SYNK_OK); /* resumed; its WELCOME is never read */
+  CHECK_EQ_U64(r->n_sev[SYNK_NET_EV_RESUMED], 3);
+  CHECK_ST(synk_server_disconnect(r->s, k, r->now), SYNK_OK);
+  peer_connect(a);
+  steps(r, 4);
+  CHECK_EQ_U64(r->n_sev[SYNK_NET_EV_RESUMED], 4); /* not a new client */
+  CHECK_EQ_U64(r->n_sev[SYNK_NET_EV_JOINED], 2);
+  CHECK(a->token != held);
+  CHECK(peer_ok(a));
+  /* heard since: the token it came with is spent */
+  k = raw_open(r);
+  CHECK_ST(raw_hello(r, k, "ok", held), SYNK_OK);
+  CHECK_EQ_U64(r->n_sev[SYNK_NET_EV_RESUMED], 4);
+  CHECK_EQ_U64(r->n_sev[SYNK_NET_EV_JOINED], 3);
+  CHECK_ST(synk_server_disconnect(r->s, k, r->now), SYNK_OK);
   room_free(r);
   return t_done("net_abuse_token");
 }

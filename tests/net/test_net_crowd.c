@@ -5,7 +5,7 @@
  * (20 000) of a crowd world of E entities (1e4) spread over a square, 10%
  * of them moving every tick by small deltas, a few spawning, despawning and
  * changing a property. Everything goes over the simulated transport
- * (tools/msgnet.h) with latency, jitter and random disconnects; reconnects
+ * (support/msgnet.h) with latency, jitter and random disconnects; reconnects
  * come back inside or outside the grace period.
  *
  * Checked, independently of the server's own bookkeeping:
@@ -346,14 +346,17 @@ static int world_step(crowd *k) {
     int was_despawned = 0;
     for (size_t j = 0; j < n; j++) was_despawned |= ev[j].id == id;
     if (was_despawned) continue;
-    synk_event e = {SYNK_EV_SPAWN, id, t_below(&k->rng, 4), (int32_t)t_below(&k->rng, SIDE),
-                    (int32_t)t_below(&k->rng, SIDE), 0};
+    /* one draw per statement: an initializer list's order is not specified */
+    uint32_t kind = t_below(&k->rng, 4);
+    int32_t x = (int32_t)t_below(&k->rng, SIDE), y = (int32_t)t_below(&k->rng, SIDE);
+    synk_event e = {SYNK_EV_SPAWN, id, kind, x, y, 0};
     ev[n++] = e;
     alive_add(k, id);
   }
   for (int i = 0; i < 10 && k->nalive; i++) {
     uint32_t id = k->alive[t_below(&k->rng, k->nalive)];
-    synk_event e = {SYNK_EV_PROP, id, t_below(&k->rng, 2), (int32_t)t_below(&k->rng, 100), 0, 0};
+    uint32_t slot = t_below(&k->rng, 2);
+    synk_event e = {SYNK_EV_PROP, id, slot, (int32_t)t_below(&k->rng, 100), 0, 0};
     ev[n++] = e;
   }
   size_t bad = 0;
@@ -571,9 +574,10 @@ int main(int argc, char **argv) {
   if (!w) return t_done("test_net_crowd");
   /* the predicting clients' avatars: the last ids, never touched by the crowd's changes */
   k->avatar0 = k->spawn_cap = max_entities - k->c.predictors;
-  for (uint32_t i = 0; i < k->c.predictors; i++)
-    CHECK_ST(synk_spawn(w, k->avatar0 + i, 7, 512 + (int32_t)t_below(&k->rng, 1024), 512 + (int32_t)t_below(&k->rng, 1024), 0),
-             SYNK_OK);
+  for (uint32_t i = 0; i < k->c.predictors; i++) {
+    int32_t x = 512 + (int32_t)t_below(&k->rng, 1024); /* one draw after the other (argument order is not specified) */
+    CHECK_ST(synk_spawn(w, k->avatar0 + i, 7, x, 512 + (int32_t)t_below(&k->rng, 1024), 0), SYNK_OK);
+  }
   tn *h = &k->h;
   tn_init(h, w);
   k->max_clients = k->c.clients + 8;
@@ -667,8 +671,10 @@ int main(int argc, char **argv) {
         else if (cs == SYNK_E_SPACE) k->command_space++;
         else CHECK_ST(cs, SYNK_OK);
       }
-    if (k->c.stall_every && t % k->c.stall_every == 0) /* a client stops reading for 0.2-1.5 s */
-      msgnet_stall(h->net, t_below(&k->rng, k->c.clients), now + 200 + t_below(&k->rng, 1300));
+    if (k->c.stall_every && t % k->c.stall_every == 0) { /* a client stops reading for 0.2-1.5 s */
+      uint32_t who = t_below(&k->rng, k->c.clients); /* one draw after the other: the same run from every compiler */
+      msgnet_stall(h->net, who, now + 200 + t_below(&k->rng, 1300));
+    }
     CHECK_ST(synk_server_tick(h->s, now), SYNK_OK);
     for (int j = 0; j < 2; j++)
       if (when[j] == 3) move_view(k);

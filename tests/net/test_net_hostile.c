@@ -115,7 +115,8 @@ static void honest_ok(const char *after) {
     for (int i = 0; i < 64; i++) {
       uint32_t id = t_below(&Z.r, 1500);
       if (!((v.alive[id / 64] >> (id % 64)) & 1u)) continue;
-      synk_event e = {SYNK_EV_MOTION, id, 0, (int32_t)t_below(&Z.r, 7) - 3, (int32_t)t_below(&Z.r, 7) - 3, 0};
+      int32_t dx = (int32_t)t_below(&Z.r, 7) - 3, dy = (int32_t)t_below(&Z.r, 7) - 3; /* in this order */
+      synk_event e = {SYNK_EV_MOTION, id, 0, dx, dy, 0};
       ev[k++] = e;
     }
     CHECK_ST(synk_server_apply(h->s, ev, k, NULL), SYNK_OK);

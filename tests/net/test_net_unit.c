@@ -32,7 +32,8 @@ static void tick_moving(tn *h, t_rng *r, uint32_t n, uint32_t lo, uint32_t hi) {
   for (uint32_t i = 0; i < n && k < 256; i++) {
     uint32_t id = lo + t_below(r, hi - lo);
     if (!((v.alive[id / 64] >> (id % 64)) & 1u)) continue;
-    synk_event e = {SYNK_EV_MOTION, id, 0, (int32_t)t_below(r, 9) - 4, (int32_t)t_below(r, 9) - 4, 0};
+    int32_t dx = (int32_t)t_below(r, 9) - 4, dy = (int32_t)t_below(r, 9) - 4; /* in this order */
+    synk_event e = {SYNK_EV_MOTION, id, 0, dx, dy, 0};
     ev[k++] = e;
   }
   CHECK_ST(synk_server_apply(h->s, ev, k, NULL), SYNK_OK);
@@ -592,7 +593,8 @@ static int test_liveness(void) {
   for (int t = 0; t < 94; t++) {
     synk_event ev[256];
     for (uint32_t i = 0; i < 256; i++) {
-      synk_event e = {SYNK_EV_MOTION, i, 0, (int32_t)t_below(&r, 1u << 20) - (1 << 19), (int32_t)t_below(&r, 200) - 100, 0};
+      int32_t dx = (int32_t)t_below(&r, 1u << 20) - (1 << 19), dy = (int32_t)t_below(&r, 200) - 100; /* in this order */
+      synk_event e = {SYNK_EV_MOTION, i, 0, dx, dy, 0};
       ev[i] = e;
     }
     CHECK_ST(synk_server_apply(h->s, ev, 256, NULL), SYNK_OK);

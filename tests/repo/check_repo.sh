@@ -10,7 +10,7 @@
 #   3. the include arrows point down (README, "Layout"): common/ includes only
 #      <stddef.h>, <stdint.h>, <string.h> and itself; kernel/ nothing of sync/;
 #      kernel/, sync/, arch/ and common/ include by path from the project root,
-#      never "../"; tools/ and bench/ no internal header of any layer.
+#      never "../"; tools/, bench/ and support/ no internal header of any layer.
 # usage: check_repo.sh SOURCE_DIR
 set -u
 src=$1
@@ -53,9 +53,9 @@ bad=$(incl kernel/*.c kernel/*.h | grep -E '"sync/|sync_internal\.h|codec\.h"')
 [ -z "$bad" ] || fail "kernel/ includes the sync layer (arrows point down): $bad"
 bad=$(incl kernel/*.c kernel/*.h sync/*.c sync/*.h arch/*.h arch/*/*.c arch/*/*.h arch/*.c common/*.h | grep '"\.\./')
 [ -z "$bad" ] || fail "include by path from the project root, not ../: $bad"
-bad=$(incl tools/*.c tools/*.h bench/*.c bench/*.h bench/*.cc |
+bad=$(incl tools/*.c tools/*.h bench/*.c bench/*.h bench/*.cc support/*.c support/*.h |
       grep -E '"(kernel/|sync/|net/|session/)?(internal|sync_internal|codec|net_internal|session_wire)\.h"')
-[ -z "$bad" ] || fail "tools/ and bench/ use the public headers and common/ only: $bad"
+[ -z "$bad" ] || fail "tools/, bench/ and support/ use the public headers (and common/) only: $bad"
 
 [ "$fails" -eq 0 ] && echo "ok: LICENSE (MIT), SPDX lines in $n source files, every public status enumerated, include arrows" && exit 0
 exit 1

@@ -12,7 +12,7 @@ set(SESSION_NET --loss 20 --dup 5 --reorder 5 --latency 30 --jitter 150)
 foreach(t session_mesh session_unit session_netsim)
   string(REPLACE "session_" "test_session_" src ${t})
   add_executable(${src} ${CMAKE_CURRENT_SOURCE_DIR}/session/${src}.c)
-  target_link_libraries(${src} PRIVATE synk_internal)
+  target_link_libraries(${src} PRIVATE synk_support synk_internal)
   # the unit test forges datagrams with the internal codec (session/session_wire.h)
   target_include_directories(${src} PRIVATE ${CMAKE_CURRENT_SOURCE_DIR} ${CMAKE_CURRENT_SOURCE_DIR}/session
     ${PROJECT_SOURCE_DIR}/session)

@@ -5,7 +5,7 @@
 // package-lock.json, installed with `npm ci` into the build directory; it
 // never downloads a browser). For each module (SIMD128 and scalar) the page's
 // two peers must agree after every tick and every golden scenario replayed
-// in the browser must end on the native hash of tests/golden/golden.h.
+// in the browser must end on the native hash of support/golden.h.
 // Screenshots: <build>/web/screenshot-<variant>.png.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -21,7 +21,7 @@ const chromiumPath = process.env.SYNK_CHROMIUM || '/usr/bin/chromium';
 const work = join(build, 'web');
 const { parseGolden } = await import('../../bindings/js/tests/replay.mjs');
 const { start } = await import('../../examples/web/serve.mjs');
-const golden = parseGolden(readFileSync(join(here, '../golden/golden.h'), 'utf8'));
+const golden = parseGolden(readFileSync(join(here, '../../support/golden.h'), 'utf8'));
 
 let server, browser;
 before(async () => {

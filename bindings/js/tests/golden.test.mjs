@@ -2,7 +2,7 @@
 // The golden scenarios in WebAssembly: every call of the C library's trace
 // replayed through the JS API, in both modules and on every backend each
 // runs, must see C's statuses, entities and rehashes and end on the golden
-// (native) hash of tests/golden/golden.h.
+// (native) hash of support/golden.h.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';

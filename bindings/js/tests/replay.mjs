@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // Shared by the JavaScript tests and the browser example: the golden hashes
-// of tests/golden/golden.h and the replay of the C library's call traces
+// of support/golden.h and the replay of the C library's call traces
 // (format: tests/bindings/scenario_trace.c) through a loaded synk API.
 
 /** {scenario: BigInt hash} parsed from the text of golden.h. */

@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: MIT
 """Shared helpers of the synk Python tests: the golden hashes of
-tests/golden/golden.h and the replay of the C library's call traces
+support/golden.h and the replay of the C library's call traces
 (tests/bindings/scenario_trace.c describes the format)."""
 import os
 import re
@@ -14,7 +14,7 @@ CREATE, DESTROY, SPAWN, DESPAWN, MOVE, PROP, TICK, MOTIONS, REHASH, GET, END = r
 
 
 def golden():
-    """{scenario: hash} from tests/golden/golden.h."""
+    """{scenario: hash} from support/golden.h."""
     text = open(os.environ["SYNK_GOLDEN_H"]).read()
     found = dict((n, int(h, 16)) for n, h in re.findall(r'\{"(\w+)", UINT64_C\(0x([0-9a-f]+)\)\}', text))
     assert len(found) >= 15, "golden.h: too few vectors parsed"

@@ -5,11 +5,14 @@
  * Each channel is a byte ring holding whole messages, each behind a 12-byte
  * header (u64 delivery time, u32 length, little-endian), so a channel's
  * memory is fixed at create and its order is its ring order. The PRNG is
- * splitmix64 over one 64-bit state; draws happen in a fixed order (links in
- * index order, within a link: drop draws, then jitter per message sent, then
- * split points per message delivered), so runs replay exactly.
+ * splitmix64 over one 64-bit state (support/rng.h); draws happen in a fixed
+ * order (links in index order, within a link: drop draws, then jitter per
+ * message sent, then split points per message delivered), so runs replay
+ * exactly.
  */
 #include "msgnet.h"
+
+#include "rng.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -73,16 +76,10 @@ static void mn_free(const synk_allocator *a, void *p) {
   if (p) a->free(a->ctx, p);
 }
 
-/* ---- PRNG (splitmix64) ------------------------------------------------------- */
+/* ---- PRNG (splitmix64, support/rng.h) ------------------------------------------- */
 
-static uint64_t mn_next(msgnet *n) {
-  uint64_t z = (n->rng += 0x9E3779B97F4A7C15ull);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-  return z ^ (z >> 31);
-}
 /* uniform in [0, k) for 1 <= k <= 2^32 */
-static uint64_t mn_below(msgnet *n, uint64_t k) { return ((mn_next(n) >> 32) * k) >> 32; }
+static uint64_t mn_below(msgnet *n, uint64_t k) { return synk_rng_scale(synk_splitmix_next(&n->rng), k); }
 
 /* ---- channels ------------------------------------------------------------------ */
 

@@ -10,13 +10,18 @@
  * through synk_apply_motions), a few spawns and despawns, property writes and
  * single synk_move calls, then synk_tick. Every --verify-every ticks and at the
  * end, synk_rehash must equal synk_hash. All randomness comes from the
- * benchmark suite's fixed PRNG (bench/bench_rng.h), never from the library.
+ * fixed PRNG of support/rng.h, never from the library.
+ *
+ * The whole command lives here, in support/, because two programs run it:
+ * the CLI (`synk sim`) and the benchmark suite's stand-alone synk_sim
+ * (bench/sim_main.c, timed by hyperfine).
  */
-#include "cmd_sim.h"
+#include "sim.h"
 
-#include "../bench/bench_rng.h"
+#include "opt.h"
+#include "rng.h"
 #include "synk.h"
-#if defined(SYNK_HAVE_THREADS)
+#if defined(SYNK_SUPPORT_HAVE_JOBS)
 #include "jobs.h"
 #endif
 
@@ -37,7 +42,7 @@ typedef struct sim_opts {
   uint64_t threads;
 } sim_opts;
 
-const char synk_cli_sim_usage[] =
+const char synk_sim_usage[] =
     "usage: synk sim [--seed N] [--ticks N] [--entities N] [--props N] [--isa NAME]\n"
     "                [--verify-every N] [--threads N] [-v]\n"
     "Runs a deterministic scenario and prints the final world hash (16 hex digits).\n"
@@ -53,17 +58,21 @@ const char synk_cli_sim_usage[] =
     "  -v                a summary on stderr\n"
     "Exits 0 on success, 1 when a check failed, 2 on a usage error.\n";
 
-static void sim_usage(FILE *f) { fputs(synk_cli_sim_usage, f); }
+/* option keys: long options only (-v is the one short option) */
+enum { SIM_SEED = 256, SIM_TICKS, SIM_ENTITIES, SIM_PROPS, SIM_ISA, SIM_VERIFY_EVERY, SIM_THREADS };
 
-static int parse_u64(const char *s, uint64_t *out) {
-  if (!s || !*s) return -1;
-  char *end = NULL;
-  unsigned long long v = strtoull(s, &end, 0);
-  if (*end || s[0] == '-') return -1;
-  *out = (uint64_t)v;
-  return 0;
-}
+static const synk_opt sim_options[] = {
+    {"seed", SIM_SEED, SYNK_OPT_NUMBER, 0, UINT64_MAX, NULL},
+    {"ticks", SIM_TICKS, SYNK_OPT_NUMBER, 0, UINT64_MAX, NULL},
+    {"entities", SIM_ENTITIES, SYNK_OPT_NUMBER, 64, SYNK_MAX_ENTITIES_LIMIT, NULL},
+    {"props", SIM_PROPS, SYNK_OPT_NUMBER, 0, SYNK_MAX_PROPS, NULL},
+    {"isa", SIM_ISA, SYNK_OPT_STRING, 0, 0, NULL},
+    {"verify-every", SIM_VERIFY_EVERY, SYNK_OPT_NUMBER, 0, UINT64_MAX, NULL},
+    {"threads", SIM_THREADS, SYNK_OPT_NUMBER, 1, SYNK_MAX_TASKS, NULL},
+    {"verbose", 'v', SYNK_OPT_FLAG, 0, 0, NULL},
+};
 
+/* -1: run; otherwise the exit status (0 after --help, 2 on a usage error) */
 static int sim_parse(int argc, char **argv, sim_opts *o) {
   memset(o, 0, sizeof *o);
   o->seed = 1;
@@ -72,58 +81,27 @@ static int sim_parse(int argc, char **argv, sim_opts *o) {
   o->props = 4;
   o->verify_every = 100;
   o->threads = 1;
-  for (int i = 1; i < argc; i++) {
-    const char *a = argv[i];
-    const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-    uint64_t x = 0;
-    if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-      sim_usage(stdout);
-      return 1;
-    } else if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0) {
-      o->verbose = 1;
-    } else if (strcmp(a, "--isa") == 0 && v) {
-      o->isa = v;
-      i++;
-    } else if ((strcmp(a, "--seed") == 0 || strcmp(a, "--ticks") == 0 || strcmp(a, "--entities") == 0 ||
-                strcmp(a, "--props") == 0 || strcmp(a, "--verify-every") == 0 || strcmp(a, "--threads") == 0) &&
-               parse_u64(v, &x) == 0) {
-      i++;
-      if (strcmp(a, "--seed") == 0) o->seed = x;
-      else if (strcmp(a, "--ticks") == 0) o->ticks = x;
-      else if (strcmp(a, "--verify-every") == 0) o->verify_every = x;
-      else if (strcmp(a, "--threads") == 0) {
-        if (x < 1 || x > SYNK_MAX_TASKS) {
-          fprintf(stderr, "synk sim: --threads must be 1..%d\n", SYNK_MAX_TASKS);
-          return -1;
-        }
-#if !defined(SYNK_HAVE_THREADS)
-        if (x > 1) {
-          fprintf(stderr, "synk sim: this build has no threads (--threads 1 only)\n");
-          return -1;
-        }
+  synk_opt_parser p;
+  synk_opt_init(&p, "synk sim", synk_sim_usage, sim_options, sizeof sim_options / sizeof sim_options[0], argc, argv);
+  for (int k; (k = synk_opt_next(&p)) != SYNK_OPT_END;) {
+    switch (k) {
+    case SIM_SEED: o->seed = p.num; break;
+    case SIM_TICKS: o->ticks = p.num; break;
+    case SIM_ENTITIES: o->entities = (uint32_t)p.num; break;
+    case SIM_PROPS: o->props = (uint32_t)p.num; break;
+    case SIM_ISA: o->isa = p.str; break;
+    case 'v': o->verbose = 1; break;
+    case SIM_VERIFY_EVERY: o->verify_every = p.num; break;
+    case SIM_THREADS:
+#if !defined(SYNK_SUPPORT_HAVE_JOBS)
+      if (p.num > 1) return synk_opt_fail(&p, 0, "this build has no threads (--threads 1 only)");
 #endif
-        o->threads = x;
-      }
-      else if (strcmp(a, "--entities") == 0) {
-        if (x < 64 || x > SYNK_MAX_ENTITIES_LIMIT) {
-          fprintf(stderr, "synk sim: --entities must be 64..%u\n", SYNK_MAX_ENTITIES_LIMIT);
-          return -1;
-        }
-        o->entities = (uint32_t)x;
-      } else {
-        if (x > SYNK_MAX_PROPS) {
-          fprintf(stderr, "synk sim: --props must be 0..%d\n", SYNK_MAX_PROPS);
-          return -1;
-        }
-        o->props = (uint32_t)x;
-      }
-    } else {
-      fprintf(stderr, "synk sim: bad or incomplete option '%s'\n", a);
-      sim_usage(stderr);
-      return -1;
+      o->threads = p.num;
+      break;
+    default: return synk_opt_stop(&p, k);
     }
   }
-  return 0;
+  return -1;
 }
 
 static int sim_alive(const synk_view *v, uint32_t id) { return (int)((v->alive[id >> 6] >> (id & 63)) & 1u); }
@@ -137,10 +115,10 @@ static int sim_alive(const synk_view *v, uint32_t id) { return (int)((v->alive[i
     }                                                                                              \
   } while (0)
 
-int synk_cli_sim(int argc, char **argv) {
+int synk_sim_main(int argc, char **argv) {
   sim_opts o;
-  int pr = sim_parse(argc, argv, &o);
-  if (pr != 0) return pr > 0 ? 0 : 2;
+  const int status = sim_parse(argc, argv, &o);
+  if (status >= 0) return status;
   if (o.isa) {
     synk_status st = synk_use_isa(o.isa);
     if (st != SYNK_OK) {
@@ -153,11 +131,11 @@ int synk_cli_sim(int argc, char **argv) {
   cfg.max_entities = o.entities;
   cfg.num_props = o.props;
   cfg.seed = o.seed ^ 0x73796E6B73696Dull; /* "synksim" */
-#if defined(SYNK_HAVE_THREADS)
-  synk_tool_jobs *pool = o.threads > 1 ? synk_tool_jobs_create((uint32_t)o.threads) : NULL;
+#if defined(SYNK_SUPPORT_HAVE_JOBS)
+  synk_jobs_pool *pool = o.threads > 1 ? synk_jobs_pool_create((uint32_t)o.threads) : NULL;
   synk_jobs jobs;
   if (pool) {
-    jobs = synk_tool_jobs_iface(pool, (uint32_t)o.threads);
+    jobs = synk_jobs_pool_iface(pool, (uint32_t)o.threads);
     cfg.jobs = &jobs;
   } else if (o.threads > 1) {
     fprintf(stderr, "synk sim: cannot start %u threads\n", (unsigned)o.threads);
@@ -180,16 +158,16 @@ int synk_cli_sim(int argc, char **argv) {
   struct timespec t0, t1;
   timespec_get(&t0, TIME_UTC); /* C11; only for the -v summary */
 
-  synk_bench_rng r;
-  synk_bench_seed(&r, o.seed);
+  synk_rng r;
+  synk_rng_seed(&r, o.seed);
   const synk_view v = synk_get_view(w);
   const uint32_t cap = o.entities;
   for (uint32_t id = 0; id < cap; id++) {
-    if (synk_bench_below(&r, 10) == 0) continue;
+    if (synk_rng_below(&r, 10) == 0) continue;
     /* one draw per declarator: argument evaluation order is unspecified in C */
-    uint32_t kind = synk_bench_below(&r, 8);
-    int32_t x = synk_bench_range(&r, -100000, 100000), y = synk_bench_range(&r, -100000, 100000),
-            z = synk_bench_range(&r, -1000, 1000);
+    uint32_t kind = synk_rng_below(&r, 8);
+    int32_t x = synk_rng_range(&r, -100000, 100000), y = synk_rng_range(&r, -100000, 100000),
+            z = synk_rng_range(&r, -1000, 1000);
     SIM_CHECK(synk_spawn(w, id, kind, x, y, z));
     events++;
   }
@@ -198,14 +176,14 @@ int synk_cli_sim(int argc, char **argv) {
     /* crowd: 10% of the live entities, in clustered runs of 16..64 ids */
     size_t want = synk_count(w) / 10, n = 0;
     while (n < want) {
-      uint32_t len = 16 + synk_bench_below(&r, 49);
-      uint32_t start = synk_bench_below(&r, cap);
+      uint32_t len = 16 + synk_rng_below(&r, 49);
+      uint32_t start = synk_rng_below(&r, cap);
       for (uint32_t k = 0; k < len && start + k < cap && n < want; k++) {
         if (!sim_alive(&v, start + k)) continue;
         m[n].id = start + k;
-        m[n].dx = synk_bench_range(&r, -3, 3);
-        m[n].dy = synk_bench_range(&r, -3, 3);
-        m[n].dz = synk_bench_range(&r, -1, 1);
+        m[n].dx = synk_rng_range(&r, -3, 3);
+        m[n].dy = synk_rng_range(&r, -3, 3);
+        m[n].dz = synk_rng_range(&r, -1, 1);
         n++;
       }
     }
@@ -213,29 +191,29 @@ int synk_cli_sim(int argc, char **argv) {
     motions += n;
     /* churn: despawn and spawn a few */
     for (uint32_t k = 0; k < churn; k++) {
-      uint32_t id = synk_bench_below(&r, cap);
+      uint32_t id = synk_rng_below(&r, cap);
       if (sim_alive(&v, id)) {
         SIM_CHECK(synk_despawn(w, id));
         events++;
       }
-      id = synk_bench_below(&r, cap);
+      id = synk_rng_below(&r, cap);
       if (!sim_alive(&v, id)) {
-        uint32_t kind = synk_bench_below(&r, 8);
-        int32_t x = synk_bench_range(&r, -100000, 100000), y = synk_bench_range(&r, -100000, 100000);
+        uint32_t kind = synk_rng_below(&r, 8);
+        int32_t x = synk_rng_range(&r, -100000, 100000), y = synk_rng_range(&r, -100000, 100000);
         SIM_CHECK(synk_spawn(w, id, kind, x, y, 0));
         events++;
       }
     }
     /* property writes and single moves on live entities */
     for (uint32_t k = 0; k < touches; k++) {
-      uint32_t id = synk_bench_below(&r, cap);
+      uint32_t id = synk_rng_below(&r, cap);
       if (!sim_alive(&v, id)) continue;
       if (o.props) {
-        uint32_t slot = synk_bench_below(&r, o.props);
-        int32_t value = synk_bench_i32(&r);
+        uint32_t slot = synk_rng_below(&r, o.props);
+        int32_t value = synk_rng_i32(&r);
         SIM_CHECK(synk_set_prop(w, id, slot, value));
       }
-      int32_t dx = synk_bench_range(&r, -50, 50), dy = synk_bench_range(&r, -50, 50);
+      int32_t dx = synk_rng_range(&r, -50, 50), dy = synk_rng_range(&r, -50, 50);
       SIM_CHECK(synk_move(w, id, dx, dy, 0));
       events += 1u + (o.props != 0);
     }
@@ -262,8 +240,8 @@ int synk_cli_sim(int argc, char **argv) {
 fail:
   free(m);
   synk_world_destroy(w);
-#if defined(SYNK_HAVE_THREADS)
-  synk_tool_jobs_destroy(pool);
+#if defined(SYNK_SUPPORT_HAVE_JOBS)
+  synk_jobs_pool_destroy(pool);
 #endif
   return rc;
 }

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The pthread job runner (tools/jobs.h). parallel_for publishes one batch of
+ * The pthread job runner (jobs.h). parallel_for publishes one batch of
  * tasks; the workers and the caller claim task indices from an atomic
  * counter until none are left; the caller returns when every claimed task
  * has finished. One batch at a time (synk calls parallel_for from the thread
@@ -12,7 +12,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 
-struct synk_tool_jobs {
+struct synk_jobs_pool {
   pthread_mutex_t mu;
   pthread_cond_t wake, done;
   pthread_t *threads;
@@ -32,7 +32,7 @@ struct synk_tool_jobs {
 /* Claim and run tasks of one batch (its parameters copied under mu) until
  * none is left. A new batch is published only when no worker is in here,
  * so `next` always counts the batch the caller copied. */
-static void drain(synk_tool_jobs *j, synk_task_fn task, void *arg, uint32_t n) {
+static void drain(synk_jobs_pool *j, synk_task_fn task, void *arg, uint32_t n) {
   for (;;) {
     unsigned t = atomic_fetch_add(&j->next, 1u);
     if (t >= n) return;
@@ -46,7 +46,7 @@ static void drain(synk_tool_jobs *j, synk_task_fn task, void *arg, uint32_t n) {
 }
 
 static void *worker(void *p) {
-  synk_tool_jobs *j = (synk_tool_jobs *)p;
+  synk_jobs_pool *j = (synk_jobs_pool *)p;
   uint64_t seen = 0;
   pthread_mutex_lock(&j->mu);
   for (;;) {
@@ -67,7 +67,7 @@ static void *worker(void *p) {
 }
 
 static void parallel_for(void *ctx, uint32_t n, synk_task_fn task, void *arg) {
-  synk_tool_jobs *j = (synk_tool_jobs *)ctx;
+  synk_jobs_pool *j = (synk_jobs_pool *)ctx;
   if (n == 0) return;
   pthread_mutex_lock(&j->mu);
   while (j->active > 0) pthread_cond_wait(&j->done, &j->mu); /* a late worker of the last batch */
@@ -85,9 +85,9 @@ static void parallel_for(void *ctx, uint32_t n, synk_task_fn task, void *arg) {
   pthread_mutex_unlock(&j->mu);
 }
 
-synk_tool_jobs *synk_tool_jobs_create(uint32_t threads) {
+synk_jobs_pool *synk_jobs_pool_create(uint32_t threads) {
   if (threads < 1 || threads > SYNK_MAX_TASKS) return NULL;
-  synk_tool_jobs *j = (synk_tool_jobs *)calloc(1, sizeof *j);
+  synk_jobs_pool *j = (synk_jobs_pool *)calloc(1, sizeof *j);
   if (!j) return NULL;
   pthread_mutex_init(&j->mu, NULL);
   pthread_cond_init(&j->wake, NULL);
@@ -96,12 +96,12 @@ synk_tool_jobs *synk_tool_jobs_create(uint32_t threads) {
   atomic_init(&j->finished, 0u);
   j->threads = (pthread_t *)calloc(threads, sizeof *j->threads);
   if (!j->threads) {
-    synk_tool_jobs_destroy(j);
+    synk_jobs_pool_destroy(j);
     return NULL;
   }
   for (uint32_t i = 0; i + 1 < threads; i++) {
     if (pthread_create(&j->threads[i], NULL, worker, j) != 0) {
-      synk_tool_jobs_destroy(j);
+      synk_jobs_pool_destroy(j);
       return NULL;
     }
     j->nthreads++;
@@ -109,7 +109,7 @@ synk_tool_jobs *synk_tool_jobs_create(uint32_t threads) {
   return j;
 }
 
-void synk_tool_jobs_destroy(synk_tool_jobs *j) {
+void synk_jobs_pool_destroy(synk_jobs_pool *j) {
   if (!j) return;
   pthread_mutex_lock(&j->mu);
   j->stop = 1;
@@ -123,7 +123,7 @@ void synk_tool_jobs_destroy(synk_tool_jobs *j) {
   free(j);
 }
 
-synk_jobs synk_tool_jobs_iface(synk_tool_jobs *j, uint32_t max_tasks) {
+synk_jobs synk_jobs_pool_iface(synk_jobs_pool *j, uint32_t max_tasks) {
   synk_jobs it;
   it.parallel_for = parallel_for;
   it.ctx = j;

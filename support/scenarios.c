@@ -1,16 +1,17 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Golden scenarios (see scenarios.h). Every scenario is a fixed function of
- * its config seed: events come from the PRNG below, seeded from that seed, so
- * the final hash is the same on every machine, compiler and backend. The
- * expected hashes live in tests/golden/golden.h (tools/gen_golden).
+ * its config seed: events come from the PRNG (support/rng.h), seeded from that
+ * seed, so the final hash is the same on every machine, compiler and backend.
+ * The expected hashes live in support/golden.h (tools/gen_golden).
  *
  * Adding a scenario: write a `static uint64_t sc_NAME(sc *c, uint64_t seed)`,
- * add it to the table at the end, regenerate golden.h (tests/golden/README.md).
+ * add it to the table at the end, regenerate golden.h (support/golden.md).
  * Never change an existing scenario: its golden hash would change with it.
  */
 #include "scenarios.h"
 
+#include "rng.h"
 #include "synk.h"
 
 #include <inttypes.h>
@@ -19,72 +20,31 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- PRNG: xoshiro256** seeded by splitmix64, independent of the library -- */
+/* ---- draws: over the one PRNG of support/rng.h --------------------------- */
 
-typedef struct sc_rng {
-  uint64_t s[4];
-} sc_rng;
-
-static uint64_t sc_splitmix(uint64_t *x) {
-  uint64_t z = (*x += 0x9E3779B97F4A7C15ull);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-  return z ^ (z >> 31);
-}
-
-static void sc_rng_seed(sc_rng *r, uint64_t seed) {
-  for (int i = 0; i < 4; i++) r->s[i] = sc_splitmix(&seed);
-}
-
-static uint64_t sc_rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
-
-static uint64_t sc_next(sc_rng *r) {
-  uint64_t *s = r->s;
-  uint64_t out = sc_rotl(s[1] * 5, 7) * 9, t = s[1] << 17;
-  s[2] ^= s[0];
-  s[3] ^= s[1];
-  s[1] ^= s[2];
-  s[0] ^= s[3];
-  s[2] ^= t;
-  s[3] = sc_rotl(s[3], 45);
-  return out;
-}
-
-/* uniform-ish in [0, n), n > 0 (multiply-shift; the bias is irrelevant) */
-static uint32_t sc_below(sc_rng *r, uint32_t n) {
-  return (uint32_t)(((sc_next(r) >> 32) * (uint64_t)n) >> 32);
-}
-
-/* the int32 with the bit pattern v (portable: no implementation-defined cast) */
-static int32_t sc_as_i32(uint32_t v) {
-  int32_t out;
-  memcpy(&out, &v, sizeof out);
-  return out;
-}
-
-static int32_t sc_i32(sc_rng *r) { return sc_as_i32((uint32_t)(sc_next(r) >> 32)); }
+static int32_t sc_i32(synk_rng *r) { return synk_rng_as_i32((uint32_t)(synk_rng_next(r) >> 32)); }
 
 /* small signed value in [-lim, lim] */
-static int32_t sc_small(sc_rng *r, uint32_t lim) {
-  return sc_as_i32(sc_below(r, 2 * lim + 1) - lim);
+static int32_t sc_small(synk_rng *r, uint32_t lim) {
+  return synk_rng_as_i32(synk_rng_below(r, 2 * lim + 1) - lim);
 }
 
 static const int32_t sc_edges[] = {INT32_MIN, INT32_MIN + 1, -65536, -1, 0, 1, 65535, INT32_MAX - 1,
                                    INT32_MAX};
 #define SC_NEDGES (sizeof sc_edges / sizeof sc_edges[0])
 
-static int32_t sc_edge(sc_rng *r) { return sc_edges[sc_below(r, (uint32_t)SC_NEDGES)]; }
+static int32_t sc_edge(synk_rng *r) { return sc_edges[synk_rng_below(r, (uint32_t)SC_NEDGES)]; }
 
 /* a coordinate or delta: mostly small, sometimes any value, sometimes an edge */
-static int32_t sc_val(sc_rng *r) {
-  uint32_t k = sc_below(r, 8);
+static int32_t sc_val(synk_rng *r) {
+  uint32_t k = synk_rng_below(r, 8);
   if (k < 5) return sc_small(r, 100000);
   if (k < 7) return sc_i32(r);
   return sc_edge(r);
 }
 
 /* -v mod 2^32 */
-static int32_t sc_neg(int32_t v) { return sc_as_i32(0u - (uint32_t)v); }
+static int32_t sc_neg(int32_t v) { return synk_rng_as_i32(0u - (uint32_t)v); }
 
 /* Every draw is its own statement: C leaves the evaluation order of function
  * arguments and of initializer lists unspecified, and a golden hash must not
@@ -93,7 +53,7 @@ typedef struct sc_v3 {
   int32_t x, y, z;
 } sc_v3;
 
-static sc_v3 sc_v3_of(sc_rng *r, int32_t (*gen)(sc_rng *)) {
+static sc_v3 sc_v3_of(synk_rng *r, int32_t (*gen)(synk_rng *)) {
   sc_v3 v;
   v.x = gen(r);
   v.y = gen(r);
@@ -105,7 +65,7 @@ static sc_v3 sc_v3_of(sc_rng *r, int32_t (*gen)(sc_rng *)) {
 
 typedef struct sc {
   synk_world *w;
-  sc_rng r;
+  synk_rng r;
   int failed;
 } sc;
 
@@ -204,18 +164,18 @@ static synk_world *sc_create(sc *c, uint32_t cap, uint32_t np, uint64_t seed, in
 /* Create the scenario's world and seed its event generator from `seed`. */
 static void sc_open(sc *c, uint32_t cap, uint32_t np, uint64_t seed) {
   c->w = sc_create(c, cap, np, seed, __LINE__);
-  sc_rng_seed(&c->r, seed ^ 0x5CE1A5105CE1A510ull);
+  synk_rng_seed(&c->r, seed ^ 0x5CE1A5105CE1A510ull);
 }
 
 /* Spawn `id` at a position drawn from `gen` (x, then y, then z). */
 static synk_status sc_spawn_at(sc *c, synk_world *w, uint32_t id, uint32_t kind,
-                               int32_t (*gen)(sc_rng *)) {
+                               int32_t (*gen)(synk_rng *)) {
   sc_v3 p = sc_v3_of(&c->r, gen);
   return synk_spawn(w, id, kind, p.x, p.y, p.z);
 }
 
 /* A motion of `id` by a delta drawn from `gen`. */
-static synk_motion sc_mo(sc *c, uint32_t id, int32_t (*gen)(sc_rng *)) {
+static synk_motion sc_mo(sc *c, uint32_t id, int32_t (*gen)(synk_rng *)) {
   sc_v3 d = sc_v3_of(&c->r, gen);
   synk_motion m;
   m.id = id;
@@ -249,7 +209,7 @@ static void *sc_alloc(sc *c, size_t bytes, int line) {
 static void sc_iota_shuffle(sc *c, uint32_t *a, uint32_t n) {
   for (uint32_t i = 0; i < n; i++) a[i] = i;
   for (uint32_t i = n; i > 1; i--) {
-    uint32_t j = sc_below(&c->r, i);
+    uint32_t j = synk_rng_below(&c->r, i);
     uint32_t t = a[i - 1];
     a[i - 1] = a[j];
     a[j] = t;
@@ -306,7 +266,7 @@ static void sc_set_del(sc_set *s, uint32_t id) {
   s->pos[last] = i + 1;
   s->pos[id] = 0;
 }
-static uint32_t sc_set_pick(sc *c, const sc_set *s) { return s->list[sc_below(&c->r, s->n)]; }
+static uint32_t sc_set_pick(sc *c, const sc_set *s) { return s->list[synk_rng_below(&c->r, s->n)]; }
 
 /* ---- the scenarios ------------------------------------------------------- */
 
@@ -317,18 +277,18 @@ static uint64_t sc_spawn(sc *c, uint64_t seed) {
   sc_open(c, CAP, 4, seed);
   sc_iota_shuffle(c, ids, CAP);
   for (uint32_t i = 0; i < 300; i++) {
-    uint32_t kind = sc_below(&c->r, 16);
+    uint32_t kind = synk_rng_below(&c->r, 16);
     OK(sc_spawn_at(c, c->w, ids[i], kind, sc_i32));
   }
   CHECK(synk_count(c->w) == 300);
   for (uint32_t i = 0; i < 20; i++)
-    REJECT(synk_spawn(c->w, ids[sc_below(&c->r, 300)], 1, 2, 3, 4), SYNK_E_EXISTS);
+    REJECT(synk_spawn(c->w, ids[synk_rng_below(&c->r, 300)], 1, 2, 3, 4), SYNK_E_EXISTS);
   REJECT(synk_spawn(c->w, CAP, 0, 0, 0, 0), SYNK_E_RANGE);
   REJECT(synk_spawn(c->w, UINT32_MAX, 0, 0, 0, 0), SYNK_E_RANGE);
   VERIFY();
   for (uint32_t i = 300; i < 500; i++) {
     int32_t x = sc_small(&c->r, 1000), y = sc_small(&c->r, 1000), z = sc_small(&c->r, 1000);
-    uint32_t kind = sc_below(&c->r, 4);
+    uint32_t kind = synk_rng_below(&c->r, 4);
     OK(synk_spawn(c->w, ids[i], kind, x, y, z));
     synk_entity e;
     OK(synk_get(c->w, ids[i], &e));
@@ -347,7 +307,7 @@ static uint64_t sc_despawn(sc *c, uint64_t seed) {
   sc_open(c, CAP, 2, seed);
   sc_iota_shuffle(c, ids, CAP);
   for (uint32_t i = 0; i < 500; i++) {
-    uint32_t kind = 1 + sc_below(&c->r, 3);
+    uint32_t kind = 1 + synk_rng_below(&c->r, 3);
     OK(sc_spawn_at(c, c->w, ids[i], kind, sc_val));
     OK(synk_set_prop(c->w, ids[i], 0, sc_val(&c->r)));
     OK(synk_set_prop(c->w, ids[i], 1, sc_val(&c->r)));
@@ -388,7 +348,7 @@ static uint64_t sc_move(sc *c, uint64_t seed) {
     OK(synk_set_prop(c->w, ids[i], 0, sc_i32(&c->r)));
   }
   for (uint32_t i = 0; i < 5000; i++) {
-    uint32_t id = ids[sc_below(&c->r, N)];
+    uint32_t id = ids[synk_rng_below(&c->r, N)];
     OK(sc_move_by(c, id));
     if (i % 1000 == 999) {
       synk_tick(c->w);
@@ -396,7 +356,7 @@ static uint64_t sc_move(sc *c, uint64_t seed) {
     }
   }
   for (uint32_t i = 0; i < 10; i++) {
-    uint32_t id = ids[sc_below(&c->r, N)];
+    uint32_t id = ids[synk_rng_below(&c->r, N)];
     uint64_t h0 = synk_hash(c->w);
     OK(synk_move(c->w, id, 0, 0, 0));
     CHECK(synk_hash(c->w) == h0);
@@ -425,7 +385,7 @@ static uint64_t sc_batch(sc *c, uint64_t seed) {
   if (c->failed || !twin) goto out;
   sc_iota_shuffle(c, ids, CAP);
   for (uint32_t i = 0; i < N; i++) {
-    uint32_t kind = sc_below(&c->r, 8);
+    uint32_t kind = synk_rng_below(&c->r, 8);
     int32_t x = sc_val(&c->r), y = sc_val(&c->r), z = sc_val(&c->r), p = sc_val(&c->r);
     OK(synk_spawn(c->w, ids[i], kind, x, y, z));
     OK(synk_spawn(twin, ids[i], kind, x, y, z));
@@ -438,10 +398,10 @@ static uint64_t sc_batch(sc *c, uint64_t seed) {
       for (uint32_t i = 0; i < n; i++) {
         uint32_t id;
         switch (shape) {
-          case 0: id = ids[sc_below(&c->r, N)]; break;          /* anywhere */
-          case 1: id = ids[sc_below(&c->r, 40)]; break;         /* few distinct: many repeats */
-          case 2: id = i > 0 && sc_below(&c->r, 2) ? m[i - 1].id /* consecutive repeats */
-                                                   : ids[sc_below(&c->r, N)];
+          case 0: id = ids[synk_rng_below(&c->r, N)]; break;          /* anywhere */
+          case 1: id = ids[synk_rng_below(&c->r, 40)]; break;         /* few distinct: many repeats */
+          case 2: id = i > 0 && synk_rng_below(&c->r, 2) ? m[i - 1].id /* consecutive repeats */
+                                                   : ids[synk_rng_below(&c->r, N)];
             break;
           default: id = ids[(i * 7u) % N]; break;               /* a regular pattern */
         }
@@ -480,9 +440,9 @@ static uint64_t sc_props0(sc *c, uint64_t seed) {
   REJECT(synk_set_prop(c->w, ids[0], 0, 5), SYNK_E_RANGE);
   REJECT(synk_set_prop(c->w, ids[150], 0, 5), SYNK_E_RANGE);
   for (uint32_t i = 0; i < 200; i++)
-    OK(sc_move_by(c, ids[sc_below(&c->r, 100)]));
+    OK(sc_move_by(c, ids[synk_rng_below(&c->r, 100)]));
   for (uint32_t i = 0; i < 64; i++)
-    m[i] = sc_mo(c, ids[sc_below(&c->r, 100)], sc_val);
+    m[i] = sc_mo(c, ids[synk_rng_below(&c->r, 100)], sc_val);
   OK(synk_apply_motions(c->w, m, 64, NULL));
   for (uint32_t i = 0; i < 20; i++) OK(synk_despawn(c->w, ids[i]));
   synk_entity e;
@@ -522,7 +482,7 @@ static uint64_t sc_props16(sc *c, uint64_t seed) {
   OK(synk_entity_hash(c->w, ids[1], &h_b));
   CHECK(h_a != h_b);
   for (uint32_t i = 0; i < 100; i++)
-    m[i] = sc_mo(c, ids[sc_below(&c->r, N)], sc_val);
+    m[i] = sc_mo(c, ids[synk_rng_below(&c->r, N)], sc_val);
   OK(synk_apply_motions(c->w, m, 100, NULL));
   synk_entity e;
   OK(synk_set_prop(c->w, ids[2], 15, INT32_MIN));
@@ -544,11 +504,11 @@ static uint64_t sc_props7(sc *c, uint64_t seed) {
     OK(synk_spawn(c->w, ids[i], 5, x, 0, z));
   }
   for (uint32_t i = 0; i < 600; i++) {
-    uint32_t id = ids[sc_below(&c->r, N)], slot = sc_below(&c->r, 7);
+    uint32_t id = ids[synk_rng_below(&c->r, N)], slot = synk_rng_below(&c->r, 7);
     OK(synk_set_prop(c->w, id, slot, sc_val(&c->r)));
   }
   for (uint32_t i = 0; i < 10; i++) { /* writing the stored value changes nothing */
-    uint32_t id = ids[sc_below(&c->r, N)], slot = sc_below(&c->r, 7);
+    uint32_t id = ids[synk_rng_below(&c->r, N)], slot = synk_rng_below(&c->r, 7);
     synk_entity e;
     OK(synk_get(c->w, id, &e));
     uint64_t h0 = synk_hash(c->w);
@@ -557,7 +517,7 @@ static uint64_t sc_props7(sc *c, uint64_t seed) {
   }
   REJECT(synk_set_prop(c->w, ids[0], 7, 1), SYNK_E_RANGE);
   for (uint32_t i = 0; i < 40; i++)
-    m[i] = sc_mo(c, ids[sc_below(&c->r, N)], sc_val);
+    m[i] = sc_mo(c, ids[synk_rng_below(&c->r, N)], sc_val);
   OK(synk_apply_motions(c->w, m, 40, NULL));
   synk_tick(c->w);
   return sc_close(c);
@@ -573,7 +533,7 @@ static uint64_t sc_tick(sc *c, uint64_t seed) {
     synk_tick(c->w);
     CHECK(synk_hash(c->w) != h0);
     if (t % 7 == 0) {
-      uint32_t id = 6 * sc_below(&c->r, 10);
+      uint32_t id = 6 * synk_rng_below(&c->r, 10);
       OK(synk_move(c->w, id, sc_small(&c->r, 3), 1, -1));
     }
     if (t % 100 == 0) VERIFY();
@@ -624,7 +584,7 @@ static uint64_t sc_edge_values(sc *c, uint64_t seed) {
   OK(synk_apply_motions(c->w, m, n, NULL));
   for (uint32_t i = 0; i < 3; i++) {
     OK(synk_get(c->w, who[i], &e));
-    CHECK(e.x == sc_as_i32(ex[i]) && e.y == sc_as_i32(ey[i]) && e.z == sc_as_i32(ez[i]));
+    CHECK(e.x == synk_rng_as_i32(ex[i]) && e.y == synk_rng_as_i32(ey[i]) && e.z == synk_rng_as_i32(ez[i]));
   }
   /* everything else alive with edge values, then one batch over all ids */
   for (uint32_t id = 1; id < last; id++) {
@@ -664,7 +624,7 @@ static uint64_t sc_large_ids(sc *c, uint64_t seed) {
     OK(sc_spawn_at(c, c->w, ids[n], n, sc_val));
   }
   while (n < N) {
-    uint32_t id = sc_below(&c->r, CAP);
+    uint32_t id = synk_rng_below(&c->r, CAP);
     synk_status st = sc_spawn_at(c, c->w, id, 7, sc_val);
     if (st == SYNK_E_EXISTS) continue; /* drawn twice */
     EXPECT(st, SYNK_OK);
@@ -675,11 +635,11 @@ static uint64_t sc_large_ids(sc *c, uint64_t seed) {
   VERIFY();
   for (uint32_t i = 0; i < N; i++) OK(synk_set_prop(c->w, ids[i], i % 2, sc_i32(&c->r)));
   for (uint32_t i = 0; i < 300; i++)
-    OK(sc_move_by(c, ids[sc_below(&c->r, N)]));
+    OK(sc_move_by(c, ids[synk_rng_below(&c->r, N)]));
   /* every id, shuffled, plus repeats */
   size_t k = 0;
   for (uint32_t i = 0; i < 3 * N; i++)
-    m[k++] = sc_mo(c, ids[sc_below(&c->r, N)], sc_val);
+    m[k++] = sc_mo(c, ids[synk_rng_below(&c->r, N)], sc_val);
   OK(synk_apply_motions(c->w, m, k, NULL));
   /* the top chunk only */
   k = 0;
@@ -702,7 +662,7 @@ static uint64_t sc_churn(sc *c, uint64_t seed) {
   sc_set_init(c, &live, CAP);
   if (c->failed) goto out;
   for (uint32_t i = 0; i < 300; i++) {
-    uint32_t id = sc_below(&c->r, CAP);
+    uint32_t id = synk_rng_below(&c->r, CAP);
     if (sc_set_has(&live, id)) {
       REJECT(synk_spawn(c->w, id, 1, 1, 1, 1), SYNK_E_EXISTS);
       continue;
@@ -712,7 +672,7 @@ static uint64_t sc_churn(sc *c, uint64_t seed) {
   }
   for (uint32_t round = 0; round < 30; round++) {
     for (uint32_t id = 0; id < CAP; id++) {
-      if (sc_below(&c->r, 3)) continue;
+      if (synk_rng_below(&c->r, 3)) continue;
       if (sc_set_has(&live, id)) {
         OK(synk_despawn(c->w, id));
         sc_set_del(&live, id);
@@ -722,12 +682,12 @@ static uint64_t sc_churn(sc *c, uint64_t seed) {
         OK(synk_get(c->w, id, &e));
         CHECK(e.props[0] == 0 && e.props[4] == 0);
         sc_set_add(&live, id);
-        for (uint32_t s = sc_below(&c->r, 6); s > 0; s--) OK(synk_set_prop(c->w, id, s - 1, sc_val(&c->r)));
+        for (uint32_t s = synk_rng_below(&c->r, 6); s > 0; s--) OK(synk_set_prop(c->w, id, s - 1, sc_val(&c->r)));
       }
     }
     CHECK(synk_count(c->w) == live.n);
     if (live.n) {
-      uint32_t n = sc_below(&c->r, 256);
+      uint32_t n = synk_rng_below(&c->r, 256);
       for (uint32_t i = 0; i < n; i++)
         m[i] = sc_mo(c, sc_set_pick(c, &live), sc_val);
       OK(synk_apply_motions(c->w, m, n, NULL));
@@ -755,7 +715,7 @@ static uint64_t sc_batch_atomic(sc *c, uint64_t seed) {
   sc_set_init(c, &live, CAP);
   if (c->failed) goto out;
   while (live.n < N) {
-    uint32_t id = sc_below(&c->r, CAP);
+    uint32_t id = synk_rng_below(&c->r, CAP);
     if (sc_set_has(&live, id)) continue;
     int32_t x = sc_val(&c->r), y = sc_val(&c->r), z = sc_val(&c->r);
     OK(synk_spawn(c->w, id, 4, x, y, z));
@@ -768,7 +728,7 @@ static uint64_t sc_batch_atomic(sc *c, uint64_t seed) {
   for (uint32_t t = 0; t < 6; t++) {
     /* a valid batch with repeats (some consecutive) */
     for (uint32_t i = 0; i < B; i++) {
-      uint32_t id = i && sc_below(&c->r, 4) == 0 ? m[i - 1].id : sc_set_pick(c, &live);
+      uint32_t id = i && synk_rng_below(&c->r, 4) == 0 ? m[i - 1].id : sc_set_pick(c, &live);
       m[i] = sc_mo(c, id, sc_val);
     }
     for (uint32_t i = 0; i < B; i++) OK(synk_get(c->w, m[i].id, &before[i]));
@@ -830,14 +790,14 @@ static uint64_t sc_mixed(sc *c, uint64_t seed) {
   sc_set_init(c, &live, CAP);
   if (c->failed) goto out;
   for (uint32_t ev = 0; ev < 20000 && !c->failed; ev++) {
-    uint32_t op = sc_below(&c->r, 100);
-    uint32_t id = sc_below(&c->r, CAP + 3);
-    if (op >= 25 && op < 85 && live.n && sc_below(&c->r, 10)) id = sc_set_pick(c, &live);
+    uint32_t op = synk_rng_below(&c->r, 100);
+    uint32_t id = synk_rng_below(&c->r, CAP + 3);
+    if (op >= 25 && op < 85 && live.n && synk_rng_below(&c->r, 10)) id = sc_set_pick(c, &live);
     synk_status want = id >= CAP ? SYNK_E_RANGE : sc_set_has(&live, id) ? SYNK_OK : SYNK_E_DEAD;
     if (op < 15) { /* spawn */
       want = id >= CAP ? SYNK_E_RANGE : sc_set_has(&live, id) ? SYNK_E_EXISTS : SYNK_OK;
       if (want == SYNK_OK) {
-        uint32_t kind = sc_below(&c->r, 5);
+        uint32_t kind = synk_rng_below(&c->r, 5);
         OK(sc_spawn_at(c, c->w, id, kind, sc_val));
         sc_set_add(&live, id);
       } else {
@@ -855,17 +815,17 @@ static uint64_t sc_mixed(sc *c, uint64_t seed) {
       if (want == SYNK_OK) OK(synk_move(c->w, id, dx, dy, dz));
       else REJECT(synk_move(c->w, id, dx, dy, dz), want);
     } else if (op < 70) { /* set_prop: the id is checked before the slot's liveness */
-      uint32_t slot = sc_below(&c->r, NP + 1);
+      uint32_t slot = synk_rng_below(&c->r, NP + 1);
       if (id >= CAP || slot >= NP) want = SYNK_E_RANGE;
       int32_t v = sc_val(&c->r);
       if (want == SYNK_OK) OK(synk_set_prop(c->w, id, slot, v));
       else REJECT(synk_set_prop(c->w, id, slot, v), want);
     } else if (op < 85) { /* batch */
-      uint32_t n = sc_below(&c->r, 65);
+      uint32_t n = synk_rng_below(&c->r, 65);
       size_t first_bad = (size_t)-1;
       want = SYNK_OK;
       for (uint32_t i = 0; i < n; i++) {
-        uint32_t bid = live.n && sc_below(&c->r, 200) ? sc_set_pick(c, &live) : sc_below(&c->r, CAP + 3);
+        uint32_t bid = live.n && synk_rng_below(&c->r, 200) ? sc_set_pick(c, &live) : synk_rng_below(&c->r, CAP + 3);
         m[i] = sc_mo(c, bid, sc_val);
         if (want == SYNK_OK && (bid >= CAP || !sc_set_has(&live, bid))) {
           want = bid >= CAP ? SYNK_E_RANGE : SYNK_E_DEAD;
@@ -900,12 +860,12 @@ static uint64_t sc_dense_runs(sc *c, uint64_t seed) {
   synk_world *twin = sc_create(c, CAP, 1, seed, __LINE__);
   if (c->failed) goto out;
   for (uint32_t id = 0; id < CAP; id++) {
-    int32_t x = sc_as_i32(id * 3u), y = sc_as_i32(0u - id), z = sc_val(&c->r);
+    int32_t x = synk_rng_as_i32(id * 3u), y = synk_rng_as_i32(0u - id), z = sc_val(&c->r);
     OK(synk_spawn(c->w, id, id % 7, x, y, z));
     OK(synk_spawn(twin, id, id % 7, x, y, z));
     if (id % 5 == 0) {
-      OK(synk_set_prop(c->w, id, 0, sc_as_i32(id)));
-      OK(synk_set_prop(twin, id, 0, sc_as_i32(id)));
+      OK(synk_set_prop(c->w, id, 0, synk_rng_as_i32(id)));
+      OK(synk_set_prop(twin, id, 0, synk_rng_as_i32(id)));
     }
   }
   size_t n = 0;
