@@ -619,76 +619,18 @@ static void clear_toggles(synk_world *w, const synk_codec_kernels *k, const uint
   }
 }
 
-/* What pass 1 of synk_stream_apply found, for pass 2. */
-typedef struct apply_plan {
-  size_t start, stop; /* the records to apply: [start, stop) */
-  size_t nev;         /* their events */
-  rec last_run;       /* the run decoded last: its columns are in the scratch */
-  size_t last_off;    /* its offset (SIZE_MAX: none) */
-} apply_plan;
-
-/* Pass 1: validate every record from p->start against the world as it would
- * be (parsing decodes runs into the world's scratch), up to the end of the
- * bytes or the check after max_ticks ticks. On failure the toggles are
- * cleared and info locates the failing event. */
-static synk_status apply_validate(synk_world *w, const synk_codec_kernels *k, const uint8_t *b, size_t len,
-                                  uint64_t max_ticks, seg *sg, const run_dst *dst, apply_plan *p,
-                                  synk_stream_info *info) {
-  size_t o = p->start, nev = 0;
-  uint64_t ticks = 0;
-  p->last_off = SIZE_MAX;
-  while (o < len) {
+/* Pass 2 of synk_stream_apply: apply the records [start, stop) that pass 1
+ * validated (nothing can fail any more). The run decoded last is still in the
+ * world's scratch: *last_run, at offset last_off. */
+static void apply_records(synk_world *w, const synk_codec_kernels *k, const uint8_t *b, size_t len, size_t start,
+                          size_t stop, const run_dst *dst, const rec *last_run, size_t last_off) {
+  for (size_t o = start; o < stop;) {
     rec r;
-    size_t bad = 0;
-    const uint8_t *scratch_run = NULL; /* set when r's decoded columns are in the scratch */
-    synk_status st = parse_rec_into(k, b, len, o, &r, dst);
-    if (st == SYNK_OK) st = seg_rec(sg, &r, o, nev);
-    if (st == SYNK_OK) st = validate_rec(w, k, &r, &scratch_run, &bad);
-    if (scratch_run) {
-      p->last_run = r;
-      p->last_off = o;
-    }
-    if (st) {
-      clear_toggles(w, k, b, len, p->start, o);
-      /* a refused event stands only if its segment's bytes are intact; if
-       * not (or a check failed), the segment is refused from its first event */
-      size_t at = o;
-      int corrupt = st == SYNK_E_FORMAT ? r.type == SYNK_REC_CHECK
-                                         : seg_verify_rest(sg, b, len, o + r.size, nev, &at) != SYNK_OK;
-      if (corrupt) st = SYNK_E_FORMAT;
-      info->bad_event = corrupt ? sg->ev_from : nev + bad;
-      info->bad_offset = at;
-      return st;
-    }
-    nev += rec_events(&r);
-    o += r.size;
-    if (r.type == SYNK_REC_TICK) ticks += r.arg;
-    if (r.type == SYNK_REC_CHECK && max_ticks && ticks >= max_ticks) break;
-  }
-  /* The end of the bytes: the stream's final check, or (with max_ticks) a
-   * tick's check, where a stream still being received continues later.
-   * Anything else is a truncated stream. */
-  if (o == len && !sg->done && !(max_ticks && o == sg->from)) {
-    clear_toggles(w, k, b, len, p->start, o);
-    info->bad_event = sg->ev_from;
-    info->bad_offset = len;
-    return SYNK_E_FORMAT;
-  }
-  p->stop = o;
-  p->nev = nev;
-  return SYNK_OK;
-}
-
-/* Pass 2: apply the validated records (nothing can fail any more). */
-static void apply_records(synk_world *w, const synk_codec_kernels *k, const uint8_t *b, size_t len,
-                          const run_dst *dst, apply_plan *p) {
-  for (size_t o = p->start; o < p->stop;) {
-    rec r;
-    if (o == p->last_off) {
-      r = p->last_run; /* still decoded in the scratch: no second walk */
+    if (o == last_off) {
+      r = *last_run; /* still decoded in the scratch: no second walk */
     } else {
       (void)parse_rec_into(k, b, len, o, &r, dst);
-      if (r.type == SYNK_REC_RUN) p->last_off = SIZE_MAX; /* the scratch now holds this run */
+      if (r.type == SYNK_REC_RUN) last_off = SIZE_MAX; /* the scratch now holds this run */
     }
     switch (r.type) {
       case SYNK_REC_SPAWN:
@@ -736,16 +678,60 @@ synk_status synk_stream_apply(synk_world *w, const void *buf, size_t len, size_t
   }
   seg sg;
   if (seg_init(&sg, k, b, len, start)) return SYNK_E_FORMAT;
-  apply_plan plan;
-  plan.start = start ? start : 1;
+  if (start == 0) start = 1;
+
+  /* pass 1: validate everything against the world as it would be */
+  const uint8_t *scratch_run = NULL; /* the run whose decoded columns are in the scratch */
+  size_t o = start, nev = 0;
+  uint64_t ticks = 0;
+  synk_status st = SYNK_OK;
   const run_dst dst = {{w->sorted, (uint32_t *)w->dx, (uint32_t *)w->dy, (uint32_t *)w->dz}, w->cap};
-  synk_status st = apply_validate(w, k, b, len, max_ticks, &sg, &dst, &plan, info);
-  if (st) return st;
-  apply_records(w, k, b, len, &dst, &plan);
-  info->events = plan.nev;
-  info->bytes = plan.stop;
+  rec last_run; /* the run decoded last (its columns are in the scratch) */
+  size_t last_off = SIZE_MAX;
+  while (o < len) {
+    rec r;
+    size_t bad = 0;
+    scratch_run = NULL;
+    st = parse_rec_into(k, b, len, o, &r, &dst);
+    if (st == SYNK_OK) st = seg_rec(&sg, &r, o, nev);
+    if (st == SYNK_OK) st = validate_rec(w, k, &r, &scratch_run, &bad);
+    if (scratch_run) {
+      last_run = r;
+      last_off = o;
+    }
+    if (st) {
+      clear_toggles(w, k, b, len, start, o);
+      /* a refused event stands only if its segment's bytes are intact; if
+       * not (or a check failed), the segment is refused from its first event */
+      size_t at = o;
+      int corrupt = st == SYNK_E_FORMAT ? r.type == SYNK_REC_CHECK
+                                         : seg_verify_rest(&sg, b, len, o + r.size, nev, &at) != SYNK_OK;
+      if (corrupt) st = SYNK_E_FORMAT;
+      info->bad_event = corrupt ? sg.ev_from : nev + bad;
+      info->bad_offset = at;
+      return st;
+    }
+    nev += rec_events(&r);
+    o += r.size;
+    if (r.type == SYNK_REC_TICK) ticks += r.arg;
+    if (r.type == SYNK_REC_CHECK && max_ticks && ticks >= max_ticks) break;
+  }
+  /* The end of the bytes: the stream's final check, or (with max_ticks) a
+   * tick's check, where a stream still being received continues later.
+   * Anything else is a truncated stream. */
+  if (o == len && !sg.done && !(max_ticks && o == sg.from)) {
+    clear_toggles(w, k, b, len, start, o);
+    info->bad_event = sg.ev_from;
+    info->bad_offset = len;
+    return SYNK_E_FORMAT;
+  }
+
+  /* pass 2: apply (nothing can fail any more) */
+  apply_records(w, k, b, len, start, o, &dst, &last_run, last_off);
+  info->events = nev;
+  info->bytes = o;
   info->end = sg.done;
-  if (pos) *pos = plan.stop;
+  if (pos) *pos = o;
   return SYNK_OK;
 }
 
