@@ -115,6 +115,9 @@ static uint32_t check(uint32_t keys_crc, uint64_t e, const uint8_t *buf, size_t 
                          (uint8_t)(e >> 32), (uint8_t)(e >> 40), (uint8_t)(e >> 48), (uint8_t)(e >> 56)};
   return synk_crc32c(synk_crc32c(keys_crc, eb, sizeof eb), buf, n);
 }
+uint32_t sw_check(const sw_keys *keys, uint64_t e, const uint8_t *buf, size_t n) {
+  return check(check_keys(keys), e, buf, n);
+}
 
 /* ------------------------------------------------------------------ change records */
 static uint32_t mask_bytes(uint32_t block) { return block <= 4 ? 0 : (block + 7) / 8; }
@@ -445,7 +448,7 @@ size_t sw_encode(sw_datagram *d, const sw_keys *keys, uint32_t block, const uint
         }
     }
   }
-  uint32_t crc = check(check_keys(keys), e, out, w.n);
+  uint32_t crc = sw_check(keys, e, out, w.n);
   w_u32(&w, crc);
   return w.n;
 }

@@ -69,6 +69,10 @@ static inline uint32_t sw_get32(const uint8_t *p) {
 }
 static inline uint64_t sw_get64(const uint8_t *p) { return (uint64_t)sw_get32(p) | (uint64_t)sw_get32(p + 4) << 32; }
 
+/* The check of a datagram of span end e: CRC-32C of the pseudo-header
+ * (keys, e) and buf[0..n) (docs/wire-format.md). */
+uint32_t sw_check(const sw_keys *keys, uint64_t e, const uint8_t *buf, size_t n);
+
 /* Decode and check buf[0..len): the span end is placed within `window`
  * frames of `ref` (the candidate the check accepts); the check covers keys
  * and the placed frame. Every field is validated (bounds, change records

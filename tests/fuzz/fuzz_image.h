@@ -84,10 +84,16 @@ static inline synk_allocator fi_allocator(fi_image *im) {
   return a;
 }
 
+/* the bytes of every block together */
+static inline size_t fi_size(const fi_image *im) {
+  size_t total = 0;
+  for (uint32_t i = 0; i < im->n; i++) total += im->size[i];
+  return total;
+}
+
 /* save every block's bytes; the image is frozen from now on */
 static inline void fi_save(fi_image *im) {
-  im->total = 0;
-  for (uint32_t i = 0; i < im->n; i++) im->total += im->size[i];
+  im->total = fi_size(im);
   im->saved = (uint8_t *)malloc(im->total ? im->total : 1);
   FZ_CHECK(im->saved);
   size_t off = 0;
