@@ -1,8 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * libFuzzer target: the session receive path. Peer 0 of a session brought to
- * frame 30 honestly (fuzz_session.h) receives the input's datagrams as if
- * from peer 1, advancing a frame (and carrying out its requests) after each.
+ * frame 30 honestly (fuzz_session.h) receives the input's datagrams (the
+ * first FS_MAX_DATAGRAMS) as if from peer 1, advancing a frame (and carrying
+ * out its requests) and sending after each one it accepts; a refused one is
+ * checked to have changed nothing, so what would follow it is what followed
+ * the datagram before. Long sequences with several peers are
+ * fuzz_session_seq's.
  *
  * The session is built once: peer 0's world (with its ring) and its session
  * are made through saved-image allocators (fuzz_image.h) and put back in
@@ -18,10 +22,10 @@
  * within the MTU; events are of known types; nothing is allocated or freed
  * after creation (the images are frozen). Built with
  * FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION (tests/fuzz/CMakeLists.txt): a
- * datagram whose CRC-32C check fails is still parsed (placed at the nearest
- * candidate frame), so mutations reach the parser; the check itself is
- * tested by tests/session/test_session_unit.c (every truncation and bit flip
- * of a datagram refused).
+ * datagram whose CRC-32C check fails at every candidate frame is still
+ * parsed (placed at the nearest), so mutations reach the parser; the check
+ * itself is tested by tests/session/test_session_unit.c (every truncation
+ * and bit flip of a datagram refused).
  */
 #include "fuzz_image.h"
 #include "fuzz_session.h"
@@ -80,8 +84,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     size_t len = (size_t)data[pos] | (size_t)data[pos + 1] << 8;
     pos += 2;
     if (len > size - pos) len = size - pos;
-    synk_session_peer_stats p0, p1;
-    synk_session_get_peer_stats(A.s, 1, &p0);
+    const uint64_t refused0 = fi_get_word(&session_img, refused_word);
     uint64_t hash0 = synk_hash(A.w), frame0 = synk_frame(A.w);
     synk_status st = synk_session_receive(A.s, 1, data + pos, len, now);
     pos += len;
@@ -91,9 +94,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       /* nothing changed but the refusal count: then the step, the datagrams
          and the events that would follow are those without this datagram,
          and are left out */
-      synk_session_get_peer_stats(A.s, 1, &p1);
-      FZ_CHECK(p1.datagrams_refused == p0.datagrams_refused + 1);
-      FZ_CHECK(fi_same_but(&session_img, was, refused_word, p1.datagrams_refused));
+      synk_session_peer_stats ps;
+      synk_session_get_peer_stats(A.s, 1, &ps);
+      FZ_CHECK(ps.datagrams_refused == refused0 + 1);
+      FZ_CHECK(fi_same_but(&session_img, was, refused_word, ps.datagrams_refused));
       continue;
     }
     accepted = 1;

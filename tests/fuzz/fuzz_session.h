@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The fuzz target's session and the seed corpus generator share this setup:
  * peer 0 of a 2-peer rollback session (one player each, 4-byte inputs, 4
- * frames of prediction, 1 frame of delay, a hash check every 8 frames) over
+ * frames of prediction, 1 frame of delay, a hash check every 16 frames) over
  * a 32-id world (one chunk, no properties), brought to frame 30 by an honest
  * exchange with peer 1. An input of the target is a sequence of datagrams
  * from peer 1, each as a u16 little-endian length and its bytes (the first
@@ -41,7 +41,7 @@ static inline int fs_open(fs_peer *p, uint32_t local, const synk_allocator *worl
   c.input_size = 4;
   c.input_delay = 1;
   c.max_prediction = 4;
-  c.desync_interval = 8;
+  c.desync_interval = 16;
   c.session_id = 0xF022;
   c.world = p->w;
   c.allocator = session_al;
