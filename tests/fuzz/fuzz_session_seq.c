@@ -411,6 +411,28 @@ static void insert(uint8_t *b, size_t *n, size_t at, uint8_t v) {
   (*n)++;
 }
 
+/* Where to make a varint of b[0..n) overlong: a byte below 0x80 may end a
+ * varint; of those where the change leaves a datagram the decoder takes
+ * (the decoder as the oracle of where varints are: none once overlong ones
+ * are refused), the (pick % count)-th; else byte pick % n if below 0x80;
+ * n when none. */
+static size_t overlong_at(const sq_game *g, uint32_t to, const uint8_t *b, size_t n, uint64_t e, uint8_t pick) {
+  static uint8_t c[SQ_MTU + 16];
+  size_t ok[64], nok = 0, at = n ? pick % n : 0;
+  const uint64_t ref = ref_of(g, to);
+  for (size_t i = 0; i < n && n + 5 <= SQ_MTU && nok < 64; i++) {
+    if (b[i] >= 0x80) continue;
+    memcpy(c, b, i + 1);
+    c[i] |= 0x80;
+    c[i + 1] = 0;
+    memcpy(c + i + 2, b + i + 1, n - i - 1);
+    size_t len = seal(g, to, c, n + 1, e);
+    sw_datagram d;
+    if (decode_at(g, g->H, to, c, len, ref, &d)) ok[nok++] = i;
+  }
+  return nok ? ok[pick % nok] : at < n && b[at] < 0x80 ? at : n;
+}
+
 /* H's queued datagram to `to` (a[0]: which), edited by three ops (a[1..9]),
    sealed again, delivered */
 static void mutate(sq_game *g, uint32_t to, const uint8_t *a) {
@@ -429,7 +451,11 @@ static void mutate(sq_game *g, uint32_t to, const uint8_t *a) {
       case 2: if (n < SQ_MTU) insert(b, &n, pos % (n + 1), v); break;
       case 3: if (n > 2) { memmove(b + at, b + at + 1, n - at - 1); n--; } break;
       case 4: /* a varint made overlong: its last byte continued by a zero */
-        if (n && n < SQ_MTU && b[at] < 0x80) { b[at] |= 0x80; insert(b, &n, at + 1, 0); }
+        at = overlong_at(g, to, b, n, q.e, pos);
+        if (at < n && n < SQ_MTU) {
+          b[at] |= 0x80;
+          insert(b, &n, at + 1, 0);
+        }
         break;
       case 5: { /* a header field escaped though the short form holds it */
         if (n < 2 || n + 1 > SQ_MTU) break;
