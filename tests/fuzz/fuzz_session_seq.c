@@ -14,7 +14,7 @@
  *
  * Scenarios (the input's first byte): "three" (2 honest players + H, a
  * player; rollback), "spectator" (3 honest players + H, a spectator;
- * one-byte inputs), "huge" (2 honest players + H, a spectator, lockstep, a
+ * one-byte inputs), "huge" (2 honest players + H, a player, lockstep, a
  * world of 8300 ids: 33 chunks, more than one localization piece of chunk
  * sums) and "multi" (several players per peer, 3-byte inputs: masked change
  * records; rollback with delay 2). Each is built and played to frame 12
@@ -70,7 +70,7 @@ typedef struct sq_scen {
 static const sq_scen SCEN[SQ_SCENARIOS] = {
     {3, {1, 1, 1, 0}, 2, 1, 4, 4, 40, 1},     /* three */
     {4, {1, 1, 1, 0}, 1, 0, 3, 5, 40, 1},     /* spectator */
-    {3, {1, 1, 0, 0}, 2, 1, 0, 4, 8300, 64},  /* huge (SQ_HUGE) */
+    {3, {1, 1, 1, 0}, 2, 1, 0, 4, 8300, 64},  /* huge (SQ_HUGE) */
     {3, {2, 1, 2, 0}, 3, 2, 2, 6, 40, 1},     /* multi */
 };
 
