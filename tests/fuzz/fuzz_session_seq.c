@@ -433,10 +433,11 @@ static size_t overlong_at(const sq_game *g, uint32_t to, const uint8_t *b, size_
   return nok ? ok[pick % nok] : at < n && b[at] < 0x80 ? at : n;
 }
 
-/* H's queued datagram to `to` (a[0]: which), edited by three ops (a[1..9]),
-   sealed again, delivered */
+/* H's queued datagram to `to` (a[0]: which; H polled first when none is),
+   edited by three ops (a[1..9]), sealed again, delivered */
 static void mutate(sq_game *g, uint32_t to, const uint8_t *a) {
   static sq_dgram q;
+  if (!net[g->H][to].n) poll(g, g->H); /* none queued: whatever H has to say now */
   if (!take(&net[g->H][to], a[0], &q)) return;
   a++;
   uint8_t b[SQ_MTU + 16];
