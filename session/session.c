@@ -15,7 +15,7 @@
 #define CK_SLOTS 4u
 #define EVQ 64u
 #define LOC_MAX_CHUNKS 8u
-#define LOC_PIECES 4u /* 64-slot pieces of a 256-id chunk */
+_Static_assert(SW_LOC_ENT_PIECES <= 8, "ents_recv holds a bit per piece");
 #define PING_MS 1000u
 #define RESEND_MS 16u
 #define KEEPALIVE_MS 100u
@@ -533,7 +533,7 @@ static void loc_finish_if_done(synk_session *s, uint32_t q) {
   if (pe->loc_have_chunks && !pe->loc_have_ents) {
     int all = 1;
     for (uint32_t i = 0; i < pe->ndiff; i++)
-      if (pe->ents_recv[i] != (1u << LOC_PIECES) - 1) all = 0;
+      if (pe->ents_recv[i] != (1u << SW_LOC_ENT_PIECES) - 1) all = 0;
     pe->loc_have_ents = all;
   }
   if (pe->loc_have_ents && !pe->loc_reported) {
@@ -775,9 +775,9 @@ static void loc_receive(synk_session *s, uint32_t q, const sw_datagram *d) {
       for (uint32_t i = 0; i < pe->ndiff; i++) {
         if (pe->diff_chunk[i] != d->loc_first || ((pe->ents_recv[i] >> d->loc_piece) & 1u)) continue;
         pe->ents_recv[i] |= (uint8_t)(1u << d->loc_piece);
-        uint32_t base = pe->diff_chunk[i] * SYNK_CHUNK_IDS + d->loc_piece * 64u;
+        uint32_t base = pe->diff_chunk[i] * SYNK_CHUNK_IDS + d->loc_piece * SW_LOC_ENT_SLOTS;
         uint32_t e = 0;
-        for (uint32_t slot = 0; slot < 64 && base + slot < s->max_entities; slot++) {
+        for (uint32_t slot = 0; slot < SW_LOC_ENT_SLOTS && base + slot < s->max_entities; slot++) {
           uint32_t id = base + slot, theirs = 0;
           if (e < d->loc_count && d->loc_payload[5 * (size_t)e] == slot) {
             theirs = sw_get32(d->loc_payload + 5 * (size_t)e + 1);
@@ -804,14 +804,32 @@ synk_status synk_session_receive(synk_session *s, uint32_t peer, const void *buf
     /* semantics, before any change */
     if (d.ack > s->local_end) st = SYNK_E_MISMATCH;           /* acks inputs never sent */
     else if (d.e < s->D) st = SYNK_E_MISMATCH;                /* frames < D are never sent */
+    else if (d.n && d.e - d.n < s->D) st = SYNK_E_MISMATCH;   /* ... nor in a span */
     else if (d.n && d.e - d.n > pe->known) st = SYNK_E_MISMATCH; /* skips frames */
-    else if (d.has_loc_data && (d.loc_kind == SW_LOC_CHUNKS ? d.loc_first + d.loc_count > s->nchunks
-                                                             : d.loc_first >= s->nchunks))
-      st = SYNK_E_MISMATCH; /* chunks this world does not have */
+  }
+  if (st == SYNK_OK && d.c) {
+    /* one encoding per span: each record's first change of a byte changes it
+       from the frame before the span, when we still hold that frame (an
+       older span is not used: see below) */
+    uint64_t S = d.e - d.n;
+    if (S == s->D || pe->known - (S - 1) <= s->Q) {
+      uint8_t base[SYNK_SESSION_MAX_PLAYERS * SYNK_SESSION_MAX_INPUT];
+      if (S == s->D) memset(base, 0, pe->block);
+      else block_get(s, pe, s->in, S - 1, base);
+      if (!sw_span_changes(&d, pe->block, base)) st = SYNK_E_FORMAT;
+    }
   }
   if (st != SYNK_OK) {
     pe->st.datagrams_refused++;
     return st;
+  }
+  /* a well-formed extension this session cannot use is dropped alone: the
+     datagram's inputs, acks and other fields still count (localization data
+     naming chunks this world does not have: another world size, or none) */
+  if (d.has_loc_data && (d.loc_kind == SW_LOC_CHUNKS ? d.loc_first + d.loc_count > s->nchunks
+                                                      : d.loc_first >= s->nchunks)) {
+    d.has_loc_data = 0;
+    pe->st.extensions_ignored++;
   }
   run_timers(s, now_ms);
   pe->st.datagrams_received++;
@@ -956,24 +974,26 @@ static void loc_piece(synk_session *s, uint32_t q, sw_datagram *d) {
   d->loc_state_frame = pe->loc_frame;
   d->loc_state = (uint8_t)((pe->loc_have_chunks ? SW_LOC_HAVE_CHUNKS : 0) | (pe->loc_have_ents ? SW_LOC_HAVE_ENTS : 0));
   if (!pe->peer_has_chunks) {
-    uint32_t pieces = (uint32_t)((s->nchunks + 63) / 64);
+    const uint32_t per = SW_LOC_CHUNKS_PER_PIECE; /* what the receiver's decoder accepts */
+    uint32_t pieces = (uint32_t)((s->nchunks + per - 1) / per);
     uint32_t i = pe->loc_rr++ % pieces;
     d->has_loc_data = 1;
     d->loc_frame = pe->loc_frame;
     d->loc_kind = SW_LOC_CHUNKS;
-    d->loc_first = (uint64_t)i * 64;
-    d->loc_count = (uint32_t)(s->nchunks - d->loc_first < 64 ? s->nchunks - d->loc_first : 64);
+    d->loc_first = (uint64_t)i * per;
+    d->loc_count = (uint32_t)(s->nchunks - d->loc_first < per ? s->nchunks - d->loc_first : per);
     d->loc_chunks = c->chunks + d->loc_first;
   } else if (pe->loc_have_chunks && !pe->peer_has_ents && pe->ndiff) {
-    uint32_t i = pe->loc_rr++ % (pe->ndiff * LOC_PIECES);
+    const uint32_t slots = SW_LOC_ENT_SLOTS;
+    uint32_t i = pe->loc_rr++ % (pe->ndiff * SW_LOC_ENT_PIECES);
     d->has_loc_data = 1;
     d->loc_frame = pe->loc_frame;
     d->loc_kind = SW_LOC_ENTS;
-    d->loc_first = pe->diff_chunk[i / LOC_PIECES];
-    d->loc_piece = i % LOC_PIECES;
-    uint32_t base = (uint32_t)d->loc_first * SYNK_CHUNK_IDS + d->loc_piece * 64u;
+    d->loc_first = pe->diff_chunk[i / SW_LOC_ENT_PIECES];
+    d->loc_piece = i % SW_LOC_ENT_PIECES;
+    uint32_t base = (uint32_t)d->loc_first * SYNK_CHUNK_IDS + d->loc_piece * slots;
     d->loc_fp = base < s->max_entities ? c->fp + base : NULL;
-    d->loc_fp_count = base < s->max_entities ? (s->max_entities - base < 64 ? s->max_entities - base : 64) : 0;
+    d->loc_fp_count = base < s->max_entities ? (s->max_entities - base < slots ? s->max_entities - base : slots) : 0;
   }
 }
 

@@ -64,16 +64,27 @@ static uint64_t r_u64(rd *r) {
   const uint8_t *q = r_bytes(r, 8);
   return q ? sw_get64(q) : 0;
 }
-/* LEB128, at most 9 bytes (63 bits): every field this format has is far smaller */
+/* LEB128, at most 9 bytes (63 bits): every field this format has is far
+ * smaller. Canonical only: a last byte of 0 after others (80 00 for 0) is
+ * an overlong encoding of a value a shorter one holds, and is refused */
 static uint64_t r_var(rd *r) {
   uint64_t v = 0;
   for (int i = 0; i < 9; i++) {
     uint32_t b = r_u8(r);
     v |= (uint64_t)(b & 0x7F) << (7 * i);
-    if (!(b & 0x80)) return v;
+    if (!(b & 0x80)) {
+      if (i > 0 && b == 0) r->bad = 1;
+      return v;
+    }
   }
   r->bad = 1;
   return 0;
+}
+/* a header field escaped to a varint: only for values the short form cannot hold */
+static uint64_t r_escaped(rd *r, uint64_t least) {
+  uint64_t v = r_var(r);
+  if (v < least) r->bad = 1;
+  return v;
 }
 static int64_t unzig(uint64_t z) { return (z & 1u) ? -(int64_t)(z >> 1) - 1 : (int64_t)(z >> 1); }
 /* the frame e - zigzag(varint); negative frames are malformed */
@@ -91,14 +102,21 @@ static uint64_t r_rel(rd *r, uint64_t e) {
 }
 
 /* ------------------------------------------------------------------ check */
-static uint32_t check(const sw_keys *k, uint64_t e, const uint8_t *buf, size_t n) {
-  uint8_t ph[14];
-  wr w = {ph, 0};
-  w_u32(&w, k->session_id);
-  w_u8(&w, k->from);
-  w_u8(&w, k->to);
-  w_u64(&w, e);
-  return synk_crc32c(synk_crc32c(0, ph, sizeof ph), buf, n);
+/* the CRC-32C of the pseudo-header's first 6 bytes (session_id, from, to):
+   the same for every candidate frame of a datagram */
+static uint32_t check_keys(const sw_keys *k) {
+  const uint8_t ph[6] = {(uint8_t)k->session_id, (uint8_t)(k->session_id >> 8), (uint8_t)(k->session_id >> 16),
+                         (uint8_t)(k->session_id >> 24), (uint8_t)k->from, (uint8_t)k->to};
+  return synk_crc32c(0, ph, sizeof ph);
+}
+/* the check: the CRC continued over e (u64) and the bytes */
+static uint32_t check(uint32_t keys_crc, uint64_t e, const uint8_t *buf, size_t n) {
+  const uint8_t eb[8] = {(uint8_t)e,         (uint8_t)(e >> 8),  (uint8_t)(e >> 16), (uint8_t)(e >> 24),
+                         (uint8_t)(e >> 32), (uint8_t)(e >> 40), (uint8_t)(e >> 48), (uint8_t)(e >> 56)};
+  return synk_crc32c(synk_crc32c(keys_crc, eb, sizeof eb), buf, n);
+}
+uint32_t sw_check(const sw_keys *keys, uint64_t e, const uint8_t *buf, size_t n) {
+  return check(check_keys(keys), e, buf, n);
 }
 
 /* ------------------------------------------------------------------ change records */
@@ -155,10 +173,21 @@ static uint64_t record_head(rd *r, uint32_t block, uint8_t *mask) {
   if (!any) r->bad = 1; /* a record changes at least one byte */
   return skip;
 }
-static uint32_t popcount_mask(const uint8_t *mask, uint32_t block) {
-  uint32_t n = 0;
-  for (uint32_t i = 0; i < block; i++) n += (mask[i / 8] >> (i % 8)) & 1u;
-  return n;
+int sw_span_changes(const sw_datagram *d, uint32_t block, const uint8_t *base) {
+  uint8_t cur[SYNK_SESSION_MAX_PLAYERS * SYNK_SESSION_MAX_INPUT];
+  uint8_t mask[SYNK_SESSION_MAX_PLAYERS * SYNK_SESSION_MAX_INPUT / 8];
+  memcpy(cur, base, block);
+  rd r = {d->changes, d->changes_end, 0}; /* validated by sw_decode */
+  for (uint32_t i = 0; i < d->c; i++) {
+    record_head(&r, block, mask);
+    for (uint32_t b = 0; b < block; b++) {
+      if (!((mask[b / 8] >> (b % 8)) & 1u)) continue;
+      uint8_t v = (uint8_t)r_u8(&r);
+      if (v == cur[b]) return 0;
+      cur[b] = v;
+    }
+  }
+  return 1;
 }
 
 void sw_span_begin(sw_span_iter *it, const sw_datagram *d, uint32_t block) {
@@ -207,41 +236,58 @@ synk_status sw_decode(const uint8_t *buf, size_t len, const sw_keys *keys, uint6
   int64_t c0 = (r0 & ~(int64_t)15) | (int64_t)(buf[1] >> 4);
   if (c0 > r0 + 7) c0 -= 16;
   else if (c0 + 8 < r0) c0 += 16;
-  int64_t e = -1;
+  const uint32_t kc = check_keys(keys);
+  int64_t e = -1, nearest = -1;
   for (int64_t k = 0; k <= 2 * (int64_t)window / 16 + 2 && e < 0; k++) {
     int64_t cand = c0 + ((k & 1) ? 16 * ((k + 1) / 2) : -16 * (k / 2));
     if (cand < 0 || cand < lo || cand > hi) continue;
-    uint32_t got = check(keys, (uint64_t)cand, buf, len - 4);
-#ifndef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
-    if (got != want) continue;
-#else
-    (void)got; /* fuzzing: computed, not enforced (the nearest frame), so mutated bytes reach the parser */
-    (void)want;
-#endif
+    if (nearest < 0) nearest = cand;
+    if (check(kc, (uint64_t)cand, buf, len - 4) != want) continue;
     e = cand;
   }
+#ifdef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
+  /* fuzzing: the check is computed but not enforced, so mutated bytes reach
+     the parser: a datagram no frame's check accepts is placed at the nearest
+     candidate; one that passes is placed as in production */
+  if (e < 0) e = nearest;
+#else
+  (void)nearest;
+#endif
   if (e < 0) return SYNK_E_FORMAT;
   rd r = {buf + 2, buf + len - 4, 0};
   d->e = (uint64_t)e;
   uint64_t az = (buf[0] >> 2) & 15u;
-  if (az == 15) az = r_var(&r);
+  if (az == 15) az = r_escaped(&r, 15);
   int64_t av = unzig(az);
   if ((av > 0 && av > e) || (av < 0 && (uint64_t)(-(av + 1)) >= (UINT64_MAX >> 2))) return SYNK_E_FORMAT;
   d->ack = av >= 0 ? (uint64_t)e - (uint64_t)av : (uint64_t)e + (uint64_t)(-(av + 1)) + 1;
   uint64_t n = buf[1] & 15u, c = buf[0] & 3u;
-  if (n == 15) n = r_var(&r);
-  if (c == 3) c = r_var(&r);
+  if (n == 15) n = r_escaped(&r, 15);
+  if (c == 3) c = r_escaped(&r, 3);
   if (r.bad || n > q || n > (uint64_t)e || c > n || (c && block == 0)) return SYNK_E_FORMAT;
   d->n = (uint32_t)n;
   d->c = (uint32_t)c;
   d->changes = r.p;
+  /* each record changes every byte it names: a byte given the value the
+     span's last record of it gave it again is refused (that frame repeats
+     the one before it there; against the frame before the span, the session
+     checks it: sw_span_changes) */
+  uint8_t last[SYNK_SESSION_MAX_PLAYERS * SYNK_SESSION_MAX_INPUT];
+  uint8_t seen[sizeof last / 8];
+  memset(seen, 0, (block + 7) / 8);
   uint64_t pos = 0;
   for (uint64_t i = 0; i < c; i++) {
     uint8_t mask[SYNK_SESSION_MAX_PLAYERS * SYNK_SESSION_MAX_INPUT / 8];
     uint64_t skip = record_head(&r, block, mask);
     if (r.bad || skip >= n - pos) return SYNK_E_FORMAT;
     pos += skip + 1;
-    r_bytes(&r, popcount_mask(mask, block));
+    for (uint32_t b = 0; b < block; b++) {
+      if (!((mask[b / 8] >> (b % 8)) & 1u)) continue;
+      uint8_t v = (uint8_t)r_u8(&r);
+      if (((seen[b / 8] >> (b % 8)) & 1u) && last[b] == v) return SYNK_E_FORMAT;
+      seen[b / 8] |= (uint8_t)(1u << (b % 8));
+      last[b] = v;
+    }
     if (r.bad) return SYNK_E_FORMAT;
   }
   d->changes_end = r.p;
@@ -290,11 +336,15 @@ synk_status sw_decode(const uint8_t *buf, size_t len, const sw_keys *keys, uint6
         d->loc_first = r_var(&r);
         d->loc_piece = r_u8(&r);
         uint64_t cnt = r_var(&r);
-        if (d->loc_piece > 3 || cnt > 64 || d->loc_first > UINT32_MAX) return SYNK_E_FORMAT;
+        if (d->loc_piece >= SW_LOC_ENT_PIECES || cnt > SW_LOC_ENT_SLOTS || d->loc_first > UINT32_MAX)
+          return SYNK_E_FORMAT;
         d->loc_count = (uint32_t)cnt;
         d->loc_payload = r_bytes(&r, 5 * (size_t)cnt);
-        for (uint32_t i = 0; !r.bad && i < d->loc_count; i++) /* slots ascending, < 64 */
-          if (d->loc_payload[5 * i] > 63 || (i && d->loc_payload[5 * i] <= d->loc_payload[5 * (i - 1)]))
+        /* slots ascending, < SW_LOC_ENT_SLOTS; a listed fingerprint has bit 0 set (0 is a
+           dead id, which is not listed) */
+        for (uint32_t i = 0; !r.bad && i < d->loc_count; i++)
+          if (d->loc_payload[5 * i] >= SW_LOC_ENT_SLOTS || (i && d->loc_payload[5 * i] <= d->loc_payload[5 * (i - 1)]) ||
+              !(d->loc_payload[5 * i + 1] & 1u))
             return SYNK_E_FORMAT;
       } else {
         return SYNK_E_FORMAT;
@@ -398,7 +448,7 @@ size_t sw_encode(sw_datagram *d, const sw_keys *keys, uint32_t block, const uint
         }
     }
   }
-  uint32_t crc = check(keys, e, out, w.n);
+  uint32_t crc = sw_check(keys, e, out, w.n);
   w_u32(&w, crc);
   return w.n;
 }

@@ -25,7 +25,13 @@
 #define SW_LOC_HAVE_ENTS 2u
 #define SW_LOC_CHUNKS 2u
 #define SW_LOC_ENTS 3u
+/* The localization pieces, one definition for the encoder (session.c fills
+ * them) and the decoder (which refuses anything larger): chunk sums travel
+ * 32 to a piece (8 * 32 = 256 bytes: a piece fits the smallest MTU beside a
+ * frame of inputs), a chunk's 256 entity fingerprints in 4 pieces of 64 */
 #define SW_LOC_CHUNKS_PER_PIECE 32u
+#define SW_LOC_ENT_SLOTS 64u
+#define SW_LOC_ENT_PIECES (SYNK_CHUNK_IDS / SW_LOC_ENT_SLOTS)
 
 /* what the check covers besides the bytes (never sent) */
 typedef struct sw_keys {
@@ -48,7 +54,7 @@ typedef struct sw_datagram {
   uint32_t loc_kind;   /* SW_LOC_CHUNKS or SW_LOC_ENTS */
   uint64_t loc_first;  /* CHUNKS: first chunk; ENTS: the chunk */
   uint32_t loc_count;  /* CHUNKS: sums; ENTS: entries */
-  uint32_t loc_piece;  /* ENTS: 64-slot piece 0..3 */
+  uint32_t loc_piece;  /* ENTS: SW_LOC_ENT_SLOTS-slot piece 0..SW_LOC_ENT_PIECES-1 */
   const uint8_t *loc_payload;   /* decoder: sums (8 B) or entries (slot, fp: 5 B) */
   const uint64_t *loc_chunks;   /* encoder: loc_count sums */
   const uint32_t *loc_fp;       /* encoder: loc_fp_count fingerprints (0: dead) */
@@ -62,6 +68,10 @@ static inline uint32_t sw_get32(const uint8_t *p) {
   return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 static inline uint64_t sw_get64(const uint8_t *p) { return (uint64_t)sw_get32(p) | (uint64_t)sw_get32(p + 4) << 32; }
+
+/* The check of a datagram of span end e: CRC-32C of the pseudo-header
+ * (keys, e) and buf[0..n) (docs/wire-format.md). */
+uint32_t sw_check(const sw_keys *keys, uint64_t e, const uint8_t *buf, size_t n);
 
 /* Decode and check buf[0..len): the span end is placed within `window`
  * frames of `ref` (the candidate the check accepts); the check covers keys
@@ -77,6 +87,12 @@ synk_status sw_decode(const uint8_t *buf, size_t len, const sw_keys *keys, uint6
  * Returns the datagram's length. */
 size_t sw_encode(sw_datagram *d, const sw_keys *keys, uint32_t block, const uint8_t *base, sw_block_fn get,
                  const void *ctx, uint8_t *scratch, uint8_t *out, size_t mtu);
+
+/* 1 when every change record of decoded d changes each byte it names, the
+ * first record of a byte against `base` (the block of frame e - n - 1): a
+ * record that gives a byte the value it has is another encoding of a span
+ * without it (one encoding per message). Cost: O(c * block). */
+int sw_span_changes(const sw_datagram *d, uint32_t block, const uint8_t *base);
 
 /* Walk a decoded span frame by frame: cur holds the block of the frame
  * before the span; each sw_span_next turns it into the next frame's. */

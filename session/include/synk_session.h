@@ -198,11 +198,18 @@ SYNK_API synk_status synk_session_set_checksum(synk_session *s, uint64_t checksu
  * status and change nothing. A datagram whose frames lie more than the input
  * history plus 8 frames from the receiver's own (see create; e.g. 40 frames
  * with max_prediction 8 and no delay) cannot be placed and is refused: a
- * replayed or very late one, or one of another session.
+ * replayed or very late one, or one of another session. Each message has
+ * one encoding: any other (an overlong varint, an escaped header field whose
+ * value fits the short form, a change record that changes nothing) is
+ * refused as malformed. A well-formed extension this session cannot use
+ * (localization data naming chunks its world does not have) is dropped
+ * alone and counted (extensions_ignored); the rest of the datagram counts.
  * Errors: SYNK_E_ARG (s NULL, buf NULL with len > 0, peer out of range or
  * local), SYNK_E_FORMAT (truncated, wrong version, failed check, malformed,
- * out-of-bound value), SYNK_E_MISMATCH (well formed but impossible: an ack
- * of inputs never sent, a span that skips frames). Cost: O(len). */
+ * non-canonical, out-of-bound value), SYNK_E_MISMATCH (well formed but
+ * impossible: an ack of inputs never sent, a span that skips frames or
+ * holds frames below the input delay). Cost: O(len + records * block): a span's
+ * records are walked from the frame before it. */
 SYNK_API synk_status synk_session_receive(synk_session *s, uint32_t peer, const void *buf, size_t len,
                                           uint32_t now_ms);
 
@@ -251,6 +258,9 @@ typedef struct synk_session_peer_stats {
   uint64_t datagrams_refused;  /* refused by receive (any status but OK) */
   uint64_t remote_frame;       /* frames of the peer's inputs received (confirmed) */
   uint32_t state;              /* 0 waiting, 1 connected, 2 interrupted, 3 disconnected */
+  uint64_t extensions_ignored; /* well-formed extensions of accepted datagrams this session
+                                  cannot use, dropped alone (localization data naming chunks
+                                  its world does not have) */
 } synk_session_peer_stats;
 
 typedef struct synk_session_stats {

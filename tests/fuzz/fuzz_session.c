@@ -1,59 +1,119 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * libFuzzer target: the session receive path. Peer 0 of a session brought to
- * frame 30 honestly (fuzz_session.h) receives the input's datagrams as if
- * from peer 1, advancing a frame (and carrying out its requests) after each.
- * Checks: no crash, hang or out-of-bounds access (ASan/UBSan); every status
- * is OK, SYNK_E_FORMAT or SYNK_E_MISMATCH; a refused datagram changes none of
- * the session's statistics but its refusal count; the world stays
- * self-consistent (hash == rehash) through every rollback the datagrams
- * cause; every datagram the session then sends is within the MTU. Built with
- * FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION (tests/fuzz/CMakeLists.txt): the
- * CRC-32C check is computed but not enforced (the span end is placed at the
- * nearest candidate frame), so mutations reach the parser; the check itself
- * is tested by tests/session/test_session_unit.c (every truncation and bit
- * flip of a datagram refused).
+ * frame 30 honestly (fuzz_session.h) receives the input's datagrams (the
+ * first FS_MAX_DATAGRAMS) as if from peer 1, advancing a frame (and carrying
+ * out its requests) and sending after each one it accepts; a refused one is
+ * checked to have changed nothing, so what would follow it is what followed
+ * the datagram before. Long sequences with several peers are
+ * fuzz_session_seq's.
+ *
+ * The session is built once: peer 0's world (with its ring) and its session
+ * are made through saved-image allocators (fuzz_image.h) and put back in
+ * place before each input -- the state at frame 30, byte for byte, without
+ * replaying the 30 frames of the prelude or creating anything.
+ *
+ * Checks, after every datagram: no crash, hang or out-of-bounds access
+ * (ASan/UBSan); every status is OK, SYNK_E_FORMAT or SYNK_E_MISMATCH; a
+ * refused datagram changes no byte of the session's memory but its refusal
+ * count (compared before and after) and no receive touches the world (hash,
+ * frame); the world stays self-consistent (hash == rehash) through every
+ * rollback the datagrams cause; every datagram the session then sends is
+ * within the MTU; events are of known types; nothing is allocated or freed
+ * after creation (the images are frozen). Built with
+ * FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION (tests/fuzz/CMakeLists.txt): a
+ * datagram whose CRC-32C check fails at every candidate frame is still
+ * parsed (placed at the nearest), so mutations reach the parser; the check
+ * itself is tested by tests/session/test_session_unit.c (every truncation
+ * and bit flip of a datagram refused).
  */
-#include "fuzz_common.h"
+#include "fuzz_image.h"
 #include "fuzz_session.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+static fs_peer A;
+static fi_image world_img, session_img; /* peer 0's world and ring; its session */
+static uint8_t *before;                 /* a copy of the session's bytes */
+static fi_word refused_word;            /* where the session counts peer 1's refused datagrams */
+
+static void setup(void) {
+  synk_allocator wa = fi_allocator(&world_img), sa = fi_allocator(&session_img);
+  fs_peer b;
+  FZ_CHECK(fs_prelude_with(&A, &b, &wa, &sa));
+  fs_close(&b);
+  fi_save(&world_img);
+  fi_save(&session_img);
+  before = (uint8_t *)malloc(session_img.total);
+  FZ_CHECK(before);
+  /* find the refusal counter: a datagram of a later version is refused, and
+     changes that word alone */
+  static const uint8_t later[6] = {0x80, 0, 0, 0, 0, 0};
+  synk_session_peer_stats ps;
+  FZ_CHECK(synk_session_receive(A.s, 1, later, sizeof later, 30 * 16) == SYNK_E_FORMAT);
+  synk_session_get_peer_stats(A.s, 1, &ps);
+  FZ_CHECK(fi_find_word(&session_img, session_img.saved, &refused_word));
+  FZ_CHECK(fi_get_word(&session_img, refused_word) == ps.datagrams_refused);
+  fi_restore(&session_img);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-  fs_peer a, b;
-  FZ_CHECK(fs_prelude(&a, &b));
+  static int ready, accepted;
+  if (!ready) {
+    setup();
+    ready = 1;
+  } else if (accepted) {
+    fi_restore(&world_img);
+    fi_restore(&session_img);
+  } else {
+    /* every datagram of the last input was refused: the world and its ring
+       (changed by steps alone) were left alone, the session was checked
+       equal to the saved image but for its refusal count */
+    fi_word w = refused_word;
+    memcpy((uint8_t *)session_img.p[w.block] + w.off, session_img.saved + fi_offset(&session_img, w), 8);
+  }
+  accepted = 0;
+  /* the session's bytes after the last accepted datagram (at first the
+     saved image): a refused datagram changes nothing but the refusal count
+     (checked), so this stays the reference */
+  const uint8_t *was = session_img.saved;
   uint64_t frame = 30;
   uint32_t now = 30 * 16;
   size_t pos = 0;
-  for (int k = 0; k < 64 && pos + 2 <= size; k++) {
+  for (int k = 0; k < FS_MAX_DATAGRAMS && pos + 2 <= size; k++) {
     size_t len = (size_t)data[pos] | (size_t)data[pos + 1] << 8;
     pos += 2;
     if (len > size - pos) len = size - pos;
-    synk_session_stats s0, s1;
-    synk_session_peer_stats p0, p1;
-    synk_session_get_stats(a.s, &s0);
-    synk_session_get_peer_stats(a.s, 1, &p0);
-    synk_status st = synk_session_receive(a.s, 1, data + pos, len, now);
+    const uint64_t refused0 = fi_get_word(&session_img, refused_word);
+    uint64_t hash0 = synk_hash(A.w), frame0 = synk_frame(A.w);
+    synk_status st = synk_session_receive(A.s, 1, data + pos, len, now);
     pos += len;
     FZ_CHECK(st == SYNK_OK || st == SYNK_E_FORMAT || st == SYNK_E_MISMATCH);
-    if (st != SYNK_OK) { /* nothing changed */
-      synk_session_get_stats(a.s, &s1);
-      synk_session_get_peer_stats(a.s, 1, &p1);
-      FZ_CHECK(p1.datagrams_refused == p0.datagrams_refused + 1);
-      p1.datagrams_refused = p0.datagrams_refused;
-      FZ_CHECK(memcmp(&s0, &s1, sizeof s0) == 0 && memcmp(&p0, &p1, sizeof p0) == 0);
+    FZ_CHECK(synk_hash(A.w) == hash0 && synk_frame(A.w) == frame0); /* receive never touches the world */
+    if (st != SYNK_OK) {
+      /* nothing changed but the refusal count: then the step, the datagrams
+         and the events that would follow are those without this datagram,
+         and are left out */
+      synk_session_peer_stats ps;
+      synk_session_get_peer_stats(A.s, 1, &ps);
+      FZ_CHECK(ps.datagrams_refused == refused0 + 1);
+      FZ_CHECK(fi_same_but(&session_img, was, refused_word, ps.datagrams_refused));
+      continue;
     }
-    if (fs_step(&a, 0, frame, now)) frame++;
-    fz_consistent(a.w);
+    accepted = 1;
+    if (fs_step(&A, 0, frame, now)) frame++;
+    fz_consistent(A.w);
     uint8_t buf[SYNK_SESSION_DEFAULT_MTU];
     uint32_t peer;
     size_t out;
-    while (synk_session_poll(a.s, now, &peer, buf, sizeof buf, &out)) FZ_CHECK(peer == 1 && out <= sizeof buf);
+    while (synk_session_poll(A.s, now, &peer, buf, sizeof buf, &out)) FZ_CHECK(peer == 1 && out <= sizeof buf);
     synk_session_event ev;
-    while (synk_session_next_event(a.s, &ev)) FZ_CHECK(ev.type >= SYNK_SEV_CONNECTED && ev.type <= SYNK_SEV_WAIT);
+    while (synk_session_next_event(A.s, &ev)) FZ_CHECK(ev.type >= SYNK_SEV_CONNECTED && ev.type <= SYNK_SEV_WAIT);
     now += 16;
+    if (k + 1 < FS_MAX_DATAGRAMS && pos + 2 <= size) { /* a datagram follows: its reference */
+      fi_copy_out(&session_img, before);
+      was = before;
+    }
   }
-  fs_close(&a);
-  fs_close(&b);
   return 0;
 }

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /* The fuzz target's session and the seed corpus generator share this setup:
- * peer 0 of a 2-peer rollback session (one player each, 4-byte inputs, 8
- * frames of prediction, 1 frame of delay, a hash check every 10 frames) over
- * a 512-id world, brought to frame 30 by an honest exchange with peer 1.
- * An input of the target is a sequence of datagrams from peer 1, each as a
- * u16 little-endian length and its bytes. */
+ * peer 0 of a 2-peer rollback session (one player each, 4-byte inputs, 4
+ * frames of prediction, 1 frame of delay, a hash check every 16 frames) over
+ * a 32-id world (one chunk, no properties), brought to frame 30 by an honest
+ * exchange with peer 1. An input of the target is a sequence of datagrams
+ * from peer 1, each as a u16 little-endian length and its bytes (the first
+ * FS_MAX_DATAGRAMS are read). */
 #ifndef SYNK_FUZZ_SESSION_H
 #define SYNK_FUZZ_SESSION_H
 
@@ -14,15 +15,23 @@
 
 #include "synk_session.h"
 
+/* a small world: one chunk; every check per datagram stays cheap */
+#define FS_ENTITIES 32
+/* datagrams read from one input: longer sequences are fuzz_session_seq's */
+#define FS_MAX_DATAGRAMS 8
+
 typedef struct fs_peer {
   synk_world *w;
   synk_session *s;
 } fs_peer;
 
-static inline int fs_open(fs_peer *p, uint32_t local) {
-  synk_config wc = {512, 2, 5, NULL, NULL};
+/* world_al / session_al: the allocators of the world (and its ring) and of
+ * the session (NULL: malloc) */
+static inline int fs_open(fs_peer *p, uint32_t local, const synk_allocator *world_al,
+                          const synk_allocator *session_al) {
+  synk_config wc = {FS_ENTITIES, 0, 5, world_al, NULL};
   if (synk_world_create(&wc, &p->w) != SYNK_OK) return 0;
-  for (uint32_t id = 0; id < 512; id += 3) synk_spawn(p->w, id, id % 5, (int32_t)id, 0, 0);
+  for (uint32_t id = 0; id < FS_ENTITIES; id += 3) synk_spawn(p->w, id, id % 5, (int32_t)id, 0, 0);
   synk_session_config c;
   memset(&c, 0, sizeof c);
   c.num_players = 2;
@@ -31,10 +40,11 @@ static inline int fs_open(fs_peer *p, uint32_t local) {
   c.player_peer[1] = 1;
   c.input_size = 4;
   c.input_delay = 1;
-  c.max_prediction = 8;
-  c.desync_interval = 10;
+  c.max_prediction = 4;
+  c.desync_interval = 16;
   c.session_id = 0xF022;
   c.world = p->w;
+  c.allocator = session_al;
   return synk_session_create(&c, &p->s) == SYNK_OK;
 }
 
@@ -72,9 +82,11 @@ static inline void fs_flush(fs_peer *from, uint32_t fi, fs_peer *to, uint32_t no
   }
 }
 
-/* the honest prelude: both peers to frame 30, every datagram delivered */
-static inline int fs_prelude(fs_peer *a, fs_peer *b) {
-  if (!fs_open(a, 0) || !fs_open(b, 1)) return 0;
+/* the honest prelude: both peers to frame 30, every datagram delivered;
+ * peer a's world and session made with the given allocators (NULL: malloc) */
+static inline int fs_prelude_with(fs_peer *a, fs_peer *b, const synk_allocator *world_al,
+                                  const synk_allocator *session_al) {
+  if (!fs_open(a, 0, world_al, session_al) || !fs_open(b, 1, NULL, NULL)) return 0;
   for (uint64_t f = 0; f < 30; f++) {
     uint32_t now = (uint32_t)(f * 16);
     if (!fs_step(a, 0, f, now) || !fs_step(b, 1, f, now)) return 0;
@@ -83,5 +95,6 @@ static inline int fs_prelude(fs_peer *a, fs_peer *b) {
   }
   return 1;
 }
+static inline int fs_prelude(fs_peer *a, fs_peer *b) { return fs_prelude_with(a, b, NULL, NULL); }
 
 #endif

@@ -22,6 +22,9 @@ rm -rf "$tmp"
 # session datagrams (fuzz_session): written by gen_session_corpus, next to fuzz_gen
 mkdir -p "$here/corpus/session"
 "$(dirname "$gen")/gen_session_corpus" "$here/corpus/session"
+# action sequences of a game with a hostile peer (fuzz_session_seq): gen_session_seq_corpus
+mkdir -p "$here/corpus/session_seq"
+"$(dirname "$gen")/gen_session_seq_corpus" "$here/corpus/session_seq"
 # protocol message sequences (fuzz_net): written by gen_net_corpus, next to fuzz_gen
 mkdir -p "$here/corpus/net"
 "$(dirname "$gen")/gen_net_corpus" "$here/corpus/net"

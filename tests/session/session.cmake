@@ -34,6 +34,9 @@ add_test(NAME session_mesh_spectators COMMAND test_session_mesh --peers 4 --spec
 add_test(NAME session_desync_spectator COMMAND test_session_mesh --peers 3 --spectators 1 --frames 3000
   --corrupt 2:1000 ${SESSION_NET})
 add_test(NAME session_desync2 COMMAND test_session_mesh --peers 2 --frames 3000 --corrupt 1:1234 ${SESSION_NET})
+# a world over 8192 entities: its 36 chunk sums travel in two localization pieces
+add_test(NAME session_desync_big COMMAND test_session_mesh --peers 2 --frames 3000 --entities 9000
+  --corrupt 1:1234 ${SESSION_NET})
 add_test(NAME session_desync4 COMMAND test_session_mesh --peers 4 --frames 3000 --corrupt 2:1500 ${SESSION_NET})
 # the wire target: 2 players, 60 Hz, 4-byte inputs changing every ~6 frames, no loss
 add_test(NAME session_bytes COMMAND test_session_mesh --peers 2 --frames 6000 --loss 0 --dup 0 --reorder 0

@@ -33,14 +33,16 @@ static synk_session_config base_cfg(uint32_t local, uint32_t pred, uint32_t dela
   return c;
 }
 
-static void pair_open(pair *p, uint32_t pred, uint32_t delay, int with_world) {
+/* with_world: a world of that many entities (1: 512), all live, a hash check every 10 frames */
+static void pair_open(pair *p, uint32_t pred, uint32_t delay, uint32_t with_world) {
   memset(p, 0, sizeof *p);
   for (uint32_t i = 0; i < 2; i++) {
     synk_session_config c = base_cfg(i, pred, delay);
     if (with_world) {
-      synk_config wc = {512, 1, 9, NULL, NULL};
+      uint32_t n = with_world == 1 ? 512 : with_world;
+      synk_config wc = {n, 1, 9, NULL, NULL};
       CHECK_ST(synk_world_create(&wc, &p->w[i]), SYNK_OK);
-      for (uint32_t id = 0; id < 512; id++) synk_spawn(p->w[i], id, 1, (int32_t)id, 0, 0);
+      for (uint32_t id = 0; id < n; id++) synk_spawn(p->w[i], id, 1, (int32_t)id, 0, 0);
       c.world = p->w[i];
       c.desync_interval = 10;
     }
@@ -650,6 +652,249 @@ static void test_app_checksum(void) {
   synk_session_destroy(s[1]);
 }
 
+/* the check of a datagram of span end e from `from` to `to`, appended to
+   buf[0..n) (docs/wire-format.md: CRC-32C of the pseudo-header and the bytes) */
+static size_t seal(uint8_t *buf, size_t n, uint32_t session_id, uint32_t from, uint32_t to, uint64_t e) {
+  uint8_t ph[14];
+  for (int i = 0; i < 4; i++) ph[i] = (uint8_t)(session_id >> (8 * i));
+  ph[4] = (uint8_t)from;
+  ph[5] = (uint8_t)to;
+  for (int i = 0; i < 8; i++) ph[6 + i] = (uint8_t)(e >> (8 * i));
+  uint32_t c = synk_crc32c(synk_crc32c(0, ph, sizeof ph), buf, n);
+  for (int i = 0; i < 4; i++) buf[n + (size_t)i] = (uint8_t)(c >> (8 * i));
+  return n + 4;
+}
+
+/* one encoding per message (issue 19): the empty datagram of frame 0 (no
+   inputs, ack 0, no extension) is 00 00 and its check. Six other byte strings
+   decode to the same message and pass the check -- each escaped header field
+   (A = 15, N = 15, C = 3) holding 0 where the short form holds it, once as
+   00 and once overlong as 80 00: each is refused and changes nothing; the
+   canonical one is accepted */
+static void test_canonical_empty(void) {
+  static const uint8_t alt[6][4] = {{0x3C, 0x00, 0x00}, {0x3C, 0x00, 0x80, 0x00}, {0x00, 0x0F, 0x00},
+                                    {0x00, 0x0F, 0x80, 0x00}, {0x03, 0x00, 0x00}, {0x03, 0x00, 0x80, 0x00}};
+  static const size_t alt_len[6] = {3, 4, 3, 4, 3, 4};
+  pair p;
+  pair_open(&p, 8, 0, 0);
+  uint8_t buf[16];
+  sw_keys keys = {77, 1, 0};
+  sw_datagram d;
+  for (int k = 0; k < 6; k++) {
+    memcpy(buf, alt[k], alt_len[k]);
+    size_t n = seal(buf, alt_len[k], 77, 1, 0, 0);
+    CHECK_ST(sw_decode(buf, n, &keys, 0, 40, 4, 32, &d), SYNK_E_FORMAT);
+    CHECK_ST(synk_session_receive(p.s[0], 1, buf, n, 0), SYNK_E_FORMAT);
+  }
+  synk_session_peer_stats ps;
+  synk_session_get_peer_stats(p.s[0], 1, &ps);
+  CHECK(ps.datagrams_refused == 6 && ps.datagrams_received == 0 && ps.state == 0);
+  buf[0] = buf[1] = 0;
+  size_t n = seal(buf, 2, 77, 1, 0, 0);
+  CHECK_ST(sw_decode(buf, n, &keys, 0, 40, 4, 32, &d), SYNK_OK);
+  CHECK(d.e == 0 && d.ack == 0 && d.n == 0 && d.c == 0 && !d.has_ping);
+  CHECK_ST(synk_session_receive(p.s[0], 1, buf, n, 0), SYNK_OK);
+  synk_session_get_peer_stats(p.s[0], 1, &ps);
+  CHECK(ps.datagrams_refused == 6 && ps.datagrams_received == 1 && ps.state == 1);
+  pair_close(&p);
+}
+
+/* more alternative encodings, each next to the canonical one (accepted):
+   overlong varints in an escaped field, a change record's head and each
+   extension's fields; a change record rewriting a byte with the value the
+   span's previous record gave it (the frame repeats: no record); a listed
+   fingerprint without bit 0 (0 is "dead, not listed") */
+static void test_canonical_fields(void) {
+  /* datagrams of span end e = 8 from peer 1 (a 4-byte block) */
+  static const struct {
+    uint8_t ok;
+    uint8_t n;
+    uint8_t b[40];
+  } v[] = {
+      /* A = 15: zz(e - ack) = 16 (ack = 0), then 10 overlong */
+      {1, 3, {0x3C, 0x80, 0x10}},
+      {0, 4, {0x3C, 0x80, 0x90, 0x00}},
+      /* N = 15 holding 15 frames is malformed here (n > e), so n = 8, C = 3 holding 3 records */
+      {1, 9, {0x23, 0x88, 0x03, 0x01, 0x05, 0x01, 0x06, 0x01, 0x07}},
+      {0, 10, {0x23, 0x88, 0x83, 0x00, 0x01, 0x05, 0x01, 0x06, 0x01, 0x07}},
+      {0, 10, {0x23, 0x88, 0x03, 0x81, 0x00, 0x05, 0x01, 0x06, 0x01, 0x07}},
+      /* two records, the second rewriting byte 0 with the value it has */
+      {1, 6, {0x22, 0x83, 0x01, 0x05, 0x01, 0x06}},
+      {0, 6, {0x22, 0x83, 0x01, 0x05, 0x01, 0x05}},
+      /* ... or through another byte: masks 0x3 then 0x3, byte 1 unchanged */
+      {0, 8, {0x22, 0x83, 0x03, 0x05, 0x07, 0x03, 0x06, 0x07}},
+      {1, 7, {0x22, 0x83, 0x03, 0x05, 0x07, 0x01, 0x06}},
+      /* ping: u16 clock, varint zz(advantage) */
+      {1, 6, {0x40, 0x80, 0x01, 0x34, 0x12, 0x00}},
+      {0, 7, {0x40, 0x80, 0x01, 0x34, 0x12, 0x80, 0x00}},
+      /* hash report of frame 7: varint zz(e - 7) = 2, u64 */
+      {1, 12, {0x40, 0x80, 0x04, 0x02, 1, 2, 3, 4, 5, 6, 7, 8}},
+      {0, 13, {0x40, 0x80, 0x04, 0x82, 0x00, 1, 2, 3, 4, 5, 6, 7, 8}},
+      /* chunk sums: first 0, count 1 (overlong count) */
+      {1, 15, {0x40, 0x80, 0x20, 0x00, 0x02, 0x00, 0x01, 1, 2, 3, 4, 5, 6, 7, 8}},
+      {0, 16, {0x40, 0x80, 0x20, 0x00, 0x02, 0x00, 0x81, 0x00, 1, 2, 3, 4, 5, 6, 7, 8}},
+      /* entity fingerprints of chunk 0, piece 1: slot 5, fingerprint 0x...01 / 0 / 2 */
+      {1, 13, {0x40, 0x80, 0x20, 0x00, 0x03, 0x00, 0x01, 0x01, 0x05, 0x01, 0x00, 0x00, 0x80}},
+      {0, 13, {0x40, 0x80, 0x20, 0x00, 0x03, 0x00, 0x01, 0x01, 0x05, 0x00, 0x00, 0x00, 0x00}},
+      {0, 13, {0x40, 0x80, 0x20, 0x00, 0x03, 0x00, 0x01, 0x01, 0x05, 0x02, 0x00, 0x00, 0x80}},
+  };
+  sw_keys keys = {77, 1, 0};
+  for (size_t k = 0; k < sizeof v / sizeof v[0]; k++) {
+    uint8_t buf[64];
+    memcpy(buf, v[k].b, v[k].n);
+    size_t n = seal(buf, v[k].n, 77, 1, 0, 8);
+    sw_datagram d;
+    synk_status st = sw_decode(buf, n, &keys, 8, 40, 4, 32, &d);
+    if (st != (v[k].ok ? SYNK_OK : SYNK_E_FORMAT)) fprintf(stderr, "canonical case %zu\n", k);
+    CHECK_ST(st, v[k].ok ? SYNK_OK : SYNK_E_FORMAT);
+  }
+  /* a span's first record against the frame before it (all zeros before the
+     input delay), which only the session holds: frame 0 of peer 1 "changes"
+     byte 1 to the 0 it has -- the codec cannot tell, the session refuses */
+  pair p;
+  pair_open(&p, 8, 0, 0);
+  uint8_t buf[16] = {0x09, 0x11, 0x03, 0x05, 0x00};
+  size_t n = seal(buf, 5, 77, 1, 0, 1);
+  sw_datagram d;
+  CHECK_ST(sw_decode(buf, n, &keys, 0, 40, 4, 32, &d), SYNK_OK);
+  CHECK_ST(synk_session_receive(p.s[0], 1, buf, n, 0), SYNK_E_FORMAT);
+  static const uint8_t ok[4] = {0x09, 0x11, 0x01, 0x05};
+  memcpy(buf, ok, 4);
+  n = seal(buf, 4, 77, 1, 0, 1);
+  CHECK_ST(synk_session_receive(p.s[0], 1, buf, n, 0), SYNK_OK);
+  synk_session_peer_stats ps;
+  synk_session_get_peer_stats(p.s[0], 1, &ps);
+  CHECK(ps.datagrams_refused == 1 && ps.remote_frame == 1);
+  pair_close(&p);
+}
+
+/* the check of a datagram from peer 1 to peer 0 as peer 0 places it */
+static int decode_from1(pair *p, const uint8_t *buf, size_t len, sw_datagram *d) {
+  synk_session_stats st;
+  synk_session_get_stats(p->s[0], &st);
+  sw_keys keys = {77, 1, 0};
+  return sw_decode(buf, len, &keys, st.frame, 40, 4, 32, d) == SYNK_OK;
+}
+
+/* issue 19, bug 3: a world over 8192 entities has more chunk sums (36 here)
+   than one localization piece carries. Peer 1 lies in every hash report it
+   sends; peer 0 sees a desync at the first check and localizes it with
+   peer 1, sending its chunk sums in pieces peer 1 must accept: every
+   datagram is accepted both ways and both peers play on */
+static void test_big_world_claim(void) {
+  pair p;
+  pair_open(&p, 8, 0, 9000);
+  uint64_t f[2] = {0, 0};
+  uint32_t now = 0, desync = 0, lies = 0;
+  for (uint32_t t = 0; t < 400; t++, now += 16) {
+    for (uint32_t i = 0; i < 2; i++)
+      if (f[i] < 300 && attempt(&p, i, f[i], now, NULL) == SYNK_OK) f[i]++;
+    pair_send(&p, 0, now, 0);
+    uint8_t buf[SYNK_SESSION_DEFAULT_MTU];
+    uint32_t to;
+    size_t len;
+    while (synk_session_poll(p.s[1], now, &to, buf, sizeof buf, &len)) {
+      sw_datagram d;
+      CHECK(decode_from1(&p, buf, len, &d));
+      if (d.has_hash) { /* the report's u64, found by value, falsified and sealed again */
+        for (size_t i = 0; i + 12 <= len; i++)
+          if (sw_get64(buf + i) == d.hash) {
+            buf[i] ^= 1;
+            seal(buf, len - 4, 77, 1, 0, d.e);
+            lies++;
+            break;
+          }
+      }
+      CHECK_ST(synk_session_receive(p.s[0], 1, buf, len, now), SYNK_OK);
+    }
+    synk_session_event ev;
+    while (synk_session_next_event(p.s[0], &ev)) desync += ev.type == SYNK_SEV_DESYNC && ev.peer == 1;
+  }
+  printf("big world claim: frames %" PRIu64 " / %" PRIu64 ", %u lies, %u desyncs\n", f[0], f[1], lies, desync);
+  CHECK(f[0] == 300 && f[1] == 300);
+  CHECK(lies > 0 && desync == 1);
+  for (uint32_t i = 0; i < 2; i++) {
+    synk_session_peer_stats ps;
+    synk_session_get_peer_stats(p.s[i], 1 - i, &ps);
+    CHECK(ps.datagrams_refused == 0);
+  }
+  pair_close(&p);
+}
+
+static void player1_block(const void *ctx, uint64_t g, uint8_t *out) {
+  (void)ctx;
+  input_of(out, 1, g);
+}
+
+/* issue 19: a well-formed extension the receiver cannot use -- localization
+   data naming chunks its world does not have (2 here) -- is dropped alone:
+   the datagram's inputs and ack still count */
+static void test_unusable_extension(void) {
+  for (int kind = 0; kind < 2; kind++) {
+    pair p;
+    pair_open(&p, 8, 0, 1);
+    CHECK_ST(attempt(&p, 0, 0, 0, NULL), SYNK_OK);
+    sw_datagram d;
+    memset(&d, 0, sizeof d);
+    d.e = 3;
+    d.ack = 1;
+    d.n = 3;
+    uint64_t sums[1] = {42};
+    uint32_t fp[2] = {0, 0x4321};
+    d.has_loc_data = 1;
+    d.loc_frame = 0;
+    d.loc_kind = kind ? SW_LOC_ENTS : SW_LOC_CHUNKS;
+    d.loc_first = kind ? 2 : 1; /* chunks [1, 3) / chunk 2 */
+    d.loc_count = 2;
+    d.loc_chunks = sums;
+    d.loc_fp = fp;
+    d.loc_fp_count = 2;
+    uint64_t two[2] = {42, 43};
+    if (!kind) d.loc_chunks = two;
+    uint8_t buf[SYNK_SESSION_DEFAULT_MTU], scratch[SYNK_SESSION_DEFAULT_MTU], zero[4] = {0};
+    sw_keys k = {77, 1, 0};
+    size_t n = sw_encode(&d, &k, 4, zero, player1_block, NULL, scratch, buf, sizeof buf);
+    CHECK(d.has_loc_data && d.n == 3);
+    CHECK_ST(synk_session_receive(p.s[0], 1, buf, n, 0), SYNK_OK);
+    synk_session_peer_stats ps;
+    synk_session_get_peer_stats(p.s[0], 1, &ps);
+    CHECK(ps.remote_frame == 3 && ps.extensions_ignored == 1 && ps.datagrams_refused == 0);
+    rlog lg = {0};
+    /* frame 0 ran on a prediction that was wrong: rolled back, then 0 and 1
+       run with player 1's inputs, confirmed */
+    CHECK_ST(attempt(&p, 0, 1, 0, &lg), SYNK_OK);
+    uint8_t want0[4], want1[4];
+    input_of(want0, 1, 0);
+    input_of(want1, 1, 1);
+    CHECK(lg.n == 4 && lg.type[0] == SYNK_REQ_LOAD && lg.frame[0] == 0);
+    CHECK(lg.type[1] == SYNK_REQ_ADVANCE && lg.confirmed[1] && memcmp(lg.other[1], want0, 4) == 0);
+    CHECK(lg.type[3] == SYNK_REQ_ADVANCE && lg.confirmed[3] && memcmp(lg.other[3], want1, 4) == 0);
+    pair_close(&p);
+  }
+}
+
+/* a span never holds frames below the input delay (they are all zero and
+   never sent): one starting below it is refused, one starting at it accepted */
+static void test_span_below_delay(void) {
+  pair p;
+  pair_open(&p, 8, 2, 0);
+  uint8_t buf[SYNK_SESSION_DEFAULT_MTU], scratch[SYNK_SESSION_DEFAULT_MTU], zero[4] = {0};
+  sw_keys k = {77, 1, 0};
+  for (uint32_t n = 2; n >= 1; n--) {
+    sw_datagram d;
+    memset(&d, 0, sizeof d);
+    d.e = 3;
+    d.ack = 2;
+    d.n = n; /* frames [1, 3), then [2, 3) */
+    size_t len = sw_encode(&d, &k, 4, zero, zero_block, NULL, scratch, buf, sizeof buf);
+    CHECK_ST(synk_session_receive(p.s[0], 1, buf, len, 0), n == 2 ? SYNK_E_MISMATCH : SYNK_OK);
+  }
+  synk_session_peer_stats ps;
+  synk_session_get_peer_stats(p.s[0], 1, &ps);
+  CHECK(ps.datagrams_refused == 1 && ps.remote_frame == 3);
+  pair_close(&p);
+}
+
 /* golden bytes: a datagram's layout is the format's, on every target */
 static void test_golden(void) {
   uint8_t buf[SYNK_SESSION_DEFAULT_MTU];
@@ -670,6 +915,11 @@ int main(void) {
   test_hostile();
   test_wait();
   test_golden();
+  test_canonical_empty();
+  test_canonical_fields();
+  test_big_world_claim();
+  test_unusable_extension();
+  test_span_below_delay();
   test_synctest();
   test_app_checksum();
   return t_done("test_session_unit");
