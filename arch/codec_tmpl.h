@@ -3,7 +3,7 @@
  * The sync-layer kernels (column unpacking, motion-run finishing, world diff),
  * written once. An arch file defines the leaf operations below and includes
  * this file; full vectors are handled here, tails by the scalar references in
- * kernel/codec_kernels.c (the specification).
+ * sync/codec_kernels.c (the specification).
  *
  * The column layout has 8 lanes (docs/wire-format.md): vector k of a block
  * holds values 8k..8k+7, so an 8 x u32 vector type C8 is the unit of
@@ -27,12 +27,12 @@
  * The SIMD paths assume a little-endian host (every SIMD target synk builds
  * is); big-endian hosts build the scalar reference only.
  */
-#include "../kernel/codec.h"
+#include "sync/sync_internal.h"
 
 /* Full unrolling gives each width's copy constant shift counts (the point of
  * the per-width copies below). An includer that is only a correctness check --
- * SIMDe's emulation of another ISA's instructions, never timed (DESIGN.md
- * section 4) -- defines SYNK_TMPL_EMULATED and keeps the loops rolled: the same
+ * SIMDe's emulation of another ISA's instructions, never timed (README.md,
+ * "Backends") -- defines SYNK_TMPL_EMULATED and keeps the loops rolled: the same
  * operations in the same order, so the same results; unrolled, its 62 copies
  * of 32 emulated steps made one function that gcc 12.2 -O2 -g with ASan+UBSan
  * (the asan preset) compiled in 435 s and 3.7 GB (codec_neon.c; -O1 66 s,

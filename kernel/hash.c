@@ -4,25 +4,19 @@
  * describes it in prose); every SIMD backend must match it bit for bit, and
  * tests/golden pins it. Changing anything here is a format change.
  */
-#include "internal.h"
+#include "common/mix.h"
+#include "kernel/internal.h"
 
-/* splitmix64: expands the seed into keys (scalar, once per world). */
-static uint64_t splitmix64(uint64_t *state) {
-  uint64_t z = (*state += 0x9E3779B97F4A7C15ull);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-  return z ^ (z >> 31);
-}
-
+/* The seed expands into keys through splitmix64 (scalar, once per world). */
 void synk_keys_init(synk_keys *k, uint64_t seed) {
   uint64_t st = seed;
   for (uint32_t j = 0; j < SYNK_HASH_WORDS; j += 2) {
-    uint64_t r = splitmix64(&st);
+    uint64_t r = synk_splitmix64(&st);
     k->k[j] = (uint32_t)r;
     k->k[j + 1] = (uint32_t)(r >> 32);
   }
-  k->s0 = splitmix64(&st);
-  for (int i = 0; i < 4; i++) k->wk[i] = splitmix64(&st);
+  k->s0 = synk_splitmix64(&st);
+  for (int i = 0; i < 4; i++) k->wk[i] = synk_splitmix64(&st);
 }
 
 uint64_t synk_hash_words_ref(const synk_keys *k, const uint32_t *words, uint32_t nw) {
@@ -68,19 +62,15 @@ synk_status synk_entity_hash_of(const synk_world *w, const synk_entity *e, uint6
   return SYNK_OK;
 }
 
-/* splitmix64's finalizer: the world-level mix (once per synk_hash call, so a
- * 64x64 multiply is fine here). */
-static uint64_t mix64(uint64_t z) {
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-  return z ^ (z >> 31);
-}
-
-uint64_t synk_finalize_world(const synk_world *w, uint64_t sum) {
-  uint64_t h = mix64(sum + w->keys.wk[0]);
-  h = mix64(h ^ (w->frame + w->keys.wk[1]));
-  h = mix64(h ^ ((uint64_t)w->count + w->keys.wk[2]));
-  h = mix64(h ^ ((((uint64_t)w->cap << 8) | w->num_props) + w->keys.wk[3]));
+uint64_t synk_hash_with(const synk_world *w, uint64_t sum, uint64_t frame, uint64_t count) {
+  /* the world-level mix is splitmix64's finalizer (once per synk_hash call,
+   * so a 64x64 multiply is fine here); count passes through size_t, the
+   * world's count type, as it always has: on a 32-bit host a count past 2^32
+   * (which no world holds) wraps */
+  uint64_t h = synk_mix64(sum + w->keys.wk[0]);
+  h = synk_mix64(h ^ (frame + w->keys.wk[1]));
+  h = synk_mix64(h ^ ((uint64_t)(size_t)count + w->keys.wk[2]));
+  h = synk_mix64(h ^ ((((uint64_t)w->cap << 8) | w->num_props) + w->keys.wk[3]));
   return h;
 }
 
@@ -95,7 +85,7 @@ uint64_t synk_hash_range_scalar(const synk_world *w, uint32_t first, uint32_t co
     uint64_t bits = w->alive[id >> 6] >> (id & 63);
     if (span < 64) bits &= (UINT64_C(1) << span) - 1;
     while (bits) {
-      sum += synk_hash_entity_ref(w, id + (uint32_t)synk_ctz64(bits));
+      sum += synk_hash_entity_ref(w, id + synk_ctz64(bits));
       bits &= bits - 1;
     }
     id += span;

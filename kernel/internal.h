@@ -1,12 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * synk internals shared by kernel/, arch/, tests/checkasm and tools/.
+ * The kernel's internals: the world's layout, the scalar reference of the
+ * hash, the hash/motion kernel table and the CPU flags. Included by kernel/,
+ * arch/, the sync layer (sync/sync_internal.h) and the tests; never by what is
+ * above the sync layer, nor by tools/ or bench/ (they use the public headers).
  * Not installed, not part of the public API. Every symbol carries the synk_
  * prefix; only the public header's functions are exported from a shared build.
  */
 #ifndef SYNK_INTERNAL_H
 #define SYNK_INTERNAL_H
 
+#include "common/bits.h"
 #include "synk.h"
 
 #include <stdint.h>
@@ -80,10 +84,14 @@ struct synk_world {
   uint32_t *sorted;      /* the batch's distinct ids, increasing */
   int32_t *dx, *dy, *dz; /* their coalesced deltas, by position */
 
-  uint32_t last_path;    /* SYNK_PATH_* the last synk_apply_motions took (tests read it) */
+  uint32_t last_path;    /* SYNK_PATH_* the last synk_apply_motions took: a test probe
+                            (tests/test_paths.c) kept in production because it costs
+                            nothing measurable -- one store per call to a line the call
+                            reads anyway; bench_icount is the same to 0.01 instruction
+                            per motion without it */
 
   void *block;           /* the single allocation holding all of the above */
-  void *rings;           /* kernel/rollback.c: head of the rings attached to this world,
+  void *rings;           /* sync/rollback.c: head of the rings attached to this world,
                             which collect `dirty` (NULL: none; zeroed at creation) */
 };
 
@@ -121,20 +129,14 @@ SYNK_HIDDEN uint64_t synk_sum_chunks(const synk_world *w, int store);
  * and the chunk's dirty bit. (The world total `sum` is the caller's.) */
 static inline void synk_chunk_add(synk_world *w, uint32_t chunk, uint64_t delta) {
   w->chunk[chunk] += delta;
-  w->dirty[chunk >> 6] |= UINT64_C(1) << (chunk & 63);
+  synk_bit_set(w->dirty, chunk);
 }
 
-static inline int synk_alive(const synk_world *w, uint32_t id) {
-  return (int)((w->alive[id >> 6] >> (id & 63)) & 1u);
-}
+/* 1 when id (< cap) is alive. */
+static inline int synk_alive(const synk_world *w, uint32_t id) { return synk_bit_get(w->alive, id); }
 
 /* Wrapping int32 addition through unsigned arithmetic (no signed overflow). */
-static inline int32_t synk_wrap_add(int32_t a, int32_t b) {
-  uint32_t r = (uint32_t)a + (uint32_t)b;
-  int32_t out;
-  memcpy(&out, &r, sizeof out); /* two's complement bit pattern, no UB */
-  return out;
-}
+static inline int32_t synk_wrap_add(int32_t a, int32_t b) { return synk_i32_of((uint32_t)a + (uint32_t)b); }
 
 /* ---- the scalar reference: the normative definition of the hash -------- */
 
@@ -201,31 +203,16 @@ static inline uint64_t synk_hash_stored(const synk_world *w, uint32_t id) {
                                                                        (uint32_t)w->y[id], (uint32_t)w->z[id],
                                                                        synk_word5(w, id)));
 }
-static inline int synk_ctz64(uint64_t v) {
-#if defined(__GNUC__)
-  return __builtin_ctzll(v);
-#else
-  int n = 0;
-  while (!(v & 1)) { v >>= 1; n++; }
-  return n;
-#endif
-}
-
-static inline int synk_popcount64(uint64_t v) {
-#if defined(__GNUC__)
-  return __builtin_popcountll(v);
-#else
-  int n = 0;
-  for (; v; v &= v - 1) n++;
-  return n;
-#endif
-}
-
-/* World finalization of the chunk-sum total. */
-SYNK_HIDDEN uint64_t synk_finalize_world(const synk_world *w, uint64_t sum);
+/* The world hash of w's config (seed keys, max_entities, num_props) with the
+ * given sum of h(e), frame and entity count (docs/hash.md, "World hash"):
+ * synk_hash(w) is synk_hash_with(w, w->sum, w->frame, w->count). O(1). */
+SYNK_HIDDEN uint64_t synk_hash_with(const synk_world *w, uint64_t sum, uint64_t frame, uint64_t count);
 
 /* ---- kernel table -------------------------------------------------------- */
 
+/* The hash/motion kernel family: the scalar reference (kernel/hash.c) and one
+ * rung per ISA (arch/<family>/<isa>.c), filled by arch/dispatch.c. (The sync
+ * layer's kernels have a table of their own, sync/sync_internal.h.) */
 typedef struct synk_kernels {
   const char *name;
   /* Wrapping sum of h(e) over live ids in [first, first + count);
@@ -248,26 +235,6 @@ typedef struct synk_kernels {
    * result as motion_apply on those columns, without copying them (the
    * strictly-increasing batch path). */
   uint64_t (*motion_apply_aos)(synk_world *w, const synk_motion *m, size_t n);
-
-  /* ---- sync layer (kernel/codec*.c, arch/codec_tmpl.h) ---- */
-  /* Unpack one full 256-value column block of bit width b (0..32) from the
-   * vertical 8-lane layout at src (32*b bytes, little-endian words) into
-   * out[0..256) (docs/wire-format.md); with zz != 0 each value v is stored
-   * zigzag-decoded, (v >> 1) ^ -(v & 1). Returns the OR of the raw values
-   * (the decoder's canonical-width check). */
-  uint32_t (*unpack256)(const uint8_t *src, uint32_t b, int zz, uint32_t *out);
-  /* Finish a decoded motion run's ids in place: ids[i] = base + i + (gap[0]
-   * + ... + gap[i]) (mod 2^32; ids holds the gaps on entry). */
-  void (*run_finish)(uint32_t *ids, size_t n, uint32_t base);
-  /* For each 64-id word i in [w0, w0 + nw) (ids < cap only): out[i - w0] has
-   * bit b set when id 64*i + b differs between a and b (alive bit, kind, x,
-   * y, z or a property). a and b share max_entities and num_props. */
-  void (*diff_words)(const synk_world *a, const synk_world *b, uint32_t w0, uint32_t nw, uint64_t *out);
-  /* CRC-32C (Castagnoli, reflected polynomial 0x82F63B78) of p[0..n),
-   * continuing from crc, the CRC of the bytes before p (0 for none): the
-   * stream format's check records (docs/wire-format.md). Standard pre- and
-   * post-inversion, so crc32c(0, "123456789", 9) == 0xE3069283. */
-  uint32_t (*crc32c)(uint32_t crc, const uint8_t *p, size_t n);
 } synk_kernels;
 
 /* CPU feature bits (arch/x86/cpu.c, and the fixed flags of other targets). */
@@ -290,7 +257,7 @@ SYNK_HIDDEN uint32_t synk_cpu_detect(void);
 /* Names of the bits of synk_cpu_detect(), for `synk info`. */
 SYNK_HIDDEN size_t synk_cpu_flag_names(uint32_t flags, const char **names, size_t cap);
 
-/* The active table (selected at first use). */
+/* The active table (selected at first use, arch/dispatch.c). */
 SYNK_HIDDEN const synk_kernels *synk_kernels_active(void);
 /* A full table for backend `name` (scalar reference first, then the ladder up
  * to that backend), for cross-checks. Returns SYNK_E_ISA when the backend is
@@ -305,20 +272,6 @@ SYNK_HIDDEN uint64_t synk_hash_fill_scalar(const synk_world *w, uint32_t first, 
 SYNK_HIDDEN uint64_t synk_motion_apply_scalar(synk_world *w, const uint32_t *ids, const int32_t *dx,
                                               const int32_t *dy, const int32_t *dz, size_t n);
 SYNK_HIDDEN uint64_t synk_motion_apply_aos_scalar(synk_world *w, const synk_motion *m, size_t n);
-
-/* Scalar references of the sync-layer kernels (kernel/codec_kernels.c), and
- * the per-ISA rungs of that family (arch/<family>/codec_<isa>.c), each called
- * by the backend's row in kernel/dispatch.c after its main rung. */
-SYNK_HIDDEN void synk_codec_init_scalar(synk_kernels *k);
-SYNK_HIDDEN uint32_t synk_unpack256_scalar(const uint8_t *src, uint32_t b, int zz, uint32_t *out);
-SYNK_HIDDEN void synk_run_finish_scalar(uint32_t *ids, size_t n, uint32_t base);
-SYNK_HIDDEN uint32_t synk_crc32c_scalar(uint32_t crc, const uint8_t *p, size_t n);
-SYNK_HIDDEN void synk_diff_words_scalar(const synk_world *a, const synk_world *b, uint32_t w0, uint32_t nw,
-                                        uint64_t *out);
-SYNK_HIDDEN void synk_codec_init_avx2(synk_kernels *k);
-SYNK_HIDDEN void synk_codec_init_avx512(synk_kernels *k);
-SYNK_HIDDEN void synk_codec_init_neon(synk_kernels *k);
-SYNK_HIDDEN void synk_codec_init_wasm(synk_kernels *k);
 
 /* Per-ISA rungs (present when built; SYNK_HAVE_<ISA> says which). */
 SYNK_HIDDEN void synk_kernels_init_avx2(synk_kernels *k);

@@ -7,7 +7,7 @@
  * commutative: the result does not depend on how many tasks ran, in which
  * order or on which threads.
  */
-#include "internal.h"
+#include "kernel/internal.h"
 
 void synk_jobs_run(const synk_world *w, uint32_t n, synk_task_fn task, void *arg) {
   if (n > 1 && w->jobs.parallel_for) {

@@ -21,13 +21,7 @@
  * distinct ids. Every path validates in motion order, so the first invalid
  * motion is the one reported, whichever path found it.
  */
-#include "internal.h"
-
-static inline int32_t as_i32(uint32_t v) {
-  int32_t r;
-  memcpy(&r, &v, sizeof r);
-  return r;
-}
+#include "kernel/internal.h"
 
 /* Batches of at most this many motions skip the bitmaps: insertion sort of a
  * local copy is cheaper (bench case motion/batch with 32-motion batches). */
@@ -90,7 +84,7 @@ static synk_status apply_small(synk_world *w, const synk_motion *m, size_t n, si
  * bits say they were written). */
 static synk_status fail(synk_world *w, uint32_t slo, uint32_t shi, size_t i, synk_status st, size_t *bad_index) {
   for (uint32_t sw = slo; sw <= shi && slo <= shi; sw++) {
-    for (uint64_t b = w->touched_sum[sw]; b; b &= b - 1) w->touched[(sw << 6) + (uint32_t)synk_ctz64(b)] = 0;
+    for (uint64_t b = w->touched_sum[sw]; b; b &= b - 1) w->touched[(sw << 6) + synk_ctz64(b)] = 0;
     w->touched_sum[sw] = 0;
   }
   if (bad_index) *bad_index = i;
@@ -258,7 +252,7 @@ static size_t run_check(const synk_world *w, uint32_t lo, uint32_t hi, synk_stat
     if (end - a < 63) dead &= (UINT64_C(2) << (end - a)) - 1;
     if (SYNK_UNLIKELY(dead)) {
       *st = SYNK_E_DEAD;
-      return a + (uint32_t)synk_ctz64(dead) - lo;
+      return a + synk_ctz64(dead) - lo;
     }
     if (end == top) break;
     a = end + 1;
@@ -407,12 +401,12 @@ SYNK_INLINE size_t order_ids_at(synk_world *w, const synk_motion *m, uint32_t sl
     uint64_t sbits = tsum[sw];
     tsum[sw] = 0;
     while (sbits) {
-      uint32_t wi = (sw << 6) + (uint32_t)synk_ctz64(sbits);
+      uint32_t wi = (sw << 6) + synk_ctz64(sbits);
       sbits &= sbits - 1;
       uint64_t bits = touched[wi];
       touched[wi] = 0;
       while (bits) {
-        uint32_t id = (wi << 6) + (uint32_t)synk_ctz64(bits);
+        uint32_t id = (wi << 6) + synk_ctz64(bits);
         bits &= bits - 1;
         if (from_slot) {
           const synk_motion *q = m + slot[id]; /* read before ids[k] is written: k <= id */
@@ -421,9 +415,9 @@ SYNK_INLINE size_t order_ids_at(synk_world *w, const synk_motion *m, uint32_t sl
           dz[k] = q->dz;
         } else {
           const uint32_t *a = acc + (size_t)id * 4;
-          dx[k] = as_i32(a[1]);
-          dy[k] = as_i32(a[2]);
-          dz[k] = as_i32(a[3]);
+          dx[k] = synk_i32_of(a[1]);
+          dy[k] = synk_i32_of(a[2]);
+          dz[k] = synk_i32_of(a[3]);
         }
         ids[k] = id;
         k++;

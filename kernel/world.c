@@ -3,8 +3,7 @@
  * The world: storage, single-entity events, queries. Every mutation keeps the
  * chunk sums and their total current, so synk_hash is O(1).
  */
-#include "codec.h"
-#include "internal.h"
+#include "kernel/internal.h"
 
 #include <stdlib.h>
 
@@ -120,7 +119,7 @@ synk_status synk_world_copy(synk_world *dst, const synk_world *src) {
   dst->count = src->count;
   dst->sum = src->sum;
   /* every chunk of dst may have changed: rings attached to dst see them all */
-  for (uint32_t c = 0; c < dst->nchunks; c++) dst->dirty[c >> 6] |= UINT64_C(1) << (c & 63);
+  for (uint32_t c = 0; c < dst->nchunks; c++) synk_bit_set(dst->dirty, c);
   return SYNK_OK;
 }
 
@@ -154,7 +153,7 @@ synk_status synk_spawn(synk_world *w, uint32_t id, uint32_t kind, int32_t x, int
   w->y[id] = y;
   w->z[id] = z;
   /* props of a dead id are already 0 (despawn clears them) */
-  w->alive[id >> 6] |= UINT64_C(1) << (id & 63);
+  synk_bit_set(w->alive, id);
   w->count++;
   uint64_t h = synk_hash_stored(w, id);
   w->eh[id] = h;
@@ -167,7 +166,7 @@ synk_status synk_despawn(synk_world *w, uint32_t id) {
   if (st) return st;
   chunk_add(w, id, (uint64_t)0 - w->eh[id]);
   w->eh[id] = 0;
-  w->alive[id >> 6] &= ~(UINT64_C(1) << (id & 63));
+  synk_bit_clear(w->alive, id);
   w->count--;
   w->kind[id] = 0;
   w->x[id] = w->y[id] = w->z[id] = 0;
@@ -223,11 +222,11 @@ synk_status synk_get(const synk_world *w, uint32_t id, synk_entity *out) {
   return SYNK_OK;
 }
 
-uint64_t synk_hash(const synk_world *w) { return w ? synk_finalize_world(w, w->sum) : 0; }
+uint64_t synk_hash(const synk_world *w) { return w ? synk_hash_with(w, w->sum, w->frame, w->count) : 0; }
 
 uint64_t synk_rehash(const synk_world *w) {
   if (!w) return 0;
-  return synk_finalize_world(w, synk_sum_chunks(w, 0));
+  return synk_hash_with(w, synk_sum_chunks(w, 0), w->frame, w->count);
 }
 
 synk_status synk_entity_hash(const synk_world *w, uint32_t id, uint64_t *out) {

@@ -217,7 +217,7 @@ static void sc_iota_shuffle(sc *c, uint32_t *a, uint32_t n) {
 }
 
 /* Apply m[0..n) as one batch to c->w and one motion at a time to `twin`;
- * both must succeed, and the batch must equal the sequence (DESIGN §2). */
+ * both must succeed, and the batch must equal the sequence (synk.h, synk_apply_motions). */
 static void sc_batch_twin(sc *c, synk_world *twin, const synk_motion *m, size_t n, int line) {
   size_t bad = (size_t)-1;
   synk_status st = synk_apply_motions(c->w, m, n, &bad);

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Statistical quality of the per-entity hash h(e) (DESIGN §3), measured on
+/* Statistical quality of the per-entity hash h(e) (docs/hash.md), measured on
  * the scalar reference synk_hash_words_ref, which every backend must match:
  *
  *  1. avalanche: for random entities (num_props 0, 1 and 16) flip each input
@@ -22,7 +22,7 @@
  */
 #include <stdint.h>
 
-#include "internal.h"
+#include "kernel/internal.h"
 #include "synk.h"
 #include "test_util.h"
 

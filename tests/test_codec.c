@@ -5,7 +5,7 @@
  * error locations, hostile inputs (truncated, bit-flipped, oversized), and
  * golden bytes of the format (a change of the format shows here).
  */
-#include "codec.h"
+#include "sync/sync_internal.h"
 #include "test_sync_util.h"
 
 /* tests/test_codec.c golden: regenerate by running the test and copying the
@@ -532,26 +532,26 @@ static void test_checks(void) {
    * non-final check right after a check, a check not after a tick, a tick
    * without its check */
   {
-    const synk_kernels *k = synk_kernels_active();
+    const synk_codec_kernels *k = synk_codec_kernels_active();
     unsigned char c[32];
     size_t l = 0;
     c[l++] = 0xC2;
     c[l++] = 0xA1; /* tick 1 */
     c[l++] = 0xE0;
     uint32_t crc = k->crc32c(0, c, l);
-    synk_st32(c + l, crc);
+    synk_store_le32(c + l, crc);
     l += 4;
     c[l++] = 0xE1; /* a final check right after a check (a writer closing late): valid */
-    synk_st32(c + l, k->crc32c(crc, c + l - 1, 1));
+    synk_store_le32(c + l, k->crc32c(crc, c + l - 1, 1));
     l += 4;
     CHECK_ST(synk_stream_decode(c, l, NULL, 0, &m, NULL), SYNK_OK);
     CHECK(m == 1);
     c[l - 5] = 0xE0; /* ...but not a non-final one */
-    synk_st32(c + l - 4, k->crc32c(crc, c + l - 5, 1));
+    synk_store_le32(c + l - 4, k->crc32c(crc, c + l - 5, 1));
     CHECK_ST(synk_stream_decode(c, l, NULL, 0, &m, NULL), SYNK_E_FORMAT);
     CHECK_ST(synk_stream_decode(c, l - SYNK_CHECK_SIZE, NULL, 0, &m, NULL), SYNK_E_FORMAT); /* no final */
     c[3 - 1] = 0xE1; /* the same stream with that check final: valid */
-    synk_st32(c + 3, k->crc32c(0, c, 3));
+    synk_store_le32(c + 3, k->crc32c(0, c, 3));
     CHECK_ST(synk_stream_decode(c, 7, NULL, 0, &m, NULL), SYNK_OK);
     CHECK(m == 1);
     l = 0; /* a check not after a tick: despawn 0, check, final check */
@@ -560,12 +560,12 @@ static void test_checks(void) {
     c[l++] = 0x00;
     c[l++] = 0xE0;
     crc = k->crc32c(0, c, l);
-    synk_st32(c + l, crc);
+    synk_store_le32(c + l, crc);
     l += 4;
     c[l++] = 0x40;
     c[l++] = 0x01;
     c[l++] = 0xE1;
-    synk_st32(c + l, k->crc32c(crc, c + 8, 3));
+    synk_store_le32(c + l, k->crc32c(crc, c + 8, 3));
     l += 4;
     CHECK_ST(synk_stream_decode(c, l, NULL, 0, &m, NULL), SYNK_E_FORMAT);
     l = 0; /* a tick without its check: despawn 0, tick, despawn 1, final check */
@@ -576,7 +576,7 @@ static void test_checks(void) {
     c[l++] = 0x40;
     c[l++] = 0x01;
     c[l++] = 0xE1;
-    synk_st32(c + l, k->crc32c(0, c, l));
+    synk_store_le32(c + l, k->crc32c(0, c, l));
     l += 4;
     CHECK_ST(synk_stream_decode(c, l, NULL, 0, &m, NULL), SYNK_E_FORMAT);
     /* control: the tick replaced by a despawn (despawn 0, 2, 1), CRC redone: valid */
@@ -586,7 +586,7 @@ static void test_checks(void) {
     c[6] = 0x01;
     c[7] = 0xE1;
     l = 8;
-    synk_st32(c + l, k->crc32c(0, c, l));
+    synk_store_le32(c + l, k->crc32c(0, c, l));
     l += 4;
     CHECK_ST(synk_stream_decode(c, l, NULL, 0, &m, NULL), SYNK_OK);
     CHECK(m == 3);
@@ -684,8 +684,8 @@ static void test_writer(t_rng *r) {
 /* Golden bytes: a fixed stream (lone events and a motion run) encodes to
  * exactly these bytes. A deliberate format change updates them and
  * docs/wire-format.md together. */
-static void test_golden(void) {
-  synk_event ev[16];
+/* The golden stream's events: one record of every type. */
+static size_t golden_events(synk_event *ev) {
   size_t n = 0;
   ev[n++] = (synk_event){SYNK_EV_SPAWN, 7, 3, 100, -2, 0};
   ev[n++] = (synk_event){SYNK_EV_MOTION, 7, 0, 1, 0, -1};
@@ -694,6 +694,12 @@ static void test_golden(void) {
   for (uint32_t i = 0; i < 9; i++) ev[n++] = (synk_event){SYNK_EV_MOTION, 10 + i + (i > 4 ? 3 : 0), 0, (int32_t)i - 4, 1, 0};
   ev[n++] = (synk_event){SYNK_EV_DESPAWN, 7, 0, 0, 0, 0};
   ev[n++] = (synk_event){SYNK_EV_TICK, 0, 40, 0, 0, 0};
+  return n;
+}
+
+static void test_golden(void) {
+  synk_event ev[16];
+  size_t n = golden_events(ev);
   size_t len = 0;
   unsigned char *buf = encode(ev, n, &len);
   char hex[256];
@@ -701,6 +707,115 @@ static void test_golden(void) {
   printf("golden stream (%zu bytes): %s\n", len, hex);
   CHECK(strcmp(hex, GOLDEN_STREAM) == 0);
   free(buf);
+}
+
+/* ---- records and motion columns --------------------------------------------- */
+
+/* Records of a valid stream tile its bytes after the header, and their events
+ * are synk_stream_decode's, in order. */
+static void check_tiling(const unsigned char *buf, size_t len, const synk_stream_record *rec, size_t nrec) {
+  size_t off = 1, ev = 0, nev = 0;
+  int ok = 1;
+  for (size_t i = 0; i < nrec; i++) {
+    ok &= rec[i].offset == off && rec[i].bytes > 0 && rec[i].first_event == ev;
+    ok &= buf[off] >> 5 == rec[i].type; /* the tag byte's top 3 bits */
+    ok &= rec[i].type == SYNK_REC_RUN || rec[i].events == (rec[i].type == SYNK_REC_CHECK ? 0u : 1u);
+    off += rec[i].bytes;
+    ev += rec[i].events;
+  }
+  CHECK(ok && off == len);
+  CHECK_ST(synk_stream_decode(buf, len, NULL, 0, &nev, NULL), SYNK_OK);
+  CHECK(nev == ev);
+}
+
+static void test_records(t_rng *r) {
+  synk_event ev[16];
+  size_t n = golden_events(ev), len = 0, m = 0;
+  unsigned char *buf = encode(ev, n, &len);
+  /* one record of every type, each as long as the format says */
+  static const struct { uint32_t type; size_t bytes, events, first; } want[] = {
+      {SYNK_REC_SPAWN, 6, 1, 0}, {SYNK_REC_MOTION, 4, 1, 1}, {SYNK_REC_PROP, 3, 1, 2},  {SYNK_REC_TICK, 1, 1, 3},
+      {SYNK_REC_CHECK, 5, 0, 4}, {SYNK_REC_RUN, 18, 9, 4},   {SYNK_REC_DESPAWN, 2, 1, 13}, {SYNK_REC_TICK, 2, 1, 14},
+      {SYNK_REC_CHECK, 5, 0, 15}};
+  const size_t nwant = sizeof want / sizeof want[0];
+  synk_stream_record rec[16];
+  CHECK_ST(synk_stream_records(buf, len, NULL, 0, &m), SYNK_OK);
+  CHECK(m == nwant);
+  memset(rec, 0xEE, sizeof rec);
+  CHECK_ST(synk_stream_records(buf, len, rec, 4, &m), SYNK_E_SPACE);
+  CHECK(m == nwant && rec[3].type == SYNK_REC_TICK && rec[4].type == 0xEEEEEEEEu);
+  CHECK_ST(synk_stream_records(buf, len, rec, 16, &m), SYNK_OK);
+  int same = m == nwant;
+  for (size_t i = 0; i < nwant && same; i++)
+    same = rec[i].type == want[i].type && rec[i].bytes == want[i].bytes && rec[i].events == want[i].events &&
+           rec[i].first_event == want[i].first;
+  CHECK(same);
+  check_tiling(buf, len, rec, m);
+  /* errors */
+  CHECK_ST(synk_stream_records(NULL, len, rec, 16, &m), SYNK_E_ARG);
+  CHECK_ST(synk_stream_records(buf, len, rec, 16, NULL), SYNK_E_ARG);
+  CHECK_ST(synk_stream_records(NULL, 0, NULL, 0, &m), SYNK_E_FORMAT); /* no header */
+  CHECK(m == 0);
+  CHECK_ST(synk_stream_records(buf, len - 1, rec, 16, &m), SYNK_E_FORMAT); /* truncated */
+  CHECK_ST(synk_stream_records(buf, len - SYNK_CHECK_SIZE, rec, 16, &m), SYNK_E_FORMAT); /* no final check */
+  buf[10] ^= 0x02; /* the prop's value: the first check fails */
+  CHECK_ST(synk_stream_records(buf, len, rec, 16, &m), SYNK_E_FORMAT);
+  CHECK(m == 0);
+  buf[10] ^= 0x02;
+
+  /* motions into columns: the lone motion, then the run's nine */
+  uint32_t ids[16];
+  int32_t dx[16], dy[16], dz[16];
+  CHECK_ST(synk_stream_decode_motions(buf, len, NULL, NULL, NULL, NULL, 0, &m), SYNK_OK); /* count query */
+  CHECK(m == 10);
+  CHECK_ST(synk_stream_decode_motions(buf, len, ids, dx, dy, dz, 16, &m), SYNK_OK);
+  same = m == 10 && ids[0] == 7 && dx[0] == 1 && dy[0] == 0 && dz[0] == -1;
+  for (uint32_t i = 0; i < 9 && same; i++)
+    same = ids[1 + i] == 10 + i + (i > 4 ? 3 : 0) && dx[1 + i] == (int32_t)i - 4 && dy[1 + i] == 1 && dz[1 + i] == 0;
+  CHECK(same);
+  CHECK_ST(synk_stream_decode_motions(buf, len, ids, dx, dy, dz, 5, &m), SYNK_E_SPACE);
+  CHECK(m == 10 && ids[0] == 7); /* the run does not fit: the prefix before it */
+  CHECK_ST(synk_stream_decode_motions(NULL, len, ids, dx, dy, dz, 16, &m), SYNK_E_ARG);
+  CHECK_ST(synk_stream_decode_motions(buf, len, ids, NULL, dy, dz, 16, &m), SYNK_E_ARG);
+  CHECK_ST(synk_stream_decode_motions(buf, len, ids, dx, dy, dz, 16, NULL), SYNK_E_ARG);
+  CHECK_ST(synk_stream_decode_motions(buf, len - 1, ids, dx, dy, dz, 16, &m), SYNK_E_FORMAT);
+  CHECK(m == 0);
+  free(buf);
+
+  /* random streams: records tile them, motions are the decoder's motion events */
+  for (int rep = 0; rep < 20; rep++) {
+    const uint32_t cap = 500;
+    unsigned char alive[500] = {0};
+    synk_event *rev = (synk_event *)calloc(3000, sizeof *rev);
+    size_t k = gen_events(r, cap, 2, alive, rev, 3000);
+    CHECK_ST(synk_events_coalesce(rev, &k), SYNK_OK);
+    unsigned char *b = encode(rev, k, &len);
+    size_t nrec = 0;
+    CHECK_ST(synk_stream_records(b, len, NULL, 0, &nrec), SYNK_OK);
+    synk_stream_record *rr = (synk_stream_record *)calloc(nrec + 1, sizeof *rr);
+    CHECK_ST(synk_stream_records(b, len, rr, nrec, &nrec), SYNK_OK);
+    check_tiling(b, len, rr, nrec);
+    size_t nm = 0, want_nm = 0;
+    for (size_t i = 0; i < k; i++) want_nm += rev[i].type == SYNK_EV_MOTION;
+    uint32_t *mi = (uint32_t *)calloc(want_nm + 1, 4);
+    int32_t *mx = (int32_t *)calloc(want_nm + 1, 4), *my = (int32_t *)calloc(want_nm + 1, 4),
+            *mz = (int32_t *)calloc(want_nm + 1, 4);
+    CHECK_ST(synk_stream_decode_motions(b, len, mi, mx, my, mz, want_nm + 1, &nm), SYNK_OK);
+    same = nm == want_nm;
+    for (size_t i = 0, j = 0; i < k && same; i++) {
+      if (rev[i].type != SYNK_EV_MOTION) continue;
+      same = mi[j] == rev[i].id && mx[j] == rev[i].a && my[j] == rev[i].b && mz[j] == rev[i].c;
+      j++;
+    }
+    CHECK(same);
+    free(mi);
+    free(mx);
+    free(my);
+    free(mz);
+    free(rr);
+    free(b);
+    free(rev);
+  }
 }
 
 int main(int argc, char **argv) {
@@ -718,5 +833,6 @@ int main(int argc, char **argv) {
   test_hostile(&r);
   test_checks();
   test_writer(&r);
+  test_records(&r);
   return t_done("test_codec");
 }

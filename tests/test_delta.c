@@ -2,7 +2,8 @@
 /*
  * Deltas: random base/target pairs (every backend) round trip exactly;
  * the wrong base, truncated, oversized, reordered and bit-flipped deltas are
- * refused with the world unchanged; golden bytes pin the format.
+ * refused with the world unchanged; golden bytes pin the format;
+ * synk_world_diff finds exactly the ids that differ.
  */
 #include "test_sync_util.h"
 
@@ -75,6 +76,66 @@ static void test_random(t_rng *r) {
       synk_world_destroy(a);
       synk_world_destroy(b);
       synk_world_destroy(c);
+    }
+}
+
+/* synk_world_diff: the ids a naive comparison through the public view finds,
+ * for random pairs (every backend: the SIMD diff kernel behind it), and its
+ * errors, which write nothing. */
+static int id_differs(const synk_view *a, const synk_view *b, uint32_t id) {
+  int la = (int)((a->alive[id >> 6] >> (id & 63)) & 1), lb = (int)((b->alive[id >> 6] >> (id & 63)) & 1);
+  if (la != lb) return 1;
+  int d = a->kind[id] != b->kind[id] || a->x[id] != b->x[id] || a->y[id] != b->y[id] || a->z[id] != b->z[id];
+  for (uint32_t p = 0; p < a->num_props; p++) d |= a->props[p][id] != b->props[p][id];
+  return d;
+}
+
+static void test_world_diff(t_rng *r) {
+  static const uint32_t caps[] = {1, 63, 64, 100, 1000, 5000};
+  for (size_t ci = 0; ci < sizeof caps / sizeof caps[0]; ci++)
+    for (uint32_t np = 0; np <= 16; np += 5) {
+      const uint32_t cap = caps[ci], nw = (cap + 63) / 64;
+      synk_world *a = ts_world(cap, np, 77, r, t_below(r, 257));
+      synk_world *b = ts_clone(a);
+      uint64_t *got = (uint64_t *)malloc((nw + 1) * sizeof *got);
+      got[nw] = 0xA5A5A5A5A5A5A5A5u; /* a sentinel past the words it writes */
+      CHECK_ST(synk_world_diff(a, b, got, nw), SYNK_OK);
+      int zero = 1;
+      for (uint32_t i = 0; i < nw; i++) zero &= got[i] == 0;
+      CHECK(zero); /* a world and its copy: nothing differs */
+      ts_mutate(b, r, 1 + t_below(r, cap < 200 ? cap : 200));
+      synk_tick(b); /* frames are not compared */
+      CHECK_ST(synk_world_diff(a, b, got, nw + 1), SYNK_OK);
+      synk_view va = synk_get_view(a), vb = synk_get_view(b);
+      int same = got[nw] == 0xA5A5A5A5A5A5A5A5u;
+      for (uint32_t id = 0; id < nw * 64; id++) {
+        int want = id < cap && id_differs(&va, &vb, id);
+        same &= (int)((got[id >> 6] >> (id & 63)) & 1) == want;
+      }
+      CHECK(same);
+      /* errors: nothing written */
+      memset(got, 0x5A, (nw + 1) * sizeof *got);
+      CHECK_ST(synk_world_diff(a, b, got, nw - 1), SYNK_E_SPACE);
+      CHECK_ST(synk_world_diff(NULL, b, got, nw), SYNK_E_ARG);
+      CHECK_ST(synk_world_diff(a, NULL, got, nw), SYNK_E_ARG);
+      CHECK_ST(synk_world_diff(a, b, NULL, nw), SYNK_E_ARG);
+      synk_config other = synk_get_config(a);
+      other.seed ^= 1;
+      synk_world *c = NULL;
+      CHECK_ST(synk_world_create(&other, &c), SYNK_OK);
+      CHECK_ST(synk_world_diff(a, c, got, nw), SYNK_E_MISMATCH);
+      synk_world_destroy(c);
+      other = synk_get_config(a);
+      other.num_props = np ? np - 1 : 1;
+      CHECK_ST(synk_world_create(&other, &c), SYNK_OK);
+      CHECK_ST(synk_world_diff(c, a, got, nw), SYNK_E_MISMATCH);
+      synk_world_destroy(c);
+      int untouched = 1;
+      for (uint32_t i = 0; i <= nw; i++) untouched &= got[i] == 0x5A5A5A5A5A5A5A5Au;
+      CHECK(untouched);
+      free(got);
+      synk_world_destroy(a);
+      synk_world_destroy(b);
     }
 }
 
@@ -156,6 +217,7 @@ int main(int argc, char **argv) {
   for (size_t i = 0; i < ni && i < 16; i++) {
     CHECK_ST(synk_use_isa(isas[i]), SYNK_OK);
     test_random(&r);
+    test_world_diff(&r);
   }
   return t_done("test_delta");
 }

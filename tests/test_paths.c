@@ -28,7 +28,7 @@
  */
 #include <stdint.h>
 
-#include "internal.h"
+#include "kernel/internal.h"
 #include "synk.h"
 #include "test_util.h"
 

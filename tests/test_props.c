@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Property tests (DESIGN §5), for every backend in synk_isa_list:
+/* Property tests, for every backend in synk_isa_list:
  *
  *  (a) batch == sequential: synk_apply_motions on world A and synk_move one
  *      motion at a time on world B give equal hashes, chunk sums and storage.
@@ -30,7 +30,7 @@
 #include <limits.h>
 #include <stdint.h>
 
-#include "internal.h"
+#include "kernel/internal.h"
 #include "synk.h"
 #include "test_util.h"
 

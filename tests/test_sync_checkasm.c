@@ -8,7 +8,7 @@
  *
  *   test_sync_checkasm [--seed=N] [--isa=NAME]
  */
-#include "codec.h"
+#include "sync/sync_internal.h"
 #include "test_sync_util.h"
 
 #define PAD 16
@@ -22,7 +22,7 @@ static void report(const char *isa, const char *kernel, const char *what, size_t
             want);
 }
 
-static void check_unpack(const synk_kernels *k, const synk_kernels *ref, t_rng *r) {
+static void check_unpack(const synk_codec_kernels *k, const synk_codec_kernels *ref, t_rng *r) {
   uint8_t src[32 * 32 + 64];
   uint32_t got[256 + 2 * PAD], want[256];
   for (uint32_t b = 0; b <= 32; b++) {
@@ -45,7 +45,7 @@ static void check_unpack(const synk_kernels *k, const synk_kernels *ref, t_rng *
   }
 }
 
-static void check_finish(const synk_kernels *k, const synk_kernels *ref, t_rng *r) {
+static void check_finish(const synk_codec_kernels *k, const synk_codec_kernels *ref, t_rng *r) {
   enum { N = 700 };
   static uint32_t g[4][N + 2 * PAD], w[4][N];
   for (int rep = 0; rep < 60; rep++) {
@@ -72,7 +72,7 @@ static void check_finish(const synk_kernels *k, const synk_kernels *ref, t_rng *
   }
 }
 
-static void check_diff(const synk_kernels *k, const synk_kernels *ref, t_rng *r) {
+static void check_diff(const synk_codec_kernels *k, const synk_codec_kernels *ref, t_rng *r) {
   for (int rep = 0; rep < 12; rep++) {
     uint32_t cap = 1 + t_below(r, 3000), np = t_below(r, 5);
     uint64_t wseed = t_next(r);
@@ -115,7 +115,7 @@ static uint32_t crc32c_bitwise(uint32_t crc, const uint8_t *p, size_t n) {
   return ~crc;
 }
 
-static void check_crc(const synk_kernels *k, t_rng *r) {
+static void check_crc(const synk_codec_kernels *k, t_rng *r) {
   /* the published check value of CRC-32C */
   uint32_t kat = k->crc32c(0, (const uint8_t *)"123456789", 9);
   if (kat != 0xE3069283u) report(k->name, "crc32c", "\"123456789\"", 0, kat, 0xE3069283u);
@@ -146,14 +146,14 @@ int main(int argc, char **argv) {
   const char *only = NULL;
   for (int i = 1; i < argc; i++)
     if (strncmp(argv[i], "--isa=", 6) == 0) only = argv[i] + 6;
-  synk_kernels ref;
-  if (synk_kernels_for("scalar", &ref) != SYNK_OK) return 1;
+  synk_codec_kernels ref;
+  if (synk_codec_kernels_for("scalar", &ref) != SYNK_OK) return 1;
   const char *isas[16];
   size_t ni = synk_isa_list(isas, 16);
   for (size_t i = 0; i < ni && i < 16; i++) {
     if (only && strcmp(only, isas[i]) != 0) continue;
-    synk_kernels k;
-    if (synk_kernels_for(isas[i], &k) != SYNK_OK) return 1;
+    synk_codec_kernels k;
+    if (synk_codec_kernels_for(isas[i], &k) != SYNK_OK) return 1;
     t_rng r;
     t_seed(&r, seed);
     int before = fails;

@@ -16,7 +16,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "codec.h"
+#include "common/bytes.h"
 #include "opt.h"
 #include "rng.h"
 #include "synk.h"
@@ -309,8 +309,8 @@ int synk_cli_gen(int argc, char **argv) {
     th[4] = 1;
     th[5] = (unsigned char)sc.props;
     th[6] = th[7] = 0;
-    synk_st32(th + 8, cap);
-    synk_st64(th + 12, cfg.seed);
+    synk_store_le32(th + 8, cap);
+    synk_store_le64(th + 12, cfg.seed);
     rc = raw ? write_file(outp, stream.p, stream.len, NULL, 0) : write_file(outp, th, TRACE_HDR, stream.p, stream.len);
   }
   if (!rc && snapp) {
@@ -326,7 +326,7 @@ int synk_cli_gen(int argc, char **argv) {
     if (!rc && deltap) rc = write_file(deltap, d, len, NULL, 0);
     if (!rc && fuzzp) {
       unsigned char l4[4];
-      synk_st32(l4, (uint32_t)before.len);
+      synk_store_le32(l4, (uint32_t)before.len);
       growbuf f = {NULL, 0, 0};
       rc = gb_add(&f, l4, 4) || gb_add(&f, before.p, before.len) || gb_add(&f, d, len) ||
            write_file(fuzzp, f.p, f.len, NULL, 0);
@@ -367,8 +367,8 @@ static int load_trace(const char *path, unsigned char **buf, size_t *len, synk_c
   }
   memset(cfg, 0, sizeof *cfg);
   cfg->num_props = p[5];
-  cfg->max_entities = synk_ld32(p + 8);
-  cfg->seed = synk_ld64(p + 12);
+  cfg->max_entities = synk_load_le32(p + 8);
+  cfg->seed = synk_load_le64(p + 12);
   if (max_entities && cfg->max_entities > max_entities) {
     fprintf(stderr, "synk: %s asks for a world of %u ids, above the limit of %u (--max-entities)\n", path,
             cfg->max_entities, max_entities);
@@ -487,20 +487,30 @@ typedef struct stat_ctx {
   size_t runs_dropped;
 } stat_ctx;
 
-static void on_record(void *ctx, uint32_t type, size_t bytes, size_t events, size_t first) {
-  stat_ctx *s = (stat_ctx *)ctx;
-  if (type >= 8) return;
-  s->bytes[type] += bytes;
-  s->recs[type]++;
-  s->events[type] += events;
-  if (type == SYNK_REC_RUN) {
+static void on_record(stat_ctx *s, const synk_stream_record *r) {
+  if (r->type >= 8) return;
+  s->bytes[r->type] += r->bytes;
+  s->recs[r->type]++;
+  s->events[r->type] += r->events;
+  if (r->type == SYNK_REC_RUN) {
     if (s->nruns < (1 << 16)) {
-      s->run_first[s->nruns] = first;
-      s->run_n[s->nruns++] = events;
+      s->run_first[s->nruns] = r->first_event;
+      s->run_n[s->nruns++] = r->events;
     } else {
       s->runs_dropped++;
     }
   }
+}
+
+/* Every record of the stream s[0..slen) into st; -1 when malformed. */
+static int stat_records(const unsigned char *s, size_t slen, stat_ctx *st) {
+  size_t nrec = 0;
+  if (synk_stream_records(s, slen, NULL, 0, &nrec) != SYNK_OK) return -1;
+  synk_stream_record *recs = (synk_stream_record *)malloc((nrec + 1) * sizeof *recs);
+  int rc = !recs || synk_stream_records(s, slen, recs, nrec, &nrec) != SYNK_OK ? -1 : 0;
+  for (size_t i = 0; !rc && i < nrec; i++) on_record(st, &recs[i]);
+  free(recs);
+  return rc;
 }
 
 static size_t svb_bytes(uint32_t v) { return v < (1u << 8) ? 1 : v < (1u << 16) ? 2 : v < (1u << 24) ? 3 : 4; }
@@ -526,7 +536,7 @@ int synk_cli_stat(int argc, char **argv) {
   stat_ctx *st = (stat_ctx *)calloc(1, sizeof *st);
   synk_event *ev = NULL;
   int rc = 1;
-  if (!st || synk_stream_records(s, slen, on_record, st) != SYNK_OK ||
+  if (!st || stat_records(s, slen, st) ||
       synk_stream_decode(s, slen, NULL, 0, &n, NULL) != SYNK_OK) {
     fprintf(stderr, "synk stat: malformed stream\n");
     goto done;
@@ -556,8 +566,8 @@ int synk_cli_stat(int argc, char **argv) {
       const synk_event *e = ev + st->run_first[i];
       for (size_t j = 0; j < st->run_n[i]; j++) {
         uint32_t gap = j ? e[j].id - e[j - 1].id - 1 : 0;
-        svb += svb_bytes(gap) + svb_bytes(synk_zz_enc(synk_u32_of(e[j].a))) +
-               svb_bytes(synk_zz_enc(synk_u32_of(e[j].b))) + svb_bytes(synk_zz_enc(synk_u32_of(e[j].c)));
+        svb += svb_bytes(gap) + svb_bytes(synk_zigzag_enc32((uint32_t)e[j].a)) +
+               svb_bytes(synk_zigzag_enc32((uint32_t)e[j].b)) + svb_bytes(synk_zigzag_enc32((uint32_t)e[j].c));
         vals += 4;
       }
     }

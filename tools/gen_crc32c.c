@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Prints kernel/crc32c_table.h: the slice-by-8 tables of CRC-32C
+ * Prints sync/crc32c_table.h: the slice-by-8 tables of CRC-32C
  * (Castagnoli, reflected polynomial 0x82F63B78) used by the scalar reference
  * synk_crc32c_scalar. Build target `regen-crc32c` rewrites the header; the
  * tables only change if the polynomial does, which would be a format change.

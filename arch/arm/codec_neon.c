@@ -3,9 +3,9 @@
  * NEON sync-layer kernels. The 8-lane column vector is a pair of q
  * registers; the diff compares 4 ids per q register. Written against SIMDe's
  * prefixed names: native on AArch64, SIMDe's emulation elsewhere (marked
- * emulated by kernel/dispatch.c, never chosen automatically).
+ * emulated by arch/dispatch.c, never chosen automatically).
  */
-#include "../../kernel/internal.h"
+#include "sync/sync_internal.h"
 
 #include <simde/arm/neon.h>
 
@@ -88,14 +88,14 @@ static inline uint32_t D_BITS(DM m) {
 
 #define SYNK_TMPL(name) name##_neon
 #if !defined(__aarch64__) || defined(SYNK_SIMDE_NO_NATIVE)
-#  define SYNK_TMPL_EMULATED 1 /* SIMDe's emulation: a correctness check (kernel/dispatch.c) */
+#  define SYNK_TMPL_EMULATED 1 /* SIMDe's emulation: a correctness check (arch/dispatch.c) */
 #endif
-#include "../codec_tmpl.h"
+#include "arch/codec_tmpl.h"
 
 #if defined(__aarch64__) && defined(__GNUC__) && !defined(SYNK_SIMDE_NO_NATIVE)
 /* The CRC32 instructions (crc32cx: 8 bytes per instruction) are optional in
  * ARMv8.0 and mandatory from v8.1: compiled for this function only and used
- * when the CPU reports them (HWCAP_CRC32, kernel/dispatch.c). Otherwise the
+ * when the CPU reports them (HWCAP_CRC32, arch/dispatch.c). Otherwise the
  * scalar slice-by-8 stays in the table. (Clang's arm_acle.h declares the
  * intrinsics only when the whole file targets +crc: use its builtins.) */
 #  if defined(__clang__)
@@ -110,14 +110,14 @@ static inline uint32_t D_BITS(DM m) {
 #  endif
 CRC_TARGET static uint32_t synk_crc32c_neon(uint32_t crc, const uint8_t *p, size_t n) {
   crc = ~crc;
-  for (; n >= 8; n -= 8, p += 8) crc = CRC32CD(crc, synk_ld64(p));
+  for (; n >= 8; n -= 8, p += 8) crc = CRC32CD(crc, synk_load_le64(p));
   for (; n; n--) crc = CRC32CB(crc, *p++);
   return ~crc;
 }
 #  define SYNK_NEON_CRC 1
 #endif
 
-void synk_codec_init_neon(synk_kernels *k) {
+void synk_codec_init_neon(synk_codec_kernels *k) {
 #if defined(SYNK_NEON_CRC)
   if (synk_cpu_detect() & SYNK_CPU_CRC32) k->crc32c = synk_crc32c_neon;
 #endif

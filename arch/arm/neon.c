@@ -4,13 +4,13 @@
  * 64-bit lane. Written against SIMDe's prefixed names: on aarch64 they lower
  * to the native instructions (no extra compiler flags: Advanced SIMD is part
  * of the AArch64 base); on any other host the same file compiles to SIMDe's
- * emulation, which kernel/dispatch.c marks emulated and never picks by itself.
+ * emulation, which arch/dispatch.c marks emulated and never picks by itself.
  *
  * Every lane operation here is defined lane by lane (narrow, widen, 32-bit add
  * on a reinterpreted vector), so the result does not depend on how the host
  * lays the lanes out in memory.
  */
-#include "../../kernel/internal.h"
+#include "kernel/internal.h"
 
 #include <simde/arm/neon.h>
 
@@ -85,7 +85,7 @@ static inline void T_load_motions(const synk_motion *m, V *id, V *dx, V *dy, V *
 }
 #define V_LOAD_MOTIONS(m, id, dx, dy, dz) T_load_motions(m, &(id), &(dx), &(dy), &(dz))
 
-#include "../kernels_tmpl.h"
+#include "arch/kernels_tmpl.h"
 
 void synk_kernels_init_neon(synk_kernels *k) {
   k->hash_range = synk_hash_range_neon;

@@ -3,10 +3,10 @@
  * WebAssembly SIMD128 sync-layer kernels. The 8-lane column vector is a pair
  * of v128; the diff compares 4 ids per v128. Written against SIMDe's prefixed
  * names: native on wasm32 (-msimd128 for this file only), SIMDe's emulation
- * elsewhere (marked emulated by kernel/dispatch.c, never chosen
+ * elsewhere (marked emulated by arch/dispatch.c, never chosen
  * automatically).
  */
-#include "../../kernel/internal.h"
+#include "sync/sync_internal.h"
 
 #include <simde/wasm/simd128.h>
 
@@ -81,11 +81,11 @@ static inline C8 C8_BCAST7(C8 v) {
 
 #define SYNK_TMPL(name) name##_wasm
 #if !defined(__wasm__) || defined(SYNK_SIMDE_NO_NATIVE)
-#  define SYNK_TMPL_EMULATED 1 /* SIMDe's emulation: a correctness check (kernel/dispatch.c) */
+#  define SYNK_TMPL_EMULATED 1 /* SIMDe's emulation: a correctness check (arch/dispatch.c) */
 #endif
-#include "../codec_tmpl.h"
+#include "arch/codec_tmpl.h"
 
-void synk_codec_init_wasm(synk_kernels *k) {
+void synk_codec_init_wasm(synk_codec_kernels *k) {
   k->unpack256 = synk_unpack256_wasm;
   k->run_finish = synk_run_finish_wasm;
   k->diff_words = synk_diff_words_wasm;

@@ -4,12 +4,12 @@
  * wasm32). Two entities per v128, one per 64-bit lane. Written against SIMDe's
  * prefixed names: on wasm32 they lower to the native SIMD128 opcodes; on any
  * other host the same file compiles to SIMDe's emulation, which
- * kernel/dispatch.c marks emulated and never picks by itself.
+ * arch/dispatch.c marks emulated and never picks by itself.
  *
  * Lane layout as the WebAssembly spec defines it (little-endian): i32 lane 2l
  * is the low half of i64 lane l.
  */
-#include "../../kernel/internal.h"
+#include "kernel/internal.h"
 
 #include <simde/wasm/simd128.h>
 
@@ -81,7 +81,7 @@ static inline void T_load_motions(const synk_motion *m, V *id, V *dx, V *dy, V *
 }
 #define V_LOAD_MOTIONS(m, id, dx, dy, dz) T_load_motions(m, &(id), &(dx), &(dy), &(dz))
 
-#include "../kernels_tmpl.h"
+#include "arch/kernels_tmpl.h"
 
 void synk_kernels_init_wasm(synk_kernels *k) {
   k->hash_range = synk_hash_range_wasm;

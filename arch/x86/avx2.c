@@ -4,7 +4,7 @@
  * entities per ymm register, one per 64-bit lane. Written against SIMDe's
  * prefixed names: on x86-64 they lower to the native instructions.
  */
-#include "../../kernel/internal.h"
+#include "kernel/internal.h"
 
 #include <simde/x86/avx2.h>
 
@@ -78,7 +78,7 @@ static inline void T_load_motions(const synk_motion *m, V *id, V *dx, V *dy, V *
 }
 #define V_LOAD_MOTIONS(m, id, dx, dy, dz) T_load_motions(m, &(id), &(dx), &(dy), &(dz))
 
-#include "../kernels_tmpl.h"
+#include "arch/kernels_tmpl.h"
 
 void synk_kernels_init_avx2(synk_kernels *k) {
   k->hash_range = synk_hash_range_avx2;

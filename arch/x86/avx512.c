@@ -5,7 +5,7 @@
  * against SIMDe's prefixed names: on x86-64 they lower to the native
  * instructions.
  *
- * Subsets used, and therefore required at run time (kernel/dispatch.c):
+ * Subsets used, and therefore required at run time (arch/dispatch.c):
  *   AVX512F   every zmm operation below;
  *   AVX512DQ  vpmovm2q (mask register -> lane mask) in V_MASK;
  *   AVX2      vpgatherdd ymm in V_GATHER32 (eight 32-bit indices fit one ymm);
@@ -15,7 +15,7 @@
  * reported but neither used nor required, and this file is not compiled with
  * them (with -mavx512vl the compiler could pick EVEX-only ymm16..31 forms).
  */
-#include "../../kernel/internal.h"
+#include "kernel/internal.h"
 
 #include <simde/x86/avx512.h>
 
@@ -109,7 +109,7 @@ static inline void T_load_motions(const synk_motion *m, V *id, V *dx, V *dy, V *
 }
 #define V_LOAD_MOTIONS(m, id, dx, dy, dz) T_load_motions(m, &(id), &(dx), &(dy), &(dz))
 
-#include "../kernels_tmpl.h"
+#include "arch/kernels_tmpl.h"
 
 void synk_kernels_init_avx512(synk_kernels *k) {
   k->hash_range = synk_hash_range_avx512;

@@ -8,11 +8,11 @@
  * register), so they are the AVX2 sequences with EVEX encodings available.
  * Written against SIMDe's prefixed names.
  */
-#include "../../kernel/internal.h"
+#include "sync/sync_internal.h"
 
 #include <simde/x86/avx512.h>
 
-#include "codec_c8_avx2.h"
+#include "arch/x86/codec_c8_avx2.h"
 
 #define D simde__m512i
 #define DW 16
@@ -26,9 +26,9 @@
 #define D_BITS(m) ((uint32_t)(m))
 
 #define SYNK_TMPL(name) name##_avx512
-#include "../codec_tmpl.h"
+#include "arch/codec_tmpl.h"
 
-void synk_codec_init_avx512(synk_kernels *k) {
+void synk_codec_init_avx512(synk_codec_kernels *k) {
   k->unpack256 = synk_unpack256_avx512;
   k->run_finish = synk_run_finish_avx512;
   k->diff_words = synk_diff_words_avx512;

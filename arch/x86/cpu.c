@@ -4,7 +4,7 @@
  * for what the operating system saves on context switch (a feature is usable
  * only when both agree). Compiled without any ISA flags.
  */
-#include "../../kernel/internal.h"
+#include "kernel/internal.h"
 
 #include <cpuid.h>
 

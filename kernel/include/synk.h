@@ -411,6 +411,59 @@ SYNK_API synk_status synk_stream_write(synk_stream_writer *sw, const synk_event 
 SYNK_API synk_status synk_stream_decode(const void *buf, size_t len, synk_event *out, size_t cap,
                                         size_t *n_out, synk_stream_info *info);
 
+/* Decode the motions of a whole stream into columns: entry i of ids, dx, dy
+ * and dz is the stream's i-th motion, in stream order. A motion run goes in
+ * bulk from its column blocks straight into the arrays (SIMD unpacking, no
+ * synk_event in between), a lone motion record fills one entry; the other
+ * records are validated and skipped. For engines that keep motions in their
+ * own structure of arrays, and for measuring the decoder alone. Every check
+ * record is verified, as by synk_stream_decode. *n_out receives the number
+ * of motions; cap 0 (the arrays may then be NULL) is a count query.
+ * Errors: SYNK_E_ARG (buf NULL with len > 0, n_out NULL, an array NULL with
+ * cap > 0), SYNK_E_FORMAT (malformed, a failed check, or no final check;
+ * *n_out is 0), SYNK_E_SPACE (more than cap motions: *n_out is the count
+ * needed; the arrays hold a prefix). The arrays' contents past *n_out, and
+ * on error, are unspecified. Cost: O(len + motions); no allocation. */
+SYNK_API synk_status synk_stream_decode_motions(const void *buf, size_t len, uint32_t *ids, int32_t *dx,
+                                                int32_t *dy, int32_t *dz, size_t cap, size_t *n_out);
+
+/* Record types of an event stream: the top 3 bits of a record's tag byte
+ * (docs/wire-format.md, "Event streams"). */
+typedef enum synk_record_type {
+  SYNK_REC_SPAWN = 1,
+  SYNK_REC_DESPAWN = 2,
+  SYNK_REC_MOTION = 3, /* one motion on its own */
+  SYNK_REC_PROP = 4,
+  SYNK_REC_TICK = 5,
+  SYNK_REC_RUN = 6,    /* a motion run: n motions as packed column blocks */
+  SYNK_REC_CHECK = 7   /* a check record (CRC-32C of the bytes before it): no event */
+} synk_record_type;
+
+/* One record of a stream, as synk_stream_records lists it. */
+typedef struct synk_stream_record {
+  uint32_t type;      /* synk_record_type */
+  size_t offset;      /* byte offset of the record in the stream */
+  size_t bytes;       /* its size in bytes */
+  size_t events;      /* events it holds: a run's motions, 0 for a check, else 1 */
+  size_t first_event; /* index of its first event among the stream's events
+                         (synk_stream_decode's order) */
+} synk_stream_record;
+
+/* List the records of a whole stream (header excluded) into out[0..cap), in
+ * order: what each costs in bytes and which events it holds (`synk stat`
+ * reports a stream's bytes per record type from this). *n_out receives the
+ * number of records; out NULL (cap 0) is a count query. The structure and
+ * every check record are verified as synk_stream_decode verifies them; the
+ * values inside a motion run's columns are not decoded, so a stream listed
+ * here may still be refused by the decoders (a non-canonical block width).
+ * Errors: SYNK_E_ARG (buf NULL with len > 0, n_out NULL), SYNK_E_FORMAT
+ * (malformed, a failed check, or no final check; *n_out is 0, out's contents
+ * unspecified), SYNK_E_SPACE (cap too small: *n_out is the count needed,
+ * out holds the first cap). The count is below len. Cost: O(len) (the CRC
+ * and the column headers; no value decoding); no allocation. */
+SYNK_API synk_status synk_stream_records(const void *buf, size_t len, synk_stream_record *out, size_t cap,
+                                         size_t *n_out);
+
 /* Decode and apply stream records to w, atomically: either every record from
  * *pos up to the stopping point is applied, in order, exactly as the
  * corresponding synk_spawn / synk_despawn / synk_move / synk_set_prop /
@@ -524,6 +577,20 @@ SYNK_API synk_status synk_delta_encode(const synk_world *base, const synk_world 
  * (verify, then write; the hashes before are cached, despawns need none);
  * no allocation. */
 SYNK_API synk_status synk_delta_apply(synk_world *w, const void *buf, size_t len);
+
+/* Which ids differ between worlds a and b of the same config: bit (id % 64)
+ * of out[id / 64] is set when id is alive in one world and not the other, or
+ * alive in both with a different kind, position or property (a dead id holds
+ * zeros, so two dead ids never differ; frames are not compared). Writes
+ * ceil(max_entities / 64) words; bits at ids >= max_entities are 0. This is
+ * the diff behind synk_delta_encode, for finding the entities of a desync
+ * once synk_chunk_hashes has narrowed it down.
+ * Errors: SYNK_E_ARG (a NULL argument), SYNK_E_MISMATCH (configs differ:
+ * max_entities, num_props or seed), SYNK_E_SPACE (cap, in words, below
+ * ceil(max_entities / 64)); nothing is written on error. Cost:
+ * O(max_entities * (4 + num_props)) compares through the active backend's
+ * SIMD diff kernel (memory bound); no allocation. */
+SYNK_API synk_status synk_world_diff(const synk_world *a, const synk_world *b, uint64_t *out, size_t cap);
 
 /* A ring of saved frames of one world: rollback (save every frame, restore
  * any of the last `slots` saved frames) and catch-up history ("what changed

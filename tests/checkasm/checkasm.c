@@ -37,7 +37,7 @@
 #include <inttypes.h>
 #include <stdarg.h>
 
-#include "internal.h"
+#include "kernel/internal.h"
 #include "test_util.h"
 
 #define DEFAULT_SEED 1u
@@ -201,7 +201,7 @@ static uint32_t *alive_ids(const synk_world *w, size_t *n) {
   if (list)
     for (uint32_t wi = 0; wi < w->nwords; wi++)
       for (uint64_t bits = w->alive[wi]; bits; bits &= bits - 1)
-        list[k++] = wi * 64 + (uint32_t)synk_ctz64(bits);
+        list[k++] = wi * 64 + synk_ctz64(bits);
   *n = k;
   return list;
 }
@@ -534,7 +534,7 @@ static int compare_worlds(run *r, const synk_world *want, const synk_world *got,
   /* every chunk the reference marks dirty must be marked (more is harmless) */
   for (uint32_t i = 0; i < (want->nchunks + 63) / 64; i++)
     if (want->dirty[i] & ~got->dirty[i]) {
-      uint32_t c = i * 64 + (uint32_t)synk_ctz64(want->dirty[i] & ~got->dirty[i]);
+      uint32_t c = i * 64 + synk_ctz64(want->dirty[i] & ~got->dirty[i]);
       mismatch(r, "motion_apply(n=%zu) left chunk %" PRIu32 " clean; the scalar reference marks it dirty", n, c);
       bad = 1;
       break;

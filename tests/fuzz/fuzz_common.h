@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "codec.h"
+#include "sync/sync_internal.h"
 
 #define FZ_CHECK(c)                                                       \
   do {                                                                    \

@@ -13,7 +13,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (size < 4) return 0;
-  size_t l = synk_ld32(data);
+  size_t l = synk_load_le32(data);
   if (l > size - 4) return 0;
   synk_world *w = NULL, *base = NULL;
   if (fz_load_limited(data + 4, l, &w) != SYNK_OK) return 0;
@@ -26,7 +26,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (st != SYNK_OK) {
     FZ_CHECK(fz_same(w, base));
   } else {
-    FZ_CHECK(dl >= 60 && synk_hash(w) == synk_ld64(d + 52) && synk_frame(w) == synk_ld64(d + 36));
+    FZ_CHECK(dl >= 60 && synk_hash(w) == synk_load_le64(d + 52) && synk_frame(w) == synk_load_le64(d + 36));
     size_t len = 0;
     FZ_CHECK(synk_delta_encode(base, w, NULL, 0, &len) == SYNK_OK);
     uint8_t *b = (uint8_t *)malloc(len);

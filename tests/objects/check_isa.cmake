@@ -4,7 +4,7 @@
 # For each backend object built natively on ARCH: its disassembly must match
 # every `need` pattern (the ISA's core instructions: the 32x32->64 multiply,
 # 64-bit lane adds, the wide registers), and must not match `forbid`. The
-# portable files (kernel/) must contain no vector instructions of the
+# portable files (kernel/, sync/, arch/dispatch.c) must contain no vector instructions of the
 # backends' ISAs.
 cmake_minimum_required(VERSION 3.25)
 if(NOT OBJDUMP OR NOT EXISTS "${OBJDUMP}")
@@ -75,7 +75,7 @@ function(check name_re)
   set(checked ${checked} PARENT_SCOPE)
 endfunction()
 
-set(portable "/kernel/[a-z_]+\\.c\\.o(bj)?$")
+set(portable "/((kernel|sync)/[a-z_]+|arch/dispatch)\\.c\\.o(bj)?$")
 if(ARCH STREQUAL "x86_64")
   # AT&T syntax: "vpmuludq %zmm1, %zmm2, %zmm3"
   check("/avx512\\.c\\.o(bj)?$" WHAT "AVX-512 kernels on zmm registers"

@@ -6,7 +6,11 @@
 #      Makefile, gnuplot, templates, linker map, HTML) carries
 #      "SPDX-License-Identifier: MIT" in its first lines;
 #   2. every status the public headers name (SYNK_E_*, SYNK_SESSION_STALL) is
-#      in the enumerating status test (tests/test_api.c, test_status_version).
+#      in the enumerating status test (tests/test_api.c, test_status_version);
+#   3. the include arrows point down (README, "Layout"): common/ includes only
+#      <stddef.h>, <stdint.h>, <string.h> and itself; kernel/ nothing of sync/;
+#      kernel/, sync/, arch/ and common/ include by path from the project root,
+#      never "../"; tools/, bench/ and support/ no internal header of any layer.
 # usage: check_repo.sh SOURCE_DIR
 set -u
 src=$1
@@ -41,5 +45,17 @@ for st in $(grep -ohE '\bSYNK_(E_[A-Z]+|SESSION_STALL)\b' kernel/include/synk.h 
   grep -q "{$st, [0-9]*, \"$st\"}" tests/test_api.c || fail "status $st is not in tests/test_api.c's status table"
 done
 
-[ "$fails" -eq 0 ] && echo "ok: LICENSE (MIT), SPDX lines in $n source files, every public status enumerated" && exit 0
+# 3. include arrows (quoted includes; a file named here is read whole)
+incl() { grep -HnE '^[[:space:]]*#[[:space:]]*include' "$@" 2>/dev/null; }
+bad=$(incl common/*.h | grep -vE '#[[:space:]]*include[[:space:]]*(<(stddef|stdint|string)\.h>|"common/[a-z_]+\.h")')
+[ -z "$bad" ] || fail "common/ includes more than <stddef.h>/<stdint.h>/<string.h> and common/: $bad"
+bad=$(incl kernel/*.c kernel/*.h | grep -E '"sync/|sync_internal\.h|codec\.h"')
+[ -z "$bad" ] || fail "kernel/ includes the sync layer (arrows point down): $bad"
+bad=$(incl kernel/*.c kernel/*.h sync/*.c sync/*.h arch/*.h arch/*/*.c arch/*/*.h arch/*.c common/*.h | grep '"\.\./')
+[ -z "$bad" ] || fail "include by path from the project root, not ../: $bad"
+bad=$(incl tools/*.c tools/*.h bench/*.c bench/*.h bench/*.cc support/*.c support/*.h |
+      grep -E '"(kernel/|sync/|net/|session/)?(internal|sync_internal|codec|net_internal|session_wire)\.h"')
+[ -z "$bad" ] || fail "tools/, bench/ and support/ use the public headers (and common/) only: $bad"
+
+[ "$fails" -eq 0 ] && echo "ok: LICENSE (MIT), SPDX lines in $n source files, every public status enumerated, include arrows" && exit 0
 exit 1

@@ -8,7 +8,7 @@
  * hashes travel with it; applying verifies the base, then computes the target
  * hash from the base and the delta before writing anything.
  */
-#include "codec.h"
+#include "sync/sync_internal.h"
 
 #define DELTA_MAGIC "SYND"
 #define DELTA_VERSION 1u
@@ -22,13 +22,6 @@ enum { CK_ID, CK_MASK, CK_KIND, CK_X, CK_Y, CK_Z, CK_PROP };
 #define M_POS 1u
 #define M_KIND 2u
 #define M_PROP(s) (4u << (s))
-
-uint64_t synk_hash_with(const synk_world *w, uint64_t sum, uint64_t frame, uint64_t count) {
-  synk_world t = *w;
-  t.frame = frame;
-  t.count = (size_t)count;
-  return synk_finalize_world(&t, sum);
-}
 
 static uint32_t change_mask(const synk_world *a, const synk_world *b, uint32_t id) {
   uint32_t m = 0;
@@ -51,7 +44,7 @@ static uint32_t field(const synk_world *w, int what, uint32_t id) {
 
 /* One column of a section: the values of `what` for the ids of class cls in
  * the segment's diff bitmap d (C entities only when their mask has bit). */
-static void put_col(synk_wbuf *wb, const synk_world *a, const synk_world *b, const uint64_t *d, uint32_t nw,
+static void put_col(synk_wr *wb, const synk_world *a, const synk_world *b, const uint64_t *d, uint32_t nw,
                     uint32_t first, int cls, int what, uint32_t bit) {
   synk_col_writer cw;
   synk_colw_init(&cw, wb);
@@ -59,7 +52,7 @@ static void put_col(synk_wbuf *wb, const synk_world *a, const synk_world *b, con
   for (uint32_t wi = 0; wi < nw; wi++) {
     uint64_t bits = d[wi];
     while (bits) {
-      uint32_t local = wi * 64 + (uint32_t)synk_ctz64(bits);
+      uint32_t local = wi * 64 + synk_ctz64(bits);
       bits &= bits - 1;
       uint32_t id = first + local;
       int aa = synk_alive(a, id), ab = synk_alive(b, id);
@@ -76,9 +69,9 @@ static void put_col(synk_wbuf *wb, const synk_world *a, const synk_world *b, con
       } else if (what == CK_KIND) {
         v = b->kind[id];
       } else if (cls == CLS_S) {
-        v = synk_zz_enc(field(b, what, id));
+        v = synk_zigzag_enc32(field(b, what, id));
       } else {
-        v = synk_zz_enc(field(b, what, id) - field(a, what, id));
+        v = synk_zigzag_enc32(field(b, what, id) - field(a, what, id));
       }
       synk_colw_push(&cw, v);
     }
@@ -91,21 +84,22 @@ synk_status synk_delta_encode_chunks(const synk_world *a, const synk_world *b, c
   if (!a || !b || !len || (!buf && cap)) return SYNK_E_ARG;
   *len = 0;
   if (a->cap != b->cap || a->num_props != b->num_props || a->seed != b->seed) return SYNK_E_MISMATCH;
-  const synk_kernels *k = synk_kernels_active();
-  synk_wbuf wb = {(uint8_t *)buf, buf ? cap : 0, 0};
+  const synk_codec_kernels *k = synk_codec_kernels_active();
+  synk_wr wb;
+  synk_wr_init(&wb, buf, cap);
   uint8_t h[DELTA_HEADER];
   memcpy(h, DELTA_MAGIC, 4);
   h[4] = DELTA_VERSION;
   h[5] = (uint8_t)a->num_props;
   h[6] = h[7] = 0;
-  synk_st32(h + 8, a->cap);
-  synk_st64(h + 12, a->seed);
-  synk_st64(h + 20, a->frame);
-  synk_st64(h + 28, synk_hash(a));
-  synk_st64(h + 36, b->frame);
-  synk_st64(h + 44, (uint64_t)b->count);
-  synk_st64(h + 52, synk_hash(b));
-  synk_wb_put(&wb, h, DELTA_HEADER);
+  synk_store_le32(h + 8, a->cap);
+  synk_store_le64(h + 12, a->seed);
+  synk_store_le64(h + 20, a->frame);
+  synk_store_le64(h + 28, synk_hash(a));
+  synk_store_le64(h + 36, b->frame);
+  synk_store_le64(h + 44, (uint64_t)b->count);
+  synk_store_le64(h + 52, synk_hash(b));
+  synk_wr_put(&wb, h, DELTA_HEADER);
 
   uint64_t d[SEG_WORDS];
   const uint32_t nseg = (a->cap + SEG_IDS - 1) >> SEG_BITS;
@@ -118,7 +112,7 @@ synk_status synk_delta_encode_chunks(const synk_world *a, const synk_world *b, c
       memset(d, 0, nw * sizeof d[0]);
       for (uint32_t i = 0; i < nw; i += 4) {
         uint32_t c = (w0 + i) / 4;
-        if (!((chunks[c >> 6] >> (c & 63)) & 1)) continue;
+        if (!synk_bit_get(chunks, c)) continue;
         k->diff_words(a, b, w0 + i, nw - i < 4 ? nw - i : 4, d + i);
       }
     }
@@ -127,7 +121,7 @@ synk_status synk_delta_encode_chunks(const synk_world *a, const synk_world *b, c
       uint64_t bits = d[wi];
       any |= bits != 0;
       while (bits) {
-        uint32_t id = (w0 + wi) * 64 + (uint32_t)synk_ctz64(bits);
+        uint32_t id = (w0 + wi) * 64 + synk_ctz64(bits);
         bits &= bits - 1;
         int aa = synk_alive(a, id), ab = synk_alive(b, id);
         n[aa && ab ? CLS_C : aa ? CLS_D : CLS_S]++;
@@ -135,9 +129,9 @@ synk_status synk_delta_encode_chunks(const synk_world *a, const synk_world *b, c
     }
     if (!any) continue;
     const uint32_t first = seg << SEG_BITS;
-    synk_wb_varint(&wb, seg - next);
+    synk_wr_uv32(&wb, seg - next);
     next = seg + 1;
-    for (int c = 0; c < 3; c++) synk_wb_varint(&wb, n[c]);
+    for (int c = 0; c < 3; c++) synk_wr_uv32(&wb, n[c]);
     put_col(&wb, a, b, d, nw, first, CLS_D, CK_ID, 0);
     put_col(&wb, a, b, d, nw, first, CLS_S, CK_ID, 0);
     for (int f = CK_KIND; f < CK_PROP + (int)a->num_props; f++) put_col(&wb, a, b, d, nw, first, CLS_S, f, 0);
@@ -155,6 +149,14 @@ synk_status synk_delta_encode(const synk_world *base, const synk_world *target, 
   return synk_delta_encode_chunks(base, target, NULL, buf, cap, len);
 }
 
+synk_status synk_world_diff(const synk_world *a, const synk_world *b, uint64_t *out, size_t cap) {
+  if (!a || !b || !out) return SYNK_E_ARG;
+  if (a->cap != b->cap || a->num_props != b->num_props || a->seed != b->seed) return SYNK_E_MISMATCH;
+  if (cap < a->nwords) return SYNK_E_SPACE;
+  synk_codec_kernels_active()->diff_words(a, b, 0, a->nwords, out);
+  return SYNK_OK;
+}
+
 /* ---- apply -------------------------------------------------------------------- */
 
 /* Readers of one segment's columns, in format order. */
@@ -168,7 +170,7 @@ typedef struct seg_state {
   const uint8_t *at[R_COUNT];
   size_t cnt[R_COUNT];
   const uint8_t *end;
-  const synk_kernels *k;
+  const synk_codec_kernels *k;
   uint32_t n[3];
   synk_col_reader r[24];
 } seg_state;
@@ -188,11 +190,11 @@ static int64_t next_id(synk_col_reader *r, int64_t *prev, uint32_t first, uint32
 }
 
 /* Validate the structure of one segment's columns at *pp and set up readers. */
-static synk_status seg_open(const synk_world *w, const synk_kernels *k, const uint8_t **pp, const uint8_t *end,
+static synk_status seg_open(const synk_world *w, const synk_codec_kernels *k, const uint8_t **pp, const uint8_t *end,
                             seg_state *s) {
   const uint32_t np = w->num_props;
   for (int c = 0; c < 3; c++)
-    if (synk_rd_varint(pp, end, &s->n[c]) || s->n[c] > SEG_IDS) return SYNK_E_FORMAT;
+    if (synk_uv32_decode(pp, end, &s->n[c]) || s->n[c] > SEG_IDS) return SYNK_E_FORMAT;
   if ((uint64_t)s->n[0] + s->n[1] + s->n[2] > SEG_IDS || (s->n[0] | s->n[1] | s->n[2]) == 0) return SYNK_E_FORMAT;
   s->end = end;
   s->k = k;
@@ -259,7 +261,7 @@ static synk_status seg_run(synk_world *w, seg_state *s, uint32_t seg, int commit
       uint32_t u = (uint32_t)id;
       synk_chunk_add(w, u / SYNK_CHUNK_IDS, (uint64_t)0 - h);
       w->eh[u] = 0;
-      w->alive[u >> 6] &= ~(UINT64_C(1) << (u & 63));
+      synk_bit_clear(w->alive, u);
       memset(words, 0, sizeof words);
       words[0] = u;
       store_words(w, u, words);
@@ -274,14 +276,14 @@ static synk_status seg_run(synk_world *w, seg_state *s, uint32_t seg, int commit
     uint32_t u = (uint32_t)id, nw = 0;
     words[nw++] = u;
     words[nw++] = synk_col_next(r[1]);
-    for (uint32_t q = 0; q < 3 + np; q++) words[nw++] = synk_zz_dec(synk_col_next(r[2 + q]));
+    for (uint32_t q = 0; q < 3 + np; q++) words[nw++] = synk_zigzag_dec32(synk_col_next(r[2 + q]));
     if (nw & 1) words[nw++] = 0;
     uint64_t h = synk_hash_words_ref(&w->keys, words, nw);
     *sum += h;
     *count += 1;
     if (commit) {
       store_words(w, u, words);
-      w->alive[u >> 6] |= UINT64_C(1) << (u & 63);
+      synk_bit_set(w->alive, u);
       w->eh[u] = h;
       synk_chunk_add(w, u / SYNK_CHUNK_IDS, h);
     }
@@ -305,13 +307,13 @@ static synk_status seg_run(synk_world *w, seg_state *s, uint32_t seg, int commit
     uint32_t nw = synk_entity_words(w, u, words);
     const uint64_t before = w->eh[u]; /* the cached h(e) of the state before */
     if (m & M_POS) {
-      words[2] += synk_zz_dec(synk_col_next(r[2]));
-      words[3] += synk_zz_dec(synk_col_next(r[3]));
-      words[4] += synk_zz_dec(synk_col_next(r[4]));
+      words[2] += synk_zigzag_dec32(synk_col_next(r[2]));
+      words[3] += synk_zigzag_dec32(synk_col_next(r[3]));
+      words[4] += synk_zigzag_dec32(synk_col_next(r[4]));
     }
     if (m & M_KIND) words[1] = synk_col_next(r[5]);
     for (uint32_t q = 0; q < np; q++)
-      if (m & M_PROP(q)) words[5 + q] += synk_zz_dec(synk_col_next(r[6 + q]));
+      if (m & M_PROP(q)) words[5 + q] += synk_zigzag_dec32(synk_col_next(r[6 + q]));
     const uint64_t after = synk_hash_words_ref(&w->keys, words, nw), diff = after - before;
     *sum += diff;
     if (commit) {
@@ -325,14 +327,14 @@ static synk_status seg_run(synk_world *w, seg_state *s, uint32_t seg, int commit
   return r[23]->bad ? SYNK_E_FORMAT : SYNK_OK;
 }
 
-static synk_status delta_pass(synk_world *w, const synk_kernels *k, const uint8_t *b, size_t len, int commit,
+static synk_status delta_pass(synk_world *w, const synk_codec_kernels *k, const uint8_t *b, size_t len, int commit,
                               uint64_t *sum, uint64_t *count, seg_state *s) {
   const uint8_t *p = b + DELTA_HEADER, *end = b + len;
   const uint32_t nseg = (w->cap + SEG_IDS - 1) >> SEG_BITS;
   uint64_t next = 0;
   while (p < end) {
     uint32_t gap;
-    if (synk_rd_varint(&p, end, &gap)) return SYNK_E_FORMAT;
+    if (synk_uv32_decode(&p, end, &gap)) return SYNK_E_FORMAT;
     uint64_t seg = next + gap;
     if (seg >= nseg) return SYNK_E_FORMAT;
     next = seg + 1;
@@ -349,11 +351,11 @@ synk_status synk_delta_apply(synk_world *w, const void *buf, size_t len) {
   const uint8_t *b = (const uint8_t *)buf;
   if (len < DELTA_HEADER || memcmp(b, DELTA_MAGIC, 4) != 0 || b[4] != DELTA_VERSION || b[6] || b[7])
     return SYNK_E_FORMAT;
-  if (b[5] != w->num_props || synk_ld32(b + 8) != w->cap || synk_ld64(b + 12) != w->seed) return SYNK_E_MISMATCH;
-  if (synk_ld64(b + 20) != w->frame || synk_ld64(b + 28) != synk_hash(w)) return SYNK_E_MISMATCH;
-  const uint64_t tframe = synk_ld64(b + 36), tcount = synk_ld64(b + 44), thash = synk_ld64(b + 52);
+  if (b[5] != w->num_props || synk_load_le32(b + 8) != w->cap || synk_load_le64(b + 12) != w->seed) return SYNK_E_MISMATCH;
+  if (synk_load_le64(b + 20) != w->frame || synk_load_le64(b + 28) != synk_hash(w)) return SYNK_E_MISMATCH;
+  const uint64_t tframe = synk_load_le64(b + 36), tcount = synk_load_le64(b + 44), thash = synk_load_le64(b + 52);
   if (tcount > w->cap) return SYNK_E_FORMAT;
-  const synk_kernels *k = synk_kernels_active();
+  const synk_codec_kernels *k = synk_codec_kernels_active();
   seg_state s; /* ~26 KB of column readers, on the stack: no allocation */
   uint64_t sum = w->sum, count = w->count;
   synk_status st = delta_pass(w, k, b, len, 0, &sum, &count, &s);

@@ -4,8 +4,8 @@
  * versions in arch/codec_tmpl.h must match bit for bit; tests/test_sync_checkasm
  * cross-checks them).
  */
-#include "codec.h"
-#include "crc32c_table.h"
+#include "sync/sync_internal.h"
+#include "sync/crc32c_table.h"
 
 uint32_t synk_unpack256_scalar(const uint8_t *src, uint32_t b, int zz, uint32_t *out) {
   if (b == 0) {
@@ -16,11 +16,11 @@ uint32_t synk_unpack256_scalar(const uint8_t *src, uint32_t b, int zz, uint32_t 
   const uint32_t mask = b == 32 ? 0xFFFFFFFFu : (1u << b) - 1;
   for (uint32_t i = 0; i < SYNK_COL_BLOCK; i++) {
     uint32_t lane = i & 7, bit = (i >> 3) * b, j = bit >> 5, s = bit & 31;
-    uint32_t v = synk_ld32(src + 4 * (j * 8 + lane)) >> s;
-    if (s + b > 32) v |= synk_ld32(src + 4 * ((j + 1) * 8 + lane)) << (32 - s);
+    uint32_t v = synk_load_le32(src + 4 * (j * 8 + lane)) >> s;
+    if (s + b > 32) v |= synk_load_le32(src + 4 * ((j + 1) * 8 + lane)) << (32 - s);
     v &= mask;
     any |= v;
-    out[i] = zz ? synk_zz_dec(v) : v;
+    out[i] = zz ? synk_zigzag_dec32(v) : v;
   }
   return any;
 }
@@ -53,7 +53,7 @@ uint32_t synk_crc32c_scalar(uint32_t crc, const uint8_t *p, size_t n) {
   const uint32_t(*t)[256] = synk_crc32c_tab;
   crc = ~crc;
   for (; n >= 8; n -= 8, p += 8) {
-    uint32_t lo = synk_ld32(p) ^ crc, hi = synk_ld32(p + 4);
+    uint32_t lo = synk_load_le32(p) ^ crc, hi = synk_load_le32(p + 4);
     crc = t[7][lo & 0xFF] ^ t[6][(lo >> 8) & 0xFF] ^ t[5][(lo >> 16) & 0xFF] ^ t[4][lo >> 24] ^ t[3][hi & 0xFF] ^
           t[2][(hi >> 8) & 0xFF] ^ t[1][(hi >> 16) & 0xFF] ^ t[0][hi >> 24];
   }
@@ -61,7 +61,7 @@ uint32_t synk_crc32c_scalar(uint32_t crc, const uint8_t *p, size_t n) {
   return ~crc;
 }
 
-void synk_codec_init_scalar(synk_kernels *k) {
+void synk_codec_init_scalar(synk_codec_kernels *k) {
   k->unpack256 = synk_unpack256_scalar;
   k->run_finish = synk_run_finish_scalar;
   k->diff_words = synk_diff_words_scalar;
@@ -70,5 +70,5 @@ void synk_codec_init_scalar(synk_kernels *k) {
 
 uint32_t synk_crc32c(uint32_t crc, const void *p, size_t n) {
   if (!n) return crc;
-  return synk_kernels_active()->crc32c(crc, (const uint8_t *)p, n);
+  return synk_codec_kernels_active()->crc32c(crc, (const uint8_t *)p, n);
 }

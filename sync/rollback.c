@@ -25,7 +25,7 @@
  * synk_chunk_add) and adds the chunks it wrote to every other ring's
  * `pending`; its own ring then equals the world.
  */
-#include "codec.h"
+#include "sync/sync_internal.h"
 
 typedef struct ring_frame {
   uint64_t frame, count, sum;
@@ -118,7 +118,6 @@ static void copy_chunk(synk_world *d, const synk_world *s, uint32_t c) {
   memcpy(d->eh + first, s->eh + first, (size_t)n * 8);
 }
 
-static inline int bit(const uint64_t *b, uint32_t c) { return (int)((b[c >> 6] >> (c & 63)) & 1); }
 static inline unsigned char *pimg(const synk_ring *r, uint32_t slot) { return r->pool + (size_t)slot * r->ibytes; }
 static inline uint32_t fidx(const synk_ring *r, uint32_t i) { return (r->head + i) % r->slots; } /* i-th oldest */
 static inline uint64_t *fb(const synk_ring *r, uint32_t idx) { return r->fbits + (size_t)idx * r->swords; }
@@ -239,7 +238,7 @@ static const unsigned char *frame_image(const synk_ring *r, uint32_t i, uint32_t
  * image at or before it, else the base. */
 static void state_at(const synk_ring *r, int64_t at, uint32_t c, synk_world *dst) {
   for (int64_t i = at; i >= 0; i--)
-    if (bit(fb(r, fidx(r, (uint32_t)i)), c)) {
+    if (synk_bit_get(fb(r, fidx(r, (uint32_t)i)), c)) {
       image_to_chunk(dst, c, frame_image(r, (uint32_t)i, c));
       return;
     }
@@ -254,7 +253,7 @@ static void evict_oldest(synk_ring *r) {
   const uint64_t *next = r->nfr > 1 ? fb(r, fidx(r, 1)) : NULL;
   for (uint32_t j = 0; j < f->n; j++) {
     uint32_t slot = (f->first + j) % r->pcap, c = r->pchunk[slot];
-    if (!next || !bit(next, c)) image_to_chunk(&r->base, c, pimg(r, slot));
+    if (!next || !synk_bit_get(next, c)) image_to_chunk(&r->base, c, pimg(r, slot));
   }
   r->phead = (r->phead + f->n) % r->pcap;
   r->pused -= f->n;
@@ -290,7 +289,7 @@ synk_status synk_ring_save(synk_ring *r) {
     uint64_t b = r->pending[i];
     bits[i] = b;
     while (b) {
-      uint32_t c = i * 64 + (uint32_t)synk_ctz64(b), slot = (f->first + f->n) % r->pcap;
+      uint32_t c = i * 64 + synk_ctz64(b), slot = (f->first + f->n) % r->pcap;
       b &= b - 1;
       r->pchunk[slot] = c;
       chunk_to_image(w, c, pimg(r, slot));
@@ -329,7 +328,7 @@ synk_status synk_ring_restore(synk_ring *r, uint64_t frame) {
   for (uint32_t i = 0; i < r->swords; i++) {
     uint64_t b = r->mask[i];
     while (b) {
-      state_at(r, at, i * 64 + (uint32_t)synk_ctz64(b), w);
+      state_at(r, at, i * 64 + synk_ctz64(b), w);
       b &= b - 1;
     }
   }
@@ -358,7 +357,7 @@ const synk_world *synk_ring_frame(synk_ring *r, uint64_t frame, const uint64_t *
   for (uint32_t i = 0; i < r->swords; i++) {
     uint64_t b = r->mask[i];
     while (b) {
-      state_at(r, at, i * 64 + (uint32_t)synk_ctz64(b), &r->scratch);
+      state_at(r, at, i * 64 + synk_ctz64(b), &r->scratch);
       b &= b - 1;
     }
   }

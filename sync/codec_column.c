@@ -12,20 +12,7 @@
  *        [if flagged: count-1 (u8), count positions (u8, strictly
  *         increasing, < m), count varints hi >= 1 (value = low | hi << b)]
  */
-#include "codec.h"
-
-static uint32_t bitlen(uint32_t v) {
-#if defined(__GNUC__)
-  return v ? 32u - (uint32_t)__builtin_clz(v) : 0;
-#else
-  uint32_t n = 0;
-  while (v) {
-    n++;
-    v >>= 1;
-  }
-  return n;
-#endif
-}
+#include "sync/sync_internal.h"
 
 /* Pick the width minimizing the block's size, from a histogram of bit
  * lengths. Candidates are 0 and the lengths present (the canonical rule:
@@ -54,19 +41,19 @@ static uint32_t choose_width(const uint32_t *hist, uint32_t m, int full) {
   return bw;
 }
 
-void synk_col_put_block(synk_wbuf *out, const uint32_t *v, uint32_t m) {
+void synk_col_put_block(synk_wr *out, const uint32_t *v, uint32_t m) {
   /* four interleaved histograms: runs of equal lengths (the common case)
    * would otherwise serialize on one counter */
   uint32_t h4[4][33], hist[33];
   memset(h4, 0, sizeof h4);
-  for (uint32_t i = 0; i < m; i++) h4[i & 3][bitlen(v[i])]++;
+  for (uint32_t i = 0; i < m; i++) h4[i & 3][synk_bitlen32(v[i])]++;
   for (uint32_t l = 0; l <= 32; l++) hist[l] = h4[0][l] + h4[1][l] + h4[2][l] + h4[3][l];
   const int full = m == SYNK_COL_BLOCK;
   const uint32_t b = choose_width(hist, m, full);
   const uint32_t mask = b == 32 ? 0xFFFFFFFFu : (1u << b) - 1;
   uint32_t nexc = 0;
   for (uint32_t len = b + 1; len <= 32; len++) nexc += hist[len];
-  synk_wb_u8(out, b | (nexc ? 0x40u : 0));
+  synk_wr_u8(out, b | (nexc ? 0x40u : 0));
 
   uint8_t data[SYNK_COL_BLOCK * 4];
   size_t nbytes;
@@ -79,7 +66,7 @@ void synk_col_put_block(synk_wbuf *out, const uint32_t *v, uint32_t m) {
       words[j * 8 + lane] |= x << s;
       if (s + b > 32) words[(j + 1) * 8 + lane] |= x >> (32 - s);
     }
-    for (uint32_t j = 0; j < 8u * b; j++) synk_st32(data + 4 * j, words[j]);
+    for (uint32_t j = 0; j < 8u * b; j++) synk_store_le32(data + 4 * j, words[j]);
   } else {
     /* a little-endian bitstream through a 64-bit accumulator (< 8 bits wait
      * in it between values, so b <= 32 more always fit) */
@@ -98,17 +85,17 @@ void synk_col_put_block(synk_wbuf *out, const uint32_t *v, uint32_t m) {
     }
     if (nb) data[o++] = (uint8_t)acc;
   }
-  synk_wb_put(out, data, nbytes);
+  synk_wr_put(out, data, nbytes);
   if (nexc) {
-    synk_wb_u8(out, nexc - 1);
+    synk_wr_u8(out, nexc - 1);
     for (uint32_t i = 0; i < m; i++)
-      if (v[i] > mask) synk_wb_u8(out, i);
+      if (v[i] > mask) synk_wr_u8(out, i);
     for (uint32_t i = 0; i < m; i++)
-      if (v[i] > mask) synk_wb_varint(out, v[i] >> b);
+      if (v[i] > mask) synk_wr_uv32(out, v[i] >> b);
   }
 }
 
-void synk_col_put(synk_wbuf *out, const uint32_t *v, size_t n) {
+void synk_col_put(synk_wr *out, const uint32_t *v, size_t n) {
   for (size_t i = 0; i < n; i += SYNK_COL_BLOCK) {
     size_t m = n - i < SYNK_COL_BLOCK ? n - i : SYNK_COL_BLOCK;
     synk_col_put_block(out, v + i, (uint32_t)m);
@@ -131,7 +118,7 @@ static void unpack_horizontal(const uint8_t *src, size_t nbytes, uint32_t b, uin
   }
 }
 
-synk_status synk_col_block(const synk_kernels *k, const uint8_t **pp, const uint8_t *end, uint32_t m,
+synk_status synk_col_block(const synk_codec_kernels *k, const uint8_t **pp, const uint8_t *end, uint32_t m,
                            uint32_t *out, int zz, uint64_t *bound) {
   const uint8_t *p = *pp;
   if (m == 0 || m > SYNK_COL_BLOCK || p >= end) return SYNK_E_FORMAT;
@@ -154,7 +141,7 @@ synk_status synk_col_block(const synk_kernels *k, const uint8_t **pp, const uint
       unpack_horizontal(data, nbytes, b, m, out);
       for (uint32_t i = 0; i < m; i++) any |= out[i];
       if (zz)
-        for (uint32_t i = 0; i < m; i++) out[i] = synk_zz_dec(out[i]);
+        for (uint32_t i = 0; i < m; i++) out[i] = synk_zigzag_dec32(out[i]);
     }
     /* canonical width: the low parts fill it (bit b-1 of some value is set) */
     if (b && !((any >> (b - 1)) & 1)) return SYNK_E_FORMAT;
@@ -170,11 +157,11 @@ synk_status synk_col_block(const synk_kernels *k, const uint8_t **pp, const uint
     for (uint32_t e = 0; e < cnt; e++) {
       if (pos[e] >= m || (e && pos[e] <= pos[e - 1])) return SYNK_E_FORMAT;
       uint32_t hi;
-      if (synk_rd_varint(&p, end, &hi) || hi == 0 || hi > limit) return SYNK_E_FORMAT;
+      if (synk_uv32_decode(&p, end, &hi) || hi == 0 || hi > limit) return SYNK_E_FORMAT;
       /* patch: low | hi << b; on a zigzag-decoded low part d the same value
        * is d ^ (hi << (b - 1)) (b >= 1: the sign bit is in the low part),
        * or zz_dec(hi) when b == 0 */
-      if (out) out[pos[e]] = !zz ? out[pos[e]] | hi << b : b ? out[pos[e]] ^ (hi << (b - 1)) : synk_zz_dec(hi);
+      if (out) out[pos[e]] = !zz ? out[pos[e]] | hi << b : b ? out[pos[e]] ^ (hi << (b - 1)) : synk_zigzag_dec32(hi);
       if (bound) *bound += (uint64_t)hi << b;
     }
   }
@@ -182,7 +169,7 @@ synk_status synk_col_block(const synk_kernels *k, const uint8_t **pp, const uint
   return SYNK_OK;
 }
 
-synk_status synk_col_get(const synk_kernels *k, const uint8_t **pp, const uint8_t *end, size_t n, uint32_t *out,
+synk_status synk_col_get(const synk_codec_kernels *k, const uint8_t **pp, const uint8_t *end, size_t n, uint32_t *out,
                          int zz, uint64_t *bound) {
   for (size_t i = 0; i < n; i += SYNK_COL_BLOCK) {
     uint32_t m = n - i < SYNK_COL_BLOCK ? (uint32_t)(n - i) : SYNK_COL_BLOCK;

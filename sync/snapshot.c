@@ -6,7 +6,7 @@
  * props...). Raw columns keep save and load at memory speed; loading
  * recomputes the world hash with the SIMD backend and refuses a mismatch.
  */
-#include "codec.h"
+#include "sync/sync_internal.h"
 
 #define SNAP_MAGIC "SYNS"
 #define SNAP_VERSION 1u
@@ -35,7 +35,7 @@ static uint8_t *put_field(uint8_t *dst, const uint32_t *src, const uint64_t *ali
       continue;
     }
     while (bits) {
-      synk_st32(dst, s[synk_ctz64(bits)]);
+      synk_store_le32(dst, s[synk_ctz64(bits)]);
       dst += 4;
       bits &= bits - 1;
     }
@@ -54,7 +54,7 @@ static const uint8_t *get_field(const uint8_t *src, uint32_t *dst, const uint64_
       continue;
     }
     while (bits) {
-      d[synk_ctz64(bits)] = synk_ld32(src);
+      d[synk_ctz64(bits)] = synk_load_le32(src);
       src += 4;
       bits &= bits - 1;
     }
@@ -72,14 +72,14 @@ synk_status synk_snapshot_save(const synk_world *w, void *buf, size_t cap, size_
   p[4] = SNAP_VERSION;
   p[5] = (uint8_t)w->num_props;
   p[6] = p[7] = 0;
-  synk_st32(p + 8, w->cap);
-  synk_st64(p + 12, w->seed);
-  synk_st64(p + 20, w->frame);
-  synk_st64(p + 28, (uint64_t)w->count);
-  synk_st64(p + 36, synk_hash(w));
-  synk_st64(p + 44, (uint64_t)need);
+  synk_store_le32(p + 8, w->cap);
+  synk_store_le64(p + 12, w->seed);
+  synk_store_le64(p + 20, w->frame);
+  synk_store_le64(p + 28, (uint64_t)w->count);
+  synk_store_le64(p + 36, synk_hash(w));
+  synk_store_le64(p + 44, (uint64_t)need);
   p += SNAP_HEADER;
-  for (uint32_t wi = 0; wi < w->nwords; wi++, p += 8) synk_st64(p, w->alive[wi]);
+  for (uint32_t wi = 0; wi < w->nwords; wi++, p += 8) synk_store_le64(p, w->alive[wi]);
   p = put_field(p, w->kind, w->alive, w->nwords);
   p = put_field(p, (const uint32_t *)w->x, w->alive, w->nwords);
   p = put_field(p, (const uint32_t *)w->y, w->alive, w->nwords);
@@ -94,12 +94,12 @@ static synk_status snap_header(const uint8_t *p, size_t len, synk_snapshot_heade
   if (len < SNAP_HEADER || memcmp(p, SNAP_MAGIC, 4) != 0 || p[4] != SNAP_VERSION || p[6] || p[7])
     return SYNK_E_FORMAT;
   h->num_props = p[5];
-  h->max_entities = synk_ld32(p + 8);
-  h->seed = synk_ld64(p + 12);
-  h->frame = synk_ld64(p + 20);
-  h->count = synk_ld64(p + 28);
-  h->hash = synk_ld64(p + 36);
-  uint64_t total = synk_ld64(p + 44);
+  h->max_entities = synk_load_le32(p + 8);
+  h->seed = synk_load_le64(p + 12);
+  h->frame = synk_load_le64(p + 20);
+  h->count = synk_load_le64(p + 28);
+  h->hash = synk_load_le64(p + 36);
+  uint64_t total = synk_load_le64(p + 44);
   if (h->num_props > SYNK_MAX_PROPS || h->max_entities == 0 || h->max_entities > SYNK_MAX_ENTITIES_LIMIT ||
       h->count > h->max_entities)
     return SYNK_E_FORMAT;
@@ -115,9 +115,9 @@ static synk_status snap_bitmap(const uint8_t *p, const synk_snapshot_header *h) 
   const uint8_t *bm = p + SNAP_HEADER;
   uint64_t live = 0;
   for (uint32_t wi = 0; wi < nwords; wi++) {
-    uint64_t v = synk_ld64(bm + 8 * (size_t)wi);
+    uint64_t v = synk_load_le64(bm + 8 * (size_t)wi);
     if (wi == nwords - 1 && (cap & 63) && (v >> (cap & 63))) return SYNK_E_FORMAT; /* ids >= cap */
-    live += (uint64_t)synk_popcount64(v);
+    live += synk_popcount64(v);
   }
   return live == h->count ? SYNK_OK : SYNK_E_FORMAT;
 }
@@ -148,7 +148,7 @@ synk_status synk_snapshot_load(const void *buf, size_t len, const synk_config *e
   const uint8_t *bm = p + SNAP_HEADER;
   synk_world *w = NULL;
   if ((st = synk_world_create(expect, &w))) return st; /* exactly the world the caller asked for */
-  for (uint32_t wi = 0; wi < nwords; wi++) w->alive[wi] = synk_ld64(bm + 8 * (size_t)wi);
+  for (uint32_t wi = 0; wi < nwords; wi++) w->alive[wi] = synk_load_le64(bm + 8 * (size_t)wi);
   const uint8_t *q = bm + 8 * (size_t)nwords;
   q = get_field(q, w->kind, w->alive, nwords);
   q = get_field(q, (uint32_t *)w->x, w->alive, nwords);

@@ -11,7 +11,7 @@
  * Check records (a CRC-32C chained over the stream) follow every tick and end
  * the stream: nothing is applied or returned from bytes no check covers.
  */
-#include "codec.h"
+#include "sync/sync_internal.h"
 
 #define RUN_MIN 8 /* shortest strictly increasing motion run worth a run record */
 
@@ -28,8 +28,8 @@ typedef struct rec {
 
 static int rd_zz(const uint8_t **p, const uint8_t *end, int32_t *out) {
   uint32_t v;
-  if (synk_rd_varint(p, end, &v) || v == 0) return -1; /* present fields are nonzero */
-  *out = synk_i32_of(synk_zz_dec(v));
+  if (synk_uv32_decode(p, end, &v) || v == 0) return -1; /* present fields are nonzero */
+  *out = synk_i32_of(synk_zigzag_dec32(v));
   return 0;
 }
 
@@ -40,11 +40,11 @@ typedef struct run_dst {
   size_t cap;
 } run_dst;
 
-static synk_status run_finish_checked(const synk_kernels *k, const rec *r, uint32_t *ids);
+static synk_status run_finish_checked(const synk_codec_kernels *k, const rec *r, uint32_t *ids);
 
 /* Parse the record at buf[off] (off < len); a run's columns are validated,
  * and decoded into dst when given and large enough (one walk of the bytes). */
-static synk_status parse_rec_into(const synk_kernels *k, const uint8_t *buf, size_t len, size_t off, rec *r,
+static synk_status parse_rec_into(const synk_codec_kernels *k, const uint8_t *buf, size_t len, size_t off, rec *r,
                                   const run_dst *dst) {
   const uint8_t *p = buf + off, *end = buf + len;
   uint32_t tag = *p++, param = tag & 31;
@@ -53,48 +53,48 @@ static synk_status parse_rec_into(const synk_kernels *k, const uint8_t *buf, siz
   r->a = r->b = r->c = 0;
   switch (r->type) {
     case SYNK_REC_SPAWN:
-      if (param & ~15u || synk_rd_varint(&p, end, &r->id)) return SYNK_E_FORMAT;
+      if (param & ~15u || synk_uv32_decode(&p, end, &r->id)) return SYNK_E_FORMAT;
       if (param & 8) {
-        if (synk_rd_varint(&p, end, &r->arg) || r->arg == 0) return SYNK_E_FORMAT;
+        if (synk_uv32_decode(&p, end, &r->arg) || r->arg == 0) return SYNK_E_FORMAT;
       }
       if (((param & 1) && rd_zz(&p, end, &r->a)) || ((param & 2) && rd_zz(&p, end, &r->b)) ||
           ((param & 4) && rd_zz(&p, end, &r->c)))
         return SYNK_E_FORMAT;
       break;
     case SYNK_REC_DESPAWN:
-      if (param || synk_rd_varint(&p, end, &r->id)) return SYNK_E_FORMAT;
+      if (param || synk_uv32_decode(&p, end, &r->id)) return SYNK_E_FORMAT;
       break;
     case SYNK_REC_MOTION:
-      if (param & ~7u || synk_rd_varint(&p, end, &r->id)) return SYNK_E_FORMAT;
+      if (param & ~7u || synk_uv32_decode(&p, end, &r->id)) return SYNK_E_FORMAT;
       if (((param & 1) && rd_zz(&p, end, &r->a)) || ((param & 2) && rd_zz(&p, end, &r->b)) ||
           ((param & 4) && rd_zz(&p, end, &r->c)))
         return SYNK_E_FORMAT;
       break;
     case SYNK_REC_PROP: {
       uint32_t v;
-      if (param >= SYNK_MAX_PROPS || synk_rd_varint(&p, end, &r->id) || synk_rd_varint(&p, end, &v))
+      if (param >= SYNK_MAX_PROPS || synk_uv32_decode(&p, end, &r->id) || synk_uv32_decode(&p, end, &v))
         return SYNK_E_FORMAT;
       r->arg = param;
-      r->a = synk_i32_of(synk_zz_dec(v));
+      r->a = synk_i32_of(synk_zigzag_dec32(v));
       break;
     }
     case SYNK_REC_TICK:
       if (param) {
         r->arg = param;
-      } else if (synk_rd_varint(&p, end, &r->arg) || r->arg < 32) {
+      } else if (synk_uv32_decode(&p, end, &r->arg) || r->arg < 32) {
         return SYNK_E_FORMAT;
       }
       break;
     case SYNK_REC_CHECK: /* param: final; the CRC in r->id */
       if (param > 1 || end - p < 4) return SYNK_E_FORMAT;
       r->arg = param;
-      r->id = synk_ld32(p);
+      r->id = synk_load_le32(p);
       p += 4;
       if (param && p != end) return SYNK_E_FORMAT; /* the final check ends the stream */
       break;
     case SYNK_REC_RUN:
       r->gapsum = 0;
-      if (param || synk_rd_varint(&p, end, &r->n) || r->n == 0 || synk_rd_varint(&p, end, &r->base))
+      if (param || synk_uv32_decode(&p, end, &r->n) || r->n == 0 || synk_uv32_decode(&p, end, &r->base))
         return SYNK_E_FORMAT;
       r->decoded = dst && r->n <= dst->cap;
       for (int c = 0; c < 4; c++) {
@@ -112,7 +112,7 @@ static synk_status parse_rec_into(const synk_kernels *k, const uint8_t *buf, siz
   return SYNK_OK;
 }
 
-static synk_status parse_rec(const synk_kernels *k, const uint8_t *buf, size_t len, size_t off, rec *r) {
+static synk_status parse_rec(const synk_codec_kernels *k, const uint8_t *buf, size_t len, size_t off, rec *r) {
   return parse_rec_into(k, buf, len, off, r, NULL);
 }
 
@@ -127,7 +127,7 @@ static size_t rec_events(const rec *r) {
  * stream byte before it except the CRC fields of earlier checks, i.e. the
  * previous check's value continued over the bytes since. */
 typedef struct seg {
-  const synk_kernels *k;
+  const synk_codec_kernels *k;
   const uint8_t *b;
   size_t from;     /* first byte the next check covers */
   size_t ev_from;  /* index of the first event after the last verified check */
@@ -138,14 +138,14 @@ typedef struct seg {
 
 /* Start at offset `start` of b: 0 (the header) or an offset just past a
  * non-final check, whose CRC the chain continues from. */
-static synk_status seg_init(seg *s, const synk_kernels *k, const uint8_t *b, size_t len, size_t start) {
+static synk_status seg_init(seg *s, const synk_codec_kernels *k, const uint8_t *b, size_t len, size_t start) {
   memset(s, 0, sizeof *s);
   s->k = k;
   s->b = b;
   s->from = start;
   if (start == 0) return len >= 1 && b[0] == SYNK_STREAM_HEADER ? SYNK_OK : SYNK_E_FORMAT;
   if (start < 1 + SYNK_CHECK_SIZE || b[start - SYNK_CHECK_SIZE] != SYNK_REC_CHECK << 5) return SYNK_E_FORMAT;
-  s->crc = synk_ld32(b + start - 4);
+  s->crc = synk_load_le32(b + start - 4);
   return SYNK_OK;
 }
 
@@ -190,7 +190,7 @@ static synk_status seg_verify_rest(seg *s, const uint8_t *b, size_t len, size_t 
 
 /* The ids of a run whose gap column is decoded into ids: refuse a run whose
  * ids would pass 2^32 - 1, then the prefix-sum kernel. */
-static synk_status run_finish_checked(const synk_kernels *k, const rec *r, uint32_t *ids) {
+static synk_status run_finish_checked(const synk_codec_kernels *k, const rec *r, uint32_t *ids) {
   if ((uint64_t)r->base + r->n - 1 + r->gapsum > UINT32_MAX) { /* the bound allows an overflow: sum exactly */
     uint64_t s = 0;
     for (uint32_t i = 0; i < r->n; i++) s += ids[i];
@@ -202,7 +202,7 @@ static synk_status run_finish_checked(const synk_kernels *k, const rec *r, uint3
 
 /* Decode a whole (parsed) run into ids/dx/dy/dz (n entries each): columns
  * (zigzag fused for the deltas), patches, then the finishing kernel. */
-static synk_status run_decode_soa(const synk_kernels *k, const rec *r, uint32_t *ids, uint32_t *dx, uint32_t *dy,
+static synk_status run_decode_soa(const synk_codec_kernels *k, const rec *r, uint32_t *ids, uint32_t *dx, uint32_t *dy,
                                   uint32_t *dz) {
   uint32_t *out[4] = {ids, dx, dy, dz};
   for (int c = 0; c < 4; c++) {
@@ -217,7 +217,7 @@ static synk_status run_decode_soa(const synk_kernels *k, const rec *r, uint32_t 
  * calls emit(ctx, first index, ids, dx, dy, dz, m); a nonzero return stops. */
 typedef int (*run_emit_fn)(void *ctx, size_t first, const uint32_t *ids, const uint32_t *dx, const uint32_t *dy,
                            const uint32_t *dz, uint32_t m);
-static synk_status run_decode_blocks(const synk_kernels *k, const rec *r, run_emit_fn emit, void *ctx) {
+static synk_status run_decode_blocks(const synk_codec_kernels *k, const rec *r, run_emit_fn emit, void *ctx) {
   uint32_t v[4][SYNK_COL_BLOCK];
   const uint8_t *p[4] = {r->col[0], r->col[1], r->col[2], r->col[3]};
   uint64_t base = r->base;
@@ -270,7 +270,7 @@ synk_status synk_stream_decode(const void *buf, size_t len, synk_event *out, siz
   *n_out = 0;
   if (!out) cap = 0;
   const uint8_t *b = (const uint8_t *)buf;
-  const synk_kernels *k = synk_kernels_active();
+  const synk_codec_kernels *k = synk_codec_kernels_active();
   seg sg;
   if (seg_init(&sg, k, b, len, 0)) return SYNK_E_FORMAT;
   size_t off = 1, nev = 0;
@@ -326,61 +326,61 @@ size_t synk_stream_bound(size_t n) {
 /* A check record over wb's bytes [*from, here]; *crc continues the chain.
  * (When the output does not fit, the value is not computed: the call fails
  * with SYNK_E_SPACE anyway.) */
-static void put_check(synk_wbuf *wb, const synk_kernels *k, uint32_t *crc, size_t *from, uint32_t final) {
-  synk_wb_u8(wb, (SYNK_REC_CHECK << 5) | final);
+static void put_check(synk_wr *wb, const synk_codec_kernels *k, uint32_t *crc, size_t *from, uint32_t final) {
+  synk_wr_u8(wb, (SYNK_REC_CHECK << 5) | final);
   if (wb->p && wb->len <= wb->cap) *crc = k->crc32c(*crc, wb->p + *from, wb->len - *from);
-  synk_wb_le32(wb, *crc);
+  synk_wr_u32(wb, *crc);
   *from = wb->len;
 }
 
-static void put_rec(synk_wbuf *wb, const synk_event *e) {
+static void put_rec(synk_wr *wb, const synk_event *e) {
   uint32_t pa = e->a != 0, pb = e->b != 0, pc = e->c != 0;
   switch (e->type) {
     case SYNK_EV_SPAWN:
-      synk_wb_u8(wb, (SYNK_REC_SPAWN << 5) | pa | pb << 1 | pc << 2 | (uint32_t)(e->arg != 0) << 3);
-      synk_wb_varint(wb, e->id);
-      if (e->arg) synk_wb_varint(wb, e->arg);
+      synk_wr_u8(wb, (SYNK_REC_SPAWN << 5) | pa | pb << 1 | pc << 2 | (uint32_t)(e->arg != 0) << 3);
+      synk_wr_uv32(wb, e->id);
+      if (e->arg) synk_wr_uv32(wb, e->arg);
       break;
     case SYNK_EV_DESPAWN:
-      synk_wb_u8(wb, SYNK_REC_DESPAWN << 5);
-      synk_wb_varint(wb, e->id);
+      synk_wr_u8(wb, SYNK_REC_DESPAWN << 5);
+      synk_wr_uv32(wb, e->id);
       return;
     case SYNK_EV_MOTION:
-      synk_wb_u8(wb, (SYNK_REC_MOTION << 5) | pa | pb << 1 | pc << 2);
-      synk_wb_varint(wb, e->id);
+      synk_wr_u8(wb, (SYNK_REC_MOTION << 5) | pa | pb << 1 | pc << 2);
+      synk_wr_uv32(wb, e->id);
       break;
     case SYNK_EV_PROP:
-      synk_wb_u8(wb, (SYNK_REC_PROP << 5) | e->arg);
-      synk_wb_varint(wb, e->id);
-      synk_wb_varint(wb, synk_zz_enc(synk_u32_of(e->a)));
+      synk_wr_u8(wb, (SYNK_REC_PROP << 5) | e->arg);
+      synk_wr_uv32(wb, e->id);
+      synk_wr_uv32(wb, synk_zigzag_enc32(synk_u32_of(e->a)));
       return;
     default: /* tick */
       if (e->arg < 32) {
-        synk_wb_u8(wb, (SYNK_REC_TICK << 5) | e->arg);
+        synk_wr_u8(wb, (SYNK_REC_TICK << 5) | e->arg);
       } else {
-        synk_wb_u8(wb, SYNK_REC_TICK << 5);
-        synk_wb_varint(wb, e->arg);
+        synk_wr_u8(wb, SYNK_REC_TICK << 5);
+        synk_wr_uv32(wb, e->arg);
       }
       return;
   }
-  if (pa) synk_wb_varint(wb, synk_zz_enc(synk_u32_of(e->a)));
-  if (pb) synk_wb_varint(wb, synk_zz_enc(synk_u32_of(e->b)));
-  if (pc) synk_wb_varint(wb, synk_zz_enc(synk_u32_of(e->c)));
+  if (pa) synk_wr_uv32(wb, synk_zigzag_enc32(synk_u32_of(e->a)));
+  if (pb) synk_wr_uv32(wb, synk_zigzag_enc32(synk_u32_of(e->b)));
+  if (pc) synk_wr_uv32(wb, synk_zigzag_enc32(synk_u32_of(e->c)));
 }
 
-static void put_run(synk_wbuf *wb, const synk_event *e, size_t n) {
+static void put_run(synk_wr *wb, const synk_event *e, size_t n) {
   synk_col_writer cw;
-  synk_wb_u8(wb, SYNK_REC_RUN << 5);
-  synk_wb_varint(wb, (uint32_t)n);
-  synk_wb_varint(wb, e[0].id);
+  synk_wr_u8(wb, SYNK_REC_RUN << 5);
+  synk_wr_uv32(wb, (uint32_t)n);
+  synk_wr_uv32(wb, e[0].id);
   synk_colw_init(&cw, wb);
   for (size_t i = 0; i < n; i++) synk_colw_push(&cw, i ? e[i].id - e[i - 1].id - 1 : 0);
   synk_colw_end(&cw);
-  for (size_t i = 0; i < n; i++) synk_colw_push(&cw, synk_zz_enc(synk_u32_of(e[i].a)));
+  for (size_t i = 0; i < n; i++) synk_colw_push(&cw, synk_zigzag_enc32(synk_u32_of(e[i].a)));
   synk_colw_end(&cw);
-  for (size_t i = 0; i < n; i++) synk_colw_push(&cw, synk_zz_enc(synk_u32_of(e[i].b)));
+  for (size_t i = 0; i < n; i++) synk_colw_push(&cw, synk_zigzag_enc32(synk_u32_of(e[i].b)));
   synk_colw_end(&cw);
-  for (size_t i = 0; i < n; i++) synk_colw_push(&cw, synk_zz_enc(synk_u32_of(e[i].c)));
+  for (size_t i = 0; i < n; i++) synk_colw_push(&cw, synk_zigzag_enc32(synk_u32_of(e[i].c)));
   synk_colw_end(&cw);
 }
 
@@ -400,10 +400,11 @@ static synk_status check_events(const synk_event *ev, size_t n) {
  * check written. Returns the bytes needed; writes only when they fit cap. */
 static size_t encode_piece(const synk_event *ev, size_t n, int header, int final, uint32_t *crc, void *buf,
                            size_t cap) {
-  synk_wbuf wb = {(uint8_t *)buf, buf ? cap : 0, 0};
-  const synk_kernels *k = synk_kernels_active();
+  synk_wr wb;
+  synk_wr_init(&wb, buf, cap);
+  const synk_codec_kernels *k = synk_codec_kernels_active();
   size_t from = 0;
-  if (header) synk_wb_u8(&wb, SYNK_STREAM_HEADER);
+  if (header) synk_wr_u8(&wb, SYNK_STREAM_HEADER);
   size_t i = 0;
   while (i < n) {
     if (ev[i].type == SYNK_EV_MOTION) {
@@ -573,7 +574,7 @@ static int find_bad(void *ctx, size_t first, const uint32_t *ids, const uint32_t
   return 0;
 }
 
-static synk_status validate_rec(synk_world *w, const synk_kernels *k, const rec *r, const uint8_t **scratch_run,
+static synk_status validate_rec(synk_world *w, const synk_codec_kernels *k, const rec *r, const uint8_t **scratch_run,
                                 size_t *bad) {
   uint32_t id = r->id;
   *bad = 0;
@@ -607,13 +608,54 @@ static synk_status validate_rec(synk_world *w, const synk_kernels *k, const rec 
   }
 }
 
-static void clear_toggles(synk_world *w, const synk_kernels *k, const uint8_t *b, size_t len, size_t from,
+static void clear_toggles(synk_world *w, const synk_codec_kernels *k, const uint8_t *b, size_t len, size_t from,
                           size_t to) {
   size_t o = from;
   while (o < to) {
     rec r;
     if (parse_rec(k, b, len, o, &r)) return;
     if ((r.type == SYNK_REC_SPAWN || r.type == SYNK_REC_DESPAWN) && r.id < w->cap) w->touched[r.id >> 6] = 0;
+    o += r.size;
+  }
+}
+
+/* Pass 2 of synk_stream_apply: apply the records [start, stop) that pass 1
+ * validated (nothing can fail any more). The run decoded last is still in the
+ * world's scratch: *last_run, at offset last_off. */
+static void apply_records(synk_world *w, const synk_codec_kernels *k, const uint8_t *b, size_t len, size_t start,
+                          size_t stop, const run_dst *dst, const rec *last_run, size_t last_off) {
+  for (size_t o = start; o < stop;) {
+    rec r;
+    if (o == last_off) {
+      r = *last_run; /* still decoded in the scratch: no second walk */
+    } else {
+      (void)parse_rec_into(k, b, len, o, &r, dst);
+      if (r.type == SYNK_REC_RUN) last_off = SIZE_MAX; /* the scratch now holds this run */
+    }
+    switch (r.type) {
+      case SYNK_REC_SPAWN:
+        w->touched[r.id >> 6] = 0;
+        (void)synk_spawn(w, r.id, r.arg, r.a, r.b, r.c);
+        break;
+      case SYNK_REC_DESPAWN:
+        w->touched[r.id >> 6] = 0;
+        (void)synk_despawn(w, r.id);
+        break;
+      case SYNK_REC_MOTION:
+        (void)synk_move(w, r.id, r.a, r.b, r.c);
+        break;
+      case SYNK_REC_PROP:
+        (void)synk_set_prop(w, r.id, r.arg, r.a);
+        break;
+      case SYNK_REC_TICK:
+        w->frame += r.arg;
+        break;
+      case SYNK_REC_CHECK:
+        break;
+      default: /* run: decoded into the scratch by the parse above, or still there */
+        w->sum += synk_kernels_active()->motion_apply(w, w->sorted, w->dx, w->dy, w->dz, r.n);
+        break;
+    }
     o += r.size;
   }
 }
@@ -627,7 +669,7 @@ synk_status synk_stream_apply(synk_world *w, const void *buf, size_t len, size_t
   size_t start = pos ? *pos : 0;
   if (start > len) return SYNK_E_ARG;
   const uint8_t *b = (const uint8_t *)buf;
-  const synk_kernels *k = synk_kernels_active();
+  const synk_codec_kernels *k = synk_codec_kernels_active();
   if (start == len && start) { /* at the end of the bytes already */
     if (pos) *pos = len;
     info->bytes = len;
@@ -683,95 +725,93 @@ synk_status synk_stream_apply(synk_world *w, const void *buf, size_t len, size_t
     info->bad_offset = len;
     return SYNK_E_FORMAT;
   }
-  const size_t stop = o;
 
   /* pass 2: apply (nothing can fail any more) */
-  o = start;
-  while (o < stop) {
-    rec r;
-    if (o == last_off) {
-      r = last_run; /* still decoded in the scratch: no second walk */
-    } else {
-      (void)parse_rec_into(k, b, len, o, &r, &dst);
-      if (r.type == SYNK_REC_RUN) last_off = SIZE_MAX; /* the scratch now holds this run */
-    }
-    switch (r.type) {
-      case SYNK_REC_SPAWN:
-        w->touched[r.id >> 6] = 0;
-        (void)synk_spawn(w, r.id, r.arg, r.a, r.b, r.c);
-        break;
-      case SYNK_REC_DESPAWN:
-        w->touched[r.id >> 6] = 0;
-        (void)synk_despawn(w, r.id);
-        break;
-      case SYNK_REC_MOTION:
-        (void)synk_move(w, r.id, r.a, r.b, r.c);
-        break;
-      case SYNK_REC_PROP:
-        (void)synk_set_prop(w, r.id, r.arg, r.a);
-        break;
-      case SYNK_REC_TICK:
-        w->frame += r.arg;
-        break;
-      case SYNK_REC_CHECK:
-        break;
-      default: /* run: decoded into the scratch by the parse above, or still there */
-        w->sum += k->motion_apply(w, w->sorted, w->dx, w->dy, w->dz, r.n);
-        break;
-    }
-    o += r.size;
-  }
+  apply_records(w, k, b, len, start, o, &dst, &last_run, last_off);
   info->events = nev;
-  info->bytes = stop;
+  info->bytes = o;
   info->end = sg.done;
-  if (pos) *pos = stop;
+  if (pos) *pos = o;
   return SYNK_OK;
 }
 
-synk_status synk_stream_records(const void *buf, size_t len, synk_record_fn fn, void *ctx) {
-  const uint8_t *b = (const uint8_t *)buf;
-  const synk_kernels *k = synk_kernels_active();
+/* A verified walk over the records of a whole stream: each step parses the
+ * next record and checks it against the check chain, as the decoder does. */
+typedef struct walk {
   seg sg;
-  if (!b || seg_init(&sg, k, b, len, 0)) return SYNK_E_FORMAT;
-  size_t off = 1, nev = 0;
-  while (off < len) {
-    rec r;
-    if (parse_rec(k, b, len, off, &r) || seg_rec(&sg, &r, off, nev)) return SYNK_E_FORMAT;
-    fn(ctx, r.type, r.size, rec_events(&r), nev);
+  size_t len, off; /* the stream's length, the next record's offset */
+} walk;
+
+static synk_status walk_open(walk *w, const void *buf, size_t len) {
+  w->len = len;
+  w->off = 1;
+  return seg_init(&w->sg, synk_codec_kernels_active(), (const uint8_t *)buf, len, 0);
+}
+
+/* The next record into *r (nev: the stream's events before it): 1 for a
+ * record, 0 at the end of a complete stream, -1 when malformed, a check
+ * fails, or the final check is missing. */
+static int walk_next(walk *w, rec *r, size_t nev) {
+  if (w->off >= w->len) return w->sg.done ? 0 : -1;
+  if (parse_rec(w->sg.k, w->sg.b, w->len, w->off, r) || seg_rec(&w->sg, r, w->off, nev)) return -1;
+  w->off += r->size;
+  return 1;
+}
+
+synk_status synk_stream_records(const void *buf, size_t len, synk_stream_record *out, size_t cap,
+                                size_t *n_out) {
+  if ((!buf && len) || !n_out) return SYNK_E_ARG;
+  *n_out = 0;
+  if (!out) cap = 0;
+  walk wk;
+  if (walk_open(&wk, buf, len)) return SYNK_E_FORMAT;
+  size_t nev = 0, nrec = 0;
+  rec r;
+  int more;
+  while ((more = walk_next(&wk, &r, nev)) > 0) {
+    if (nrec < cap) {
+      out[nrec].type = r.type;
+      out[nrec].offset = wk.off - r.size;
+      out[nrec].bytes = r.size;
+      out[nrec].events = rec_events(&r);
+      out[nrec].first_event = nev;
+    }
+    nrec++;
     nev += rec_events(&r);
-    off += r.size;
   }
-  return sg.done ? SYNK_OK : SYNK_E_FORMAT;
+  if (more < 0) return SYNK_E_FORMAT;
+  *n_out = nrec;
+  return out && nrec > cap ? SYNK_E_SPACE : SYNK_OK;
 }
 
 synk_status synk_stream_decode_motions(const void *buf, size_t len, uint32_t *ids, int32_t *dx, int32_t *dy,
-                                       int32_t *dz, size_t cap, size_t *n) {
-  const uint8_t *b = (const uint8_t *)buf;
-  *n = 0;
-  const synk_kernels *k = synk_kernels_active();
-  seg sg;
-  if (!b || seg_init(&sg, k, b, len, 0)) return SYNK_E_FORMAT;
-  size_t off = 1, at = 0;
-  while (off < len) {
-    rec r;
-    if (parse_rec(k, b, len, off, &r) || seg_rec(&sg, &r, off, at)) return SYNK_E_FORMAT;
+                                       int32_t *dz, size_t cap, size_t *n_out) {
+  if ((!buf && len) || !n_out || (cap && (!ids || !dx || !dy || !dz))) return SYNK_E_ARG;
+  *n_out = 0;
+  walk wk;
+  if (walk_open(&wk, buf, len)) return SYNK_E_FORMAT;
+  size_t at = 0; /* motions so far: past cap, only counted */
+  rec r;
+  int more;
+  while ((more = walk_next(&wk, &r, at)) > 0) {
     if (r.type == SYNK_REC_RUN) {
-      if (r.n > cap - at) return SYNK_E_SPACE;
-      if (run_decode_soa(k, &r, ids + at, (uint32_t *)dx + at, (uint32_t *)dy + at, (uint32_t *)dz + at))
+      if (at <= cap && r.n <= cap - at &&
+          run_decode_soa(wk.sg.k, &r, ids + at, (uint32_t *)dx + at, (uint32_t *)dy + at, (uint32_t *)dz + at))
         return SYNK_E_FORMAT;
       at += r.n;
     } else if (r.type == SYNK_REC_MOTION) {
-      if (at == cap) return SYNK_E_SPACE;
-      ids[at] = r.id;
-      dx[at] = r.a;
-      dy[at] = r.b;
-      dz[at] = r.c;
+      if (at < cap) {
+        ids[at] = r.id;
+        dx[at] = r.a;
+        dy[at] = r.b;
+        dz[at] = r.c;
+      }
       at++;
     }
-    off += r.size;
   }
-  *n = at;
-  return sg.done ? SYNK_OK : SYNK_E_FORMAT;
+  if (more < 0) return SYNK_E_FORMAT;
+  *n_out = at;
+  return cap && at > cap ? SYNK_E_SPACE : SYNK_OK;
 }
 
 /* ---- apply decoded events ------------------------------------------------------ */

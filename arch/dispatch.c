@@ -1,11 +1,19 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Run-time dispatch (after dav1d and simdjson): one table of kernel pointers,
- * filled with the scalar reference first and then by each backend's rung of
- * its cumulative ladder. Selected once, at first use: the best native backend,
- * or the one SYNK_ISA names. Never aborts, never prints.
+ * Run-time dispatch (after dav1d and simdjson): one table of function
+ * pointers per kernel family -- the kernel's hash and motion kernels
+ * (synk_kernels, kernel/internal.h) and the sync layer's codec kernels
+ * (synk_codec_kernels, sync/sync_internal.h) -- each filled with its scalar
+ * reference first and then by the rungs of one cumulative ladder per ISA.
+ * One backend is selected for both, once, at first use: the best native
+ * backend, or the one SYNK_ISA names. Never aborts, never prints.
+ *
+ * It lives in arch/ because it is the one place that names every family's
+ * rungs: kernel/ includes nothing of the sync layer, and each layer reaches
+ * its own table through its own header.
  */
-#include "internal.h"
+#include "kernel/internal.h"
+#include "sync/sync_internal.h"
 
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -65,18 +73,24 @@ size_t synk_cpu_features(const char **names, size_t cap) {
   return synk_cpu_flag_names(synk_cpu_detect(), names, cap);
 }
 
-/* The backends, lowest first; `parent` is the rung below on the same ladder. */
-/* Kernel families, each with its own rung per ISA: hash/motion
- * (arch/<family>/<isa>.c), then the sync layer (arch/<family>/codec_<isa>.c).
- * A new family adds a column to every row. */
-#define NFAMILIES 2
+/* The backends, lowest first; `parent` is the rung below on the same ladder.
+ * Each row holds one rung per kernel family: hash/motion
+ * (arch/<family>/<isa>.c) and the sync layer's codec
+ * (arch/<family>/codec_<isa>.c). A new family adds a column to every row. */
 typedef struct backend {
   const char *name;
   uint32_t required;
   int emulated;
-  int parent; /* index, -1 for scalar */
-  void (*init[NFAMILIES])(synk_kernels *k); /* one rung per kernel family */
+  int parent;                                /* index, -1 for scalar */
+  void (*kernels)(synk_kernels *k);          /* the hash/motion rung */
+  void (*codec)(synk_codec_kernels *k);      /* the sync layer's rung */
 } backend;
+
+/* The tables of every family, filled together from one row. */
+typedef struct tables {
+  synk_kernels kernels;
+  synk_codec_kernels codec;
+} tables;
 
 /* Row indices, so that a rung can name its parent whatever else is built. */
 enum {
@@ -126,24 +140,24 @@ enum {
 /* A rung's `required` includes its parent's: the ladder fills the parent's
  * kernels first. */
 static const backend backends[] = {
-    {"scalar", 0, 0, -1, {synk_kernels_init_scalar, synk_codec_init_scalar}},
+    {"scalar", 0, 0, -1, synk_kernels_init_scalar, synk_codec_init_scalar},
 #if defined(SYNK_HAVE_AVX2)
     /* AVX2 + BMI2 for the hash/motion kernels, SSE4.2 for the codec's crc32 */
     {"avx2", SYNK_CPU_AVX2 | SYNK_CPU_BMI2 | SYNK_CPU_SSE42, ALL_EMULATED, B_SCALAR,
-     {synk_kernels_init_avx2, synk_codec_init_avx2}},
+     synk_kernels_init_avx2, synk_codec_init_avx2},
 #endif
 #if defined(SYNK_HAVE_AVX512)
     /* the subsets arch/x86/avx512.c uses: F everywhere, DQ for vpmovm2q, and
      * the avx2 rung's AVX2 (vpgatherdd ymm) + BMI2 + SSE4.2 */
     {"avx512", SYNK_CPU_AVX2 | SYNK_CPU_BMI2 | SYNK_CPU_SSE42 | SYNK_CPU_AVX512F | SYNK_CPU_AVX512DQ, ALL_EMULATED,
      B_AVX2,
-     {synk_kernels_init_avx512, synk_codec_init_avx512}},
+     synk_kernels_init_avx512, synk_codec_init_avx512},
 #endif
 #if defined(SYNK_HAVE_NEON)
-    {"neon", NEON_REQUIRED, NEON_EMULATED, B_SCALAR, {synk_kernels_init_neon, synk_codec_init_neon}},
+    {"neon", NEON_REQUIRED, NEON_EMULATED, B_SCALAR, synk_kernels_init_neon, synk_codec_init_neon},
 #endif
 #if defined(SYNK_HAVE_WASM)
-    {"wasm", WASM_REQUIRED, WASM_EMULATED, B_SCALAR, {synk_kernels_init_wasm, synk_codec_init_wasm}},
+    {"wasm", WASM_REQUIRED, WASM_EMULATED, B_SCALAR, synk_kernels_init_wasm, synk_codec_init_wasm},
 #endif
 };
 _Static_assert(sizeof backends / sizeof backends[0] == B_COUNT, "backend rows and indices disagree");
@@ -167,11 +181,12 @@ static int find(const char *name) {
   return -1;
 }
 
-static void fill(int idx, synk_kernels *k) {
-  if (backends[idx].parent >= 0) fill(backends[idx].parent, k);
-  else memset(k, 0, sizeof *k);
-  for (size_t f = 0; f < NFAMILIES; f++) backends[idx].init[f](k);
-  k->name = backends[idx].name;
+static void fill(int idx, tables *t) {
+  if (backends[idx].parent >= 0) fill(backends[idx].parent, t);
+  else memset(t, 0, sizeof *t);
+  backends[idx].kernels(&t->kernels);
+  backends[idx].codec(&t->codec);
+  t->kernels.name = t->codec.name = backends[idx].name;
 }
 
 static int best_native(void) {
@@ -181,9 +196,9 @@ static int best_native(void) {
   return best;
 }
 
-/* The active table. Initialization is idempotent; the state word makes a
- * concurrent first use wait for the one thread that fills it. */
-static synk_kernels active;
+/* The active tables. Initialization is idempotent; the state word makes a
+ * concurrent first use wait for the one thread that fills them. */
+static tables active;
 static atomic_int state = 0; /* 0 empty, 1 filling, 2 ready */
 
 static int resolve(const char *name) {
@@ -194,8 +209,8 @@ static int resolve(const char *name) {
   return i;
 }
 
-const synk_kernels *synk_kernels_active(void) {
-  if (SYNK_LIKELY(atomic_load_explicit(&state, memory_order_acquire) == 2)) return &active;
+/* The first use: select and fill (or wait for the thread that does). */
+SYNK_NOINLINE static void first_use(void) {
   int expected = 0;
   if (atomic_compare_exchange_strong(&state, &expected, 1)) {
     int idx = resolve(getenv("SYNK_ISA"));
@@ -205,15 +220,39 @@ const synk_kernels *synk_kernels_active(void) {
     while (atomic_load_explicit(&state, memory_order_acquire) != 2) {
     }
   }
-  return &active;
+}
+
+const synk_kernels *synk_kernels_active(void) {
+  if (SYNK_UNLIKELY(atomic_load_explicit(&state, memory_order_acquire) != 2)) first_use();
+  return &active.kernels;
+}
+
+const synk_codec_kernels *synk_codec_kernels_active(void) {
+  if (SYNK_UNLIKELY(atomic_load_explicit(&state, memory_order_acquire) != 2)) first_use();
+  return &active.codec;
+}
+
+/* Both tables of backend `name`, for the cross-checks. */
+static synk_status tables_for(const char *name, tables *t) {
+  if (!name) return SYNK_E_ARG;
+  int idx = resolve(name);
+  if (idx < 0) return SYNK_E_ISA;
+  fill(idx, t);
+  return SYNK_OK;
 }
 
 synk_status synk_kernels_for(const char *name, synk_kernels *out) {
-  if (!name || !out) return SYNK_E_ARG;
-  int idx = resolve(name);
-  if (idx < 0) return SYNK_E_ISA;
-  fill(idx, out);
-  return SYNK_OK;
+  tables t;
+  synk_status st = out ? tables_for(name, &t) : SYNK_E_ARG;
+  if (st == SYNK_OK) *out = t.kernels;
+  return st;
+}
+
+synk_status synk_codec_kernels_for(const char *name, synk_codec_kernels *out) {
+  tables t;
+  synk_status st = out ? tables_for(name, &t) : SYNK_E_ARG;
+  if (st == SYNK_OK) *out = t.codec;
+  return st;
 }
 
 const char *synk_isa(void) { return synk_kernels_active()->name; }
@@ -223,9 +262,9 @@ synk_status synk_use_isa(const char *name) {
   int idx = resolve(name);
   if (idx < 0) return SYNK_E_ISA;
   (void)synk_kernels_active();
-  synk_kernels k;
-  fill(idx, &k);
-  active = k;
+  tables t;
+  fill(idx, &t);
+  active = t;
   return SYNK_OK;
 }
 

@@ -6,7 +6,7 @@
  * (the slot's stale bitmap, exact: a chunk outside it was not written since
  * the save); otherwise a full snapshot.
  */
-#include "codec.h"
+#include "sync/sync_internal.h"
 
 
 synk_status synk_ring_since(synk_ring *r, uint64_t frame, void *buf, size_t cap, size_t *len, int *is_snapshot) {
