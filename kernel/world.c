@@ -290,6 +290,7 @@ const char *synk_status_str(synk_status s) {
     case SYNK_E_MISMATCH: return "SYNK_E_MISMATCH";
     case SYNK_E_SPACE: return "SYNK_E_SPACE";
     case SYNK_SESSION_STALL: return "SYNK_SESSION_STALL";
+    case SYNK_EMPTY: return "SYNK_EMPTY";
   }
   return "SYNK_E_UNKNOWN";
 }

@@ -744,6 +744,7 @@ static void test_status_version(void) {
       {SYNK_E_EXISTS, 3, "SYNK_E_EXISTS"}, {SYNK_E_DEAD, 4, "SYNK_E_DEAD"},       {SYNK_E_NOMEM, 5, "SYNK_E_NOMEM"},
       {SYNK_E_ISA, 6, "SYNK_E_ISA"},   {SYNK_E_FORMAT, 7, "SYNK_E_FORMAT"},   {SYNK_E_MISMATCH, 8, "SYNK_E_MISMATCH"},
       {SYNK_E_SPACE, 9, "SYNK_E_SPACE"}, {SYNK_SESSION_STALL, 64, "SYNK_SESSION_STALL"},
+      {SYNK_EMPTY, 65, "SYNK_EMPTY"},
   };
   const size_t ntab = sizeof tab / sizeof tab[0];
   for (size_t i = 0; i < ntab; i++) {

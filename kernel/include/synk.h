@@ -65,7 +65,11 @@ typedef enum synk_status {
    * did nothing because advancing now would run past the prediction window
    * (rollback) or without a remote input (lockstep), or because the session's
    * input history is full. Retry after receiving datagrams. */
-  SYNK_SESSION_STALL = 64
+  SYNK_SESSION_STALL = 64,
+
+  /* Nothing to take now, not an error: a poll with nothing due, an empty
+   * event or request queue (synk_session.h, synk_net.h, synk_netsim.h). */
+  SYNK_EMPTY = 65
 } synk_status;
 
 /* A static, human-readable name for every status any synk function returns

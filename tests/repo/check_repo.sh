@@ -5,7 +5,7 @@
 #      file (C, C++, headers, Python, JavaScript, TypeScript, shell, CMake,
 #      Makefile, gnuplot, templates, linker map, HTML) carries
 #      "SPDX-License-Identifier: MIT" in its first lines;
-#   2. every status the public headers name (SYNK_E_*, SYNK_SESSION_STALL) is
+#   2. every status the public headers name (SYNK_E_*, SYNK_SESSION_STALL, SYNK_EMPTY) is
 #      in the enumerating status test (tests/test_api.c, test_status_version);
 #   3. the include arrows point down (README, "Layout"): common/ includes only
 #      <stddef.h>, <stdint.h>, <string.h> and itself; kernel/ nothing of sync/;
@@ -39,7 +39,7 @@ for f in $files; do
 done
 [ "$n" -gt 100 ] || fail "only $n source files found: is $src the source tree?"
 
-for st in $(grep -ohE '\bSYNK_(E_[A-Z]+|SESSION_STALL)\b' kernel/include/synk.h session/include/*.h net/include/*.h |
+for st in $(grep -ohE '\bSYNK_(E_[A-Z]+|SESSION_STALL|EMPTY)\b' kernel/include/synk.h session/include/*.h net/include/*.h |
             sort -u); do
   [ "$st" = SYNK_E_UNKNOWN ] && continue # the name of unknown values, not a status
   grep -q "{$st, [0-9]*, \"$st\"}" tests/test_api.c || fail "status $st is not in tests/test_api.c's status table"
