@@ -8,6 +8,8 @@
  */
 #include "session_wire.h"
 
+#include "common/bytes.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -759,7 +761,7 @@ static void loc_receive(synk_session *s, uint32_t q, const sw_datagram *d) {
         if ((pe->chunk_recv[ch / 64] >> (ch % 64)) & 1u) continue;
         pe->chunk_recv[ch / 64] |= 1ull << (ch % 64);
         pe->chunks_recv_count++;
-        if (sw_get64(d->loc_payload + 8 * (size_t)i) != c->chunks[ch]) pe->chunk_diff[ch / 64] |= 1ull << (ch % 64);
+        if (synk_load_le64(d->loc_payload + 8 * (size_t)i) != c->chunks[ch]) pe->chunk_diff[ch / 64] |= 1ull << (ch % 64);
       }
       if (pe->chunks_recv_count == s->nchunks) {
         pe->loc_have_chunks = 1;
@@ -780,7 +782,7 @@ static void loc_receive(synk_session *s, uint32_t q, const sw_datagram *d) {
         for (uint32_t slot = 0; slot < SW_LOC_ENT_SLOTS && base + slot < s->max_entities; slot++) {
           uint32_t id = base + slot, theirs = 0;
           if (e < d->loc_count && d->loc_payload[5 * (size_t)e] == slot) {
-            theirs = sw_get32(d->loc_payload + 5 * (size_t)e + 1);
+            theirs = synk_load_le32(d->loc_payload + 5 * (size_t)e + 1);
             e++;
           }
           if (c->fp[id] != theirs) add_id(pe, id);
@@ -803,15 +805,15 @@ synk_status synk_session_receive(synk_session *s, uint32_t peer, const void *buf
   if (st == SYNK_OK) {
     /* semantics, before any change */
     if (d.ack > s->local_end) st = SYNK_E_MISMATCH;           /* acks inputs never sent */
-    else if (d.e < s->D) st = SYNK_E_MISMATCH;                /* frames < D are never sent */
-    else if (d.n && d.e - d.n < s->D) st = SYNK_E_MISMATCH;   /* ... nor in a span */
-    else if (d.n && d.e - d.n > pe->known) st = SYNK_E_MISMATCH; /* skips frames */
+    else if (d.span_end < s->D) st = SYNK_E_MISMATCH;                /* frames < D are never sent */
+    else if (d.span_len && d.span_end - d.span_len < s->D) st = SYNK_E_MISMATCH;   /* ... nor in a span */
+    else if (d.span_len && d.span_end - d.span_len > pe->known) st = SYNK_E_MISMATCH; /* skips frames */
   }
-  if (st == SYNK_OK && d.c) {
+  if (st == SYNK_OK && d.num_changes) {
     /* one encoding per span: each record's first change of a byte changes it
        from the frame before the span, when we still hold that frame (an
        older span is not used: see below) */
-    uint64_t S = d.e - d.n;
+    uint64_t S = d.span_end - d.span_len;
     if (S == s->D || pe->known - (S - 1) <= s->Q) {
       uint8_t base[SYNK_SESSION_MAX_PLAYERS * SYNK_SESSION_MAX_INPUT];
       if (S == s->D) memset(base, 0, pe->block);
@@ -844,19 +846,19 @@ synk_status synk_session_receive(synk_session *s, uint32_t peer, const void *buf
     push_simple(s, SYNK_SEV_RESUMED, peer);
   }
   if (d.ack > pe->acked) pe->acked = d.ack;
-  if (d.e > pe->emax) pe->emax = d.e;
+  if (d.span_end > pe->emax) pe->emax = d.span_end;
   /* inputs: decode the span [e-n, e) from the block before it */
-  uint64_t S = d.e - d.n;
+  uint64_t S = d.span_end - d.span_len;
   uint64_t lo = s->frame > s->P + 1 ? s->frame - s->P - 1 : 0; /* oldest frame still needed */
   uint64_t cap = lo + s->Q - 2;                                  /* frames kept: [lo, cap) */
-  if (pe->nplayers && d.e > pe->known && (S <= s->D || pe->known - (S - 1) <= s->Q)) {
+  if (pe->nplayers && d.span_end > pe->known && (S <= s->D || pe->known - (S - 1) <= s->Q)) {
     uint8_t cur[SYNK_SESSION_MAX_PLAYERS * SYNK_SESSION_MAX_INPUT];
     if (S <= s->D) memset(cur, 0, pe->block);
     else block_get(s, pe, s->in, S - 1, cur);
     sw_span_iter it;
     sw_span_begin(&it, &d, pe->block);
     uint64_t old_known = pe->known;
-    for (uint64_t g = S; g < d.e && g < cap; g++) {
+    for (uint64_t g = S; g < d.span_end && g < cap; g++) {
       sw_span_next(&it, cur);
       if (g < old_known) continue;
       block_put(s, pe, g, cur);
@@ -868,8 +870,8 @@ synk_status synk_session_receive(synk_session *s, uint32_t peer, const void *buf
       }
     }
     if (pe->known > old_known) pe->ack_dirty = 1;
-  } else if (!pe->nplayers && d.e > pe->known) { /* a spectator: no inputs, its frames all "known" */
-    pe->known = d.e < cap ? d.e : cap;
+  } else if (!pe->nplayers && d.span_end > pe->known) { /* a spectator: no inputs, its frames all "known" */
+    pe->known = d.span_end < cap ? d.span_end : cap;
     pe->ack_dirty = 1;
   }
   if (d.has_ping) {
@@ -1007,9 +1009,9 @@ int synk_session_poll(synk_session *s, uint32_t now_ms, uint32_t *peer, void *bu
     const peer_st *me = &s->peers[s->cfg.local_peer];
     sw_datagram d;
     memset(&d, 0, sizeof d);
-    d.e = s->local_end;
+    d.span_end = s->local_end;
     d.ack = pe->known;
-    d.n = (uint32_t)(s->local_end - pe->acked);
+    d.span_len = (uint32_t)(s->local_end - pe->acked);
     if (now_ms - pe->last_ping_ms >= PING_MS || !pe->pinged) {
       d.has_ping = 1;
       d.ping_ms = now_ms;

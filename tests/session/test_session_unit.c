@@ -10,6 +10,7 @@
  */
 #include "session_util.h"
 #include "session_wire.h"
+#include "common/bytes.h"
 
 #define GOLDEN "10c2ae570904"
 
@@ -361,9 +362,9 @@ static void zero_block(const void *ctx, uint64_t g, uint8_t *out) {
 static size_t forge(uint8_t *out, uint64_t e, uint64_t ack, uint32_t n, uint32_t session_id) {
   sw_datagram d;
   memset(&d, 0, sizeof d);
-  d.e = e;
+  d.span_end = e;
   d.ack = ack;
-  d.n = n;
+  d.span_len = n;
   uint8_t zero[4] = {0}, scratch[SYNK_SESSION_DEFAULT_MTU];
   sw_keys k = {session_id, 1, 0};
   return sw_encode(&d, &k, 4, zero, zero_block, NULL, scratch, out, SYNK_SESSION_DEFAULT_MTU);
@@ -692,7 +693,7 @@ static void test_canonical_empty(void) {
   buf[0] = buf[1] = 0;
   size_t n = seal(buf, 2, 77, 1, 0, 0);
   CHECK_ST(sw_decode(buf, n, &keys, 0, 40, 4, 32, &d), SYNK_OK);
-  CHECK(d.e == 0 && d.ack == 0 && d.n == 0 && d.c == 0 && !d.has_ping);
+  CHECK(d.span_end == 0 && d.ack == 0 && d.span_len == 0 && d.num_changes == 0 && !d.has_ping);
   CHECK_ST(synk_session_receive(p.s[0], 1, buf, n, 0), SYNK_OK);
   synk_session_get_peer_stats(p.s[0], 1, &ps);
   CHECK(ps.datagrams_refused == 6 && ps.datagrams_received == 1 && ps.state == 1);
@@ -798,9 +799,9 @@ static void test_big_world_claim(void) {
       CHECK(decode_from1(&p, buf, len, &d));
       if (d.has_hash) { /* the report's u64, found by value, falsified and sealed again */
         for (size_t i = 0; i + 12 <= len; i++)
-          if (sw_get64(buf + i) == d.hash) {
+          if (synk_load_le64(buf + i) == d.hash) {
             buf[i] ^= 1;
-            seal(buf, len - 4, 77, 1, 0, d.e);
+            seal(buf, len - 4, 77, 1, 0, d.span_end);
             lies++;
             break;
           }
@@ -836,9 +837,9 @@ static void test_unusable_extension(void) {
     CHECK_ST(attempt(&p, 0, 0, 0, NULL), SYNK_OK);
     sw_datagram d;
     memset(&d, 0, sizeof d);
-    d.e = 3;
+    d.span_end = 3;
     d.ack = 1;
-    d.n = 3;
+    d.span_len = 3;
     uint64_t sums[1] = {42};
     uint32_t fp[2] = {0, 0x4321};
     d.has_loc_data = 1;
@@ -854,7 +855,7 @@ static void test_unusable_extension(void) {
     uint8_t buf[SYNK_SESSION_DEFAULT_MTU], scratch[SYNK_SESSION_DEFAULT_MTU], zero[4] = {0};
     sw_keys k = {77, 1, 0};
     size_t n = sw_encode(&d, &k, 4, zero, player1_block, NULL, scratch, buf, sizeof buf);
-    CHECK(d.has_loc_data && d.n == 3);
+    CHECK(d.has_loc_data && d.span_len == 3);
     CHECK_ST(synk_session_receive(p.s[0], 1, buf, n, 0), SYNK_OK);
     synk_session_peer_stats ps;
     synk_session_get_peer_stats(p.s[0], 1, &ps);
@@ -883,9 +884,9 @@ static void test_span_below_delay(void) {
   for (uint32_t n = 2; n >= 1; n--) {
     sw_datagram d;
     memset(&d, 0, sizeof d);
-    d.e = 3;
+    d.span_end = 3;
     d.ack = 2;
-    d.n = n; /* frames [1, 3), then [2, 3) */
+    d.span_len = n; /* frames [1, 3), then [2, 3) */
     size_t len = sw_encode(&d, &k, 4, zero, zero_block, NULL, scratch, buf, sizeof buf);
     CHECK_ST(synk_session_receive(p.s[0], 1, buf, len, 0), n == 2 ? SYNK_E_MISMATCH : SYNK_OK);
   }
