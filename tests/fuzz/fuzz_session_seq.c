@@ -543,9 +543,9 @@ static void forge(sq_game *g, uint32_t to, const uint8_t *a) {
   FZ_CHECK(len >= 6 && len <= SQ_MTU);
   /* decode(encode(x)) == x, within the window and the format's bounds */
   sw_datagram y;
-  if (x.e + g->W >= ref && x.e <= ref + g->W && x.e >= x.n) {
+  if (x.span_end + g->W >= ref && x.span_end <= ref + g->W && x.span_end >= x.span_len) {
     FZ_CHECK(decode_at(g, g->H, to, b, len, ref, &y));
-    FZ_CHECK(y.e == x.e && y.ack == x.ack && y.n == x.n && y.c == x.c);
+    FZ_CHECK(y.span_end == x.span_end && y.ack == x.ack && y.span_len == x.span_len && y.num_changes == x.num_changes);
     FZ_CHECK(y.has_ping == x.has_ping && y.has_pong == x.has_pong && y.has_hash == x.has_hash &&
              y.has_hashack == x.has_hashack && y.has_loc_state == x.has_loc_state && y.has_loc_data == x.has_loc_data);
     FZ_CHECK(!y.has_ping || (y.ping_ms == (x.ping_ms & 0xFFFF) && y.ping_adv == x.ping_adv));
@@ -555,7 +555,7 @@ static void forge(sq_game *g, uint32_t to, const uint8_t *a) {
     FZ_CHECK(!y.has_loc_state || (y.loc_state_frame == x.loc_state_frame && y.loc_state == x.loc_state));
     FZ_CHECK(!y.has_loc_data || (y.loc_frame == x.loc_frame && y.loc_kind == x.loc_kind && y.loc_first == x.loc_first));
   }
-  deliver(g, g->H, to, b, len, 0, x.e);
+  deliver(g, g->H, to, b, len, 0, x.span_end);
 }
 
 /* H claims a wrong hash for the newest final checkpoint of `to` */
