@@ -148,8 +148,13 @@ static int ns_simulate(const ns_opts *o, uint32_t peer, synk_world *w, uint64_t 
 }
 
 static int ns_setup(const ns_opts *o, synk_netsim **ns, ns_peer *P) {
-  if (synk_netsim_create(o->players, 16384, SYNK_SESSION_DEFAULT_MTU, o->seed ^ 0x6E65747369ull, NULL, ns))
-    return -1;
+  synk_netsim_config nc;
+  synk_netsim_config_defaults(&nc);
+  nc.nodes = o->players;
+  nc.capacity = 16384;
+  nc.max_len = SYNK_SESSION_DEFAULT_MTU;
+  nc.seed = o->seed ^ 0x6E65747369ull;
+  if (synk_netsim_create(&nc, ns)) return -1;
   synk_netsim_link link;
   memset(&link, 0, sizeof link);
   link.latency_ms = o->latency;
@@ -258,7 +263,7 @@ int synk_cli_netsim(int argc, char **argv) {
     const uint32_t now = (uint32_t)(tick * 50 / 3);
     uint32_t from, to;
     size_t len;
-    while (synk_netsim_recv(ns, now, &from, &to, buf, sizeof buf, &len))
+    while (synk_netsim_recv(ns, now, &from, &to, buf, sizeof buf, &len) == SYNK_OK)
       refused += synk_session_receive(P[to].s, from, buf, len, now) != SYNK_OK;
     all_done = 1;
     for (uint32_t i = 0; i < o.players; i++) {
@@ -267,7 +272,7 @@ int synk_cli_netsim(int argc, char **argv) {
       all_done &= P[i].have_final;
     }
     for (uint32_t i = 0; i < o.players; i++)
-      while (synk_session_poll(P[i].s, now, &to, buf, sizeof buf, &len)) synk_netsim_send(ns, i, to, buf, len, now);
+      while (synk_session_poll(P[i].s, now, &to, buf, sizeof buf, &len)) synk_netsim_send(ns, now, i, to, buf, len);
   }
   synk_netsim_stats nst;
   synk_netsim_get_stats(ns, &nst);

@@ -100,9 +100,13 @@ static inline int sm_create(sm *m, const sm_cfg *c) {
   memset(m, 0, sizeof *m);
   m->c = *c;
   m->nplayers = (c->peers - c->spectators) * c->players_per_peer;
-  if (synk_netsim_create(c->peers, 8192, c->mtu ? c->mtu : SYNK_SESSION_DEFAULT_MTU, c->seed ^ 0x5E55u, NULL,
-                         &m->ns) != SYNK_OK)
-    return 0;
+  synk_netsim_config nc;
+  synk_netsim_config_defaults(&nc);
+  nc.nodes = c->peers;
+  nc.capacity = 8192;
+  nc.max_len = c->mtu ? c->mtu : SYNK_SESSION_DEFAULT_MTU;
+  nc.seed = c->seed ^ 0x5E55u;
+  if (synk_netsim_create(&nc, &m->ns) != SYNK_OK) return 0;
   synk_netsim_set_link(m->ns, UINT32_MAX, UINT32_MAX, &c->link);
   for (uint32_t i = 0; i < c->peers; i++) {
     sm_peer *P = &m->p[i];
@@ -225,7 +229,7 @@ static inline void sm_step(sm *m, uint32_t i, uint32_t now) {
 static inline void sm_deliver(sm *m, uint32_t now) {
   uint32_t from, to;
   size_t len;
-  while (synk_netsim_recv(m->ns, now, &from, &to, m->buf, sizeof m->buf, &len)) {
+  while (synk_netsim_recv(m->ns, now, &from, &to, m->buf, sizeof m->buf, &len) == SYNK_OK) {
     synk_status s = synk_session_receive(m->p[to].s, from, m->buf, len, now);
     if (s != SYNK_OK) {
       if (m->refused++ < 5) fprintf(stderr, "peer %u refused a datagram from %u: %s\n", to, from, synk_status_str(s));
@@ -237,7 +241,7 @@ static inline void sm_poll(sm *m, uint32_t i, uint32_t now) {
   uint32_t to;
   size_t len;
   while (synk_session_poll(m->p[i].s, now, &to, m->buf, sizeof m->buf, &len))
-    CHECK_ST(synk_netsim_send(m->ns, i, to, m->buf, len, now), SYNK_OK);
+    CHECK_ST(synk_netsim_send(m->ns, now, i, to, m->buf, len), SYNK_OK);
 }
 
 /* one tick of the whole mesh: deliveries, a step of every peer (a spectator

@@ -19,15 +19,19 @@ int main() {
   c.local_peer = 1;
   bad |= synk_session_create(&c, &b) != SYNK_OK;
   synk_netsim *ns = nullptr;
-  bad |= synk_netsim_create(2, 64, SYNK_SESSION_DEFAULT_MTU, 1, nullptr, &ns) != SYNK_OK;
+  synk_netsim_config nc;
+  synk_netsim_config_defaults(&nc);
+  nc.capacity = 64;
+  nc.seed = 1;
+  bad |= synk_netsim_create(&nc, &ns) != SYNK_OK;
   const unsigned char in[2] = {1, 2};
   bad |= synk_session_add_local_input(a, 0, in) != SYNK_OK;
   bad |= synk_session_advance(a, 0) != SYNK_SESSION_STALL; // lockstep: player 1's input missing
   unsigned char buf[SYNK_SESSION_DEFAULT_MTU];
   uint32_t to = 0, from = 0;
   size_t len = 0;
-  while (synk_session_poll(a, 0, &to, buf, sizeof buf, &len)) bad |= synk_netsim_send(ns, 0, to, buf, len, 0) != SYNK_OK;
-  while (synk_netsim_recv(ns, 0, &from, &to, buf, sizeof buf, &len)) bad |= synk_session_receive(b, from, buf, len, 0) != SYNK_OK;
+  while (synk_session_poll(a, 0, &to, buf, sizeof buf, &len)) bad |= synk_netsim_send(ns, 0, 0, to, buf, len) != SYNK_OK;
+  while (synk_netsim_recv(ns, 0, &from, &to, buf, sizeof buf, &len) == SYNK_OK) bad |= synk_session_receive(b, from, buf, len, 0) != SYNK_OK;
   bad |= synk_session_add_local_input(b, 1, in) != SYNK_OK;
   bad |= synk_session_advance(b, 0) != SYNK_OK;
   synk_session_request rq;
