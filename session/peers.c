@@ -179,7 +179,7 @@ static void sync_time(synk_session *s, uint32_t peer, const sw_datagram *d, uint
   ps->last_wait_ms = now;
 }
 
-synk_status synk_session_receive(synk_session *s, uint32_t peer, const void *buf, size_t len, uint32_t now_ms) {
+synk_status synk_session_receive(synk_session *s, uint64_t now_ms, uint32_t peer, const void *buf, size_t len) {
   if (!s || (!buf && len) || peer >= s->cfg.num_peers || peer == s->cfg.local_peer) return SYNK_E_ARG;
   peer_state *ps = &s->peers[peer];
   sw_datagram d;
@@ -265,8 +265,12 @@ static size_t send_to(synk_session *s, uint32_t peer, uint64_t now, uint8_t *out
   return n;
 }
 
-int synk_session_poll(synk_session *s, uint32_t now_ms, uint32_t *peer, void *buf, size_t cap, size_t *len) {
-  if (!s || !peer || !buf || !len || cap < s->cfg.mtu) return 0;
+synk_status synk_session_poll(synk_session *s, uint64_t now_ms, uint32_t *peer, void *buf, size_t cap, size_t *len) {
+  if (!s || !peer || !buf || !len) return SYNK_E_ARG;
+  if (cap < s->cfg.mtu) {
+    *len = s->cfg.mtu;
+    return SYNK_E_SPACE;
+  }
   run_timers(s, now_ms);
   for (uint32_t i = 0; i < s->cfg.num_peers; i++) {
     uint32_t q = (s->poll_next + i) % s->cfg.num_peers;
@@ -274,7 +278,8 @@ int synk_session_poll(synk_session *s, uint32_t now_ms, uint32_t *peer, void *bu
     *len = send_to(s, q, now_ms, (uint8_t *)buf);
     *peer = q;
     s->poll_next = q + 1;
-    return 1;
+    return SYNK_OK;
   }
-  return 0;
+  *len = 0;
+  return SYNK_EMPTY;
 }

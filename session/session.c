@@ -63,13 +63,14 @@ void desync_event(synk_session_event *ev, uint32_t type, uint32_t peer, uint64_t
   ev->remote_hash = remote_hash;
 }
 
-int synk_session_next_event(synk_session *s, synk_session_event *ev) {
-  if (!s || !ev || s->events.count == 0) return 0;
+synk_status synk_session_next_event(synk_session *s, synk_session_event *ev) {
+  if (!s || !ev) return SYNK_E_ARG;
   event_queue *q = &s->events;
+  if (q->count == 0) return SYNK_EMPTY;
   *ev = q->slots[q->head];
   q->head = q->head + 1 == q->capacity ? 0 : q->head + 1;
   q->count--;
-  return 1;
+  return SYNK_OK;
 }
 
 /* ------------------------------------------------------------------ create */
@@ -79,11 +80,23 @@ static uint32_t pow2_at_least(uint32_t n) {
   return q;
 }
 
-/* the defaults of the fields left 0 */
+void synk_session_config_defaults(synk_session_config *cfg) {
+  if (!cfg) return;
+  memset(cfg, 0, sizeof *cfg);
+  cfg->disconnect_notify_ms = SYNK_SESSION_DEFAULT_DISCONNECT_NOTIFY_MS;
+  cfg->disconnect_timeout_ms = SYNK_SESSION_DEFAULT_DISCONNECT_TIMEOUT_MS;
+  cfg->mtu = SYNK_SESSION_DEFAULT_MTU;
+  cfg->max_events = SYNK_SESSION_DEFAULT_MAX_EVENTS;
+}
+
+/* the fields left 0 take synk_session_config_defaults' values */
 static void apply_defaults(synk_session_config *c) {
-  if (!c->mtu) c->mtu = SYNK_SESSION_DEFAULT_MTU;
-  if (!c->disconnect_notify_ms) c->disconnect_notify_ms = 750;
-  if (!c->disconnect_timeout_ms) c->disconnect_timeout_ms = 3000;
+  synk_session_config d;
+  synk_session_config_defaults(&d);
+  if (!c->disconnect_notify_ms) c->disconnect_notify_ms = d.disconnect_notify_ms;
+  if (!c->disconnect_timeout_ms) c->disconnect_timeout_ms = d.disconnect_timeout_ms;
+  if (!c->mtu) c->mtu = d.mtu;
+  if (!c->max_events) c->max_events = d.max_events;
 }
 
 /* every field in range, defaults applied */
@@ -96,7 +109,8 @@ static int config_ok(const synk_session_config *c) {
   if (c->max_prediction > SYNK_SESSION_MAX_PREDICTION) return 0;
   for (uint32_t p = 0; p < c->num_players; p++)
     if (c->player_peer[p] >= c->num_peers) return 0;
-  if (c->mtu < SYNK_SESSION_MIN_MTU || c->mtu > 65507) return 0;
+  if (c->mtu < SYNK_SESSION_MIN_MTU || c->mtu > SYNK_SESSION_MAX_MTU) return 0;
+  if (c->max_events > SYNK_SESSION_MAX_EVENTS) return 0;
   /* one frame of the largest peer's inputs must fit with its headers */
   for (uint32_t q = 0; q < c->num_peers; q++) {
     uint32_t block = 0;
@@ -198,7 +212,7 @@ synk_status synk_session_create(const synk_session_config *cfg, synk_session **o
   s->input_delay = c.input_delay;
   s->history = pow2_at_least(2 * (s->max_prediction + s->input_delay) + 16);
   s->frame_bytes = s->num_players * s->input_size;
-  s->events.capacity = 64;
+  s->events.capacity = c.max_events;
   s->local_end = s->input_delay;
   s->mispredicted = NO_FRAME;
   synk_status st = alloc_inputs(s);
@@ -261,7 +275,7 @@ static void plan_step(synk_session *s, uint64_t frame) {
   synctest_planned(&s->synctest, frame);
 }
 
-synk_status synk_session_advance(synk_session *s, uint32_t now_ms) {
+synk_status synk_session_advance(synk_session *s, uint64_t now_ms) {
   if (!s || s->step.open || s->step.tick_pending) return SYNK_E_ARG;
   const uint64_t frame = s->frame, input_frame = frame + s->input_delay;
   int commit = s->local_end <= input_frame; /* not yet committed by an earlier, stalled attempt */
@@ -323,12 +337,12 @@ static void finish_advance(synk_session *s) {
     desync_record(&s->desync, step->tick_frame, step->tick_confirmed);
 }
 
-int synk_session_next_request(synk_session *s, synk_session_request *req) {
-  if (!s || !req) return 0;
+synk_status synk_session_next_request(synk_session *s, synk_session_request *req) {
+  if (!s || !req) return SYNK_E_ARG;
   step_plan *step = &s->step;
   if (step->tick_pending) finish_advance(s);
   synctest_next_step(&s->synctest, step); /* sync test: the same frames again */
-  if (!step->open) return 0;
+  if (!step->open) return SYNK_EMPTY;
   memset(req, 0, sizeof *req);
   uint64_t frame = step->next;
   if (step->load) {
@@ -337,14 +351,14 @@ int synk_session_next_request(synk_session *s, synk_session_request *req) {
     step->saved = frame; /* the loaded state is the saved one */
     req->type = SYNK_REQ_LOAD;
     req->frame = frame;
-    return 1;
+    return SYNK_OK;
   }
   if (s->max_prediction > 0 && step->saved != frame) {
     if (s->ring) synk_ring_save(s->ring);
     step->saved = frame;
     req->type = SYNK_REQ_SAVE;
     req->frame = frame;
-    return 1;
+    return SYNK_OK;
   }
   int confirmed = build_inputs(s, frame);
   req->type = SYNK_REQ_ADVANCE;
@@ -357,7 +371,7 @@ int synk_session_next_request(synk_session *s, synk_session_request *req) {
   s->probe.app_checksum_set = 0;
   step->next = frame + 1;
   if (frame == step->last) step->open = 0;
-  return 1;
+  return SYNK_OK;
 }
 
 synk_status synk_session_set_checksum(synk_session *s, uint64_t checksum) {
@@ -392,9 +406,4 @@ synk_status synk_session_get_peer_stats(const synk_session *s, uint32_t peer, sy
 synk_status synk_session_final_hash(const synk_session *s, uint64_t frame, uint64_t *out) {
   if (!s || !out) return SYNK_E_ARG;
   return desync_final_hash(&s->desync, frame, out);
-}
-
-const char *synk_session_status_str(synk_status st) {
-  if (st == SYNK_SESSION_STALL) return "SYNK_SESSION_STALL";
-  return synk_status_str(st);
 }

@@ -194,7 +194,7 @@ static int ns_setup(const ns_opts *o, synk_netsim **ns, ns_peer *P) {
 
 static void ns_events(ns_peer *p) {
   synk_session_event ev;
-  while (synk_session_next_event(p->s, &ev)) {
+  while (synk_session_next_event(p->s, &ev) == SYNK_OK) {
     if (ev.type == SYNK_SEV_DESYNC_LOCALIZED && p->desync_frame == UINT64_MAX) {
       p->desync_frame = ev.frame;
       p->ndesync = ev.num_ids;
@@ -212,7 +212,7 @@ static void ns_events(ns_peer *p) {
  * never simulated again. Every peer plays on until all have theirs (one
  * that stopped would leave the others waiting for its inputs). Returns 1
  * when the simulation failed. */
-static int ns_step(const ns_opts *o, uint32_t i, ns_peer *p, uint32_t now, uint64_t *stalls) {
+static int ns_step(const ns_opts *o, uint32_t i, ns_peer *p, uint64_t now, uint64_t *stalls) {
   if (!p->pending) {
     if (synk_rng_below(&p->rng, 6) == 0) p->input[synk_rng_below(&p->rng, 4)] = (uint8_t)synk_rng_next(&p->rng);
     p->pending = 1;
@@ -227,7 +227,7 @@ static int ns_step(const ns_opts *o, uint32_t i, ns_peer *p, uint32_t now, uint6
   p->pending = 0;
   synk_session_request rq;
   int bad = 0;
-  while (synk_session_next_request(p->s, &rq)) {
+  while (synk_session_next_request(p->s, &rq) == SYNK_OK) {
     if (rq.type != SYNK_REQ_ADVANCE) continue;
     bad |= ns_simulate(o, i, p->w, rq.frame, rq.inputs);
     if (rq.frame + 1 == o->frames) p->last_hash = synk_hash(p->w); /* the session ticks after the request */
@@ -260,11 +260,11 @@ int synk_cli_netsim(int argc, char **argv) {
   uint64_t tick = 0, refused = 0;
   int all_done = 0, sim_bad = 0;
   for (; tick < max_ticks && !all_done; tick++) {
-    const uint32_t now = (uint32_t)(tick * 50 / 3);
+    const uint64_t now = tick * 50 / 3;
     uint32_t from, to;
     size_t len;
     while (synk_netsim_recv(ns, now, &from, &to, buf, sizeof buf, &len) == SYNK_OK)
-      refused += synk_session_receive(P[to].s, from, buf, len, now) != SYNK_OK;
+      refused += synk_session_receive(P[to].s, now, from, buf, len) != SYNK_OK;
     all_done = 1;
     for (uint32_t i = 0; i < o.players; i++) {
       sim_bad |= ns_step(&o, i, &P[i], now, &stalls[i]);
@@ -272,7 +272,7 @@ int synk_cli_netsim(int argc, char **argv) {
       all_done &= P[i].have_final;
     }
     for (uint32_t i = 0; i < o.players; i++)
-      while (synk_session_poll(P[i].s, now, &to, buf, sizeof buf, &len)) synk_netsim_send(ns, now, i, to, buf, len);
+      while (synk_session_poll(P[i].s, now, &to, buf, sizeof buf, &len) == SYNK_OK) synk_netsim_send(ns, now, i, to, buf, len);
   }
   synk_netsim_stats nst;
   synk_netsim_get_stats(ns, &nst);

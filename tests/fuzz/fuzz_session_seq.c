@@ -160,7 +160,7 @@ static void agree_pair(sq_game *g, uint32_t a, uint32_t b) {
 
 static void events(sq_game *g, uint32_t p) {
   synk_session_event ev;
-  while (synk_session_next_event(g->s[p], &ev)) {
+  while (synk_session_next_event(g->s[p], &ev) == SYNK_OK) {
     st.ref_ok[p] = 0; /* the queue changed */
     FZ_CHECK(ev.type >= SYNK_SEV_CONNECTED && ev.type <= SYNK_SEV_WAIT && ev.peer < g->c->peers);
     if (ev.type == SYNK_SEV_DESYNC_LOCALIZED) {
@@ -197,7 +197,7 @@ static void step(sq_game *g, uint32_t p, uint8_t v) {
   FZ_CHECK(r == SYNK_OK || r == SYNK_SESSION_STALL);
   if (r == SYNK_OK) {
     synk_session_request rq;
-    while (synk_session_next_request(s, &rq)) {
+    while (synk_session_next_request(s, &rq) == SYNK_OK) {
       FZ_CHECK(synk_frame(g->w[p]) == rq.frame && rq.frame < SQ_MAX_FRAMES);
       if (rq.type != SYNK_REQ_ADVANCE) {
         FZ_CHECK(rq.type == SYNK_REQ_SAVE || rq.type == SYNK_REQ_LOAD);
@@ -306,7 +306,7 @@ static void deliver(sq_game *g, uint32_t from, uint32_t to, const uint8_t *b, si
   uint64_t h0 = synk_hash(g->w[to]), f0 = synk_frame(g->w[to]), ref = ref_of(g, to);
   synk_session_peer_stats p0, p1, hp;
   synk_session_get_peer_stats(s, from, &p0);
-  synk_status r = synk_session_receive(s, from, b, len, st.now);
+  synk_status r = synk_session_receive(s, st.now, from, b, len);
   FZ_CHECK(r == SYNK_OK || r == SYNK_E_FORMAT || r == SYNK_E_MISMATCH);
   FZ_CHECK(synk_hash(g->w[to]) == h0 && synk_frame(g->w[to]) == f0); /* receive never touches the world */
   synk_session_get_peer_stats(s, from, &p1);
@@ -357,7 +357,7 @@ static void poll(sq_game *g, uint32_t p) {
   uint32_t to;
   size_t len;
   uint64_t ref = ref_of(g, p);
-  while (synk_session_poll(g->s[p], st.now, &to, b, sizeof b, &len)) {
+  while (synk_session_poll(g->s[p], st.now, &to, b, sizeof b, &len) == SYNK_OK) {
     FZ_CHECK(to < g->c->peers && to != p && len >= 6 && len <= SQ_MTU);
     sw_datagram d;
     FZ_CHECK(decode_at(g, p, to, b, len, ref, &d)); /* what a session writes decodes, at its own frame */
@@ -683,7 +683,7 @@ static void build(sq_game *g, const sq_scen *c) {
     for (uint32_t s = 0; s < c->peers; s++) {
       if (r == s) continue;
       fi_copy_out(&g->simg[r], g->ref[r]);
-      FZ_CHECK(synk_session_receive(g->s[r], s, later, sizeof later, st.now) == SYNK_E_FORMAT);
+      FZ_CHECK(synk_session_receive(g->s[r], st.now, s, later, sizeof later) == SYNK_E_FORMAT);
       FZ_CHECK(fi_find_word(&g->simg[r], g->ref[r], &g->refused[r][s]));
       fi_copy_in(&g->simg[r], g->ref[r]);
     }

@@ -36,7 +36,7 @@ const PENDING = new Set([
   'synk_session_create', 'synk_session_destroy', 'synk_session_add_local_input', 'synk_session_advance',
   'synk_session_next_request', 'synk_session_set_checksum', 'synk_session_receive', 'synk_session_poll',
   'synk_session_next_event', 'synk_session_get_stats', 'synk_session_get_peer_stats', 'synk_session_final_hash',
-  'synk_session_status_str', 'synk_hash_compose', 'synk_hash_sum', 'synk_entity_hash_of',
+  'synk_session_config_defaults', 'synk_hash_compose', 'synk_hash_sum', 'synk_entity_hash_of',
   // issue 20: what tools/ and bench/ needed from the sync layer's internals
   'synk_stream_records', 'synk_stream_decode_motions', 'synk_world_diff',
 ]);
