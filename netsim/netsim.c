@@ -18,7 +18,7 @@ typedef struct in_flight {
 } in_flight;
 
 struct synk_netsim {
-  synk_allocator al;
+  synk_allocator allocator;
   uint32_t nodes, capacity, max_len, used;
   uint64_t rng, seq;       /* the PRNG's state; the next send's number */
   synk_netsim_link *links; /* [from][to] */
@@ -26,7 +26,7 @@ struct synk_netsim {
   uint8_t *data;           /* [capacity][max_len] */
   uint32_t *heap;          /* slot indices, heap[0..used) */
   uint32_t *free_slots;    /* stack of capacity - used slots */
-  synk_netsim_stats st;
+  synk_netsim_stats stats;
 };
 
 static void *ns_malloc(void *ctx, size_t size, size_t align) {
@@ -45,7 +45,7 @@ static int chance(synk_netsim *ns, uint32_t ppm) { return ppm && below(ns, 10000
 
 void synk_netsim_destroy(synk_netsim *ns) {
   if (!ns) return;
-  synk_allocator al = ns->al;
+  synk_allocator al = ns->allocator;
   void *parts[] = {ns->links, ns->meta, ns->data, ns->heap, ns->free_slots};
   for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++)
     if (parts[i]) al.free(al.ctx, parts[i]);
@@ -77,7 +77,7 @@ synk_status synk_netsim_create(const synk_netsim_config *cfg, synk_netsim **out)
   synk_netsim *ns = (synk_netsim *)al.alloc(al.ctx, sizeof *ns, 16);
   if (!ns) return SYNK_E_NOMEM;
   memset(ns, 0, sizeof *ns);
-  ns->al = al;
+  ns->allocator = al;
   ns->nodes = c.nodes;
   ns->capacity = c.capacity;
   ns->max_len = c.max_len;
@@ -145,11 +145,11 @@ static uint32_t heap_pop(synk_netsim *ns) {
 static void enqueue(synk_netsim *ns, const synk_netsim_link *l, uint64_t now, uint32_t from, uint32_t to,
                     const void *buf, size_t len) {
   if (chance(ns, l->loss_ppm)) {
-    ns->st.lost++;
+    ns->stats.lost++;
     return;
   }
   if (ns->used == ns->capacity) {
-    ns->st.overflow++;
+    ns->stats.overflow++;
     return;
   }
   uint64_t delay = l->latency_ms + (l->jitter_ms ? below(ns, l->jitter_ms + 1) : 0);
@@ -170,15 +170,15 @@ synk_status synk_netsim_send(synk_netsim *ns, uint64_t now_ms, uint32_t from, ui
   if (!ns || (!buf && len) || from >= ns->nodes || to >= ns->nodes) return SYNK_E_ARG;
   if (len > ns->max_len) return SYNK_E_SPACE;
   const synk_netsim_link *l = &ns->links[from * ns->nodes + to];
-  ns->st.sent++;
+  ns->stats.sent++;
   if (l->down || (l->burst_len_ms && l->burst_period_ms && now_ms % l->burst_period_ms < l->burst_len_ms)) {
-    ns->st.lost++;
+    ns->stats.lost++;
     return SYNK_OK;
   }
   int dup = chance(ns, l->dup_ppm);
   enqueue(ns, l, now_ms, from, to, buf, len);
   if (dup) {
-    ns->st.duplicated++;
+    ns->stats.duplicated++;
     enqueue(ns, l, now_ms, from, to, buf, len);
   }
   return SYNK_OK;
@@ -203,12 +203,12 @@ synk_status synk_netsim_recv(synk_netsim *ns, uint64_t now_ms, uint32_t *from, u
   *to = p->to;
   *len = p->len;
   memcpy(buf, ns->data + (size_t)slot * ns->max_len, p->len);
-  ns->st.delivered++;
+  ns->stats.delivered++;
   return SYNK_OK;
 }
 
 synk_status synk_netsim_get_stats(const synk_netsim *ns, synk_netsim_stats *out) {
   if (!ns || !out) return SYNK_E_ARG;
-  *out = ns->st;
+  *out = ns->stats;
   return SYNK_OK;
 }

@@ -145,7 +145,7 @@ static void take_ping_pong(synk_session *s, uint32_t peer, const sw_datagram *d,
   if (d->has_ping) {
     ps->pong_pending = 1;
     ps->pong_value = d->ping_ms;
-    ps->remote_frames_ahead = d->ping_adv;
+    ps->remote_frames_ahead = d->ping_frames_ahead;
     ps->has_remote_frames_ahead = 1;
   }
   if (d->has_pong) {
@@ -238,7 +238,7 @@ static size_t send_to(synk_session *s, uint32_t peer, uint64_t now, uint8_t *out
   if (now - ps->last_ping_ms >= PING_MS || !ps->pinged) {
     d.has_ping = 1;
     d.ping_ms = (uint32_t)(now & 0xFFFFu);
-    d.ping_adv = ps->stats.frames_ahead;
+    d.ping_frames_ahead = ps->stats.frames_ahead;
   }
   if (ps->pong_pending) {
     d.has_pong = 1;

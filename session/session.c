@@ -125,7 +125,7 @@ static int config_ok(const synk_session_config *c) {
 
 void synk_session_destroy(synk_session *s) {
   if (!s) return;
-  synk_allocator al = s->al;
+  synk_allocator al = s->allocator;
   synk_ring_destroy(s->ring);
   desync_free(&s->desync, &al);
   synctest_free(&s->synctest, &al);
@@ -141,7 +141,7 @@ void synk_session_destroy(synk_session *s) {
 
 /* the input history and buffers of one frame */
 static synk_status alloc_inputs(synk_session *s) {
-  const synk_allocator *al = &s->al;
+  const synk_allocator *al = &s->allocator;
   s->inputs = (uint8_t *)session_zalloc(al, (size_t)s->history * s->frame_bytes);
   s->simulated = (uint8_t *)session_zalloc(al, (size_t)s->history * s->frame_bytes);
   s->local_pending = (uint8_t *)session_zalloc(al, s->frame_bytes);
@@ -167,11 +167,11 @@ static synk_status alloc_world(synk_session *s) {
       if (st != SYNK_OK) return st;
     }
     if ((cfg->desync_interval || cfg->synctest_frames) &&
-        !(p->chunk_sums = (uint64_t *)session_zalloc(&s->al, p->num_chunks * sizeof p->chunk_sums[0])))
+        !(p->chunk_sums = (uint64_t *)session_zalloc(&s->allocator, p->num_chunks * sizeof p->chunk_sums[0])))
       return SYNK_E_NOMEM;
   }
-  synk_status st = synctest_init(&s->synctest, cfg->synctest_frames, p, &s->al);
-  if (st == SYNK_OK) st = desync_init(&s->desync, cfg, p, &s->events, &s->al);
+  synk_status st = synctest_init(&s->synctest, cfg->synctest_frames, p, &s->allocator);
+  if (st == SYNK_OK) st = desync_init(&s->desync, cfg, p, &s->events, &s->allocator);
   return st;
 }
 
@@ -205,7 +205,7 @@ synk_status synk_session_create(const synk_session_config *cfg, synk_session **o
   synk_session *s = (synk_session *)session_zalloc(&al, sizeof *s);
   if (!s) return SYNK_E_NOMEM;
   s->cfg = c;
-  s->al = al;
+  s->allocator = al;
   s->num_players = c.num_players;
   s->input_size = c.input_size;
   s->max_prediction = c.max_prediction;

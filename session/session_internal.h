@@ -243,7 +243,7 @@ typedef struct peer_state {
 
 struct synk_session {
   synk_session_config cfg; /* defaults applied */
-  synk_allocator al;
+  synk_allocator allocator; /* cfg.allocator, the world's, or malloc/free */
   uint32_t num_players, input_size, max_prediction, input_delay;
   uint32_t history;        /* frames of inputs kept: a power of two */
   uint32_t frame_bytes;    /* num_players * input_size: one frame of every player's input */

@@ -148,35 +148,35 @@ int sw_span_changes(const sw_datagram *d, uint32_t block, const uint8_t *base) {
 }
 
 void sw_span_begin(sw_span_iter *it, const sw_datagram *d, uint32_t block) {
-  it->p = d->changes;
+  it->next_record = d->changes;
   it->left = d->num_changes;
   it->block = block;
-  it->pos = 0;
-  it->next = UINT64_MAX;
+  it->offset = 0;
+  it->next_change = UINT64_MAX;
   it->end = d->changes_end;
   if (it->left) { /* the records were validated by sw_decode */
-    synk_rd r = {it->p, it->end, 0};
+    synk_rd r = {it->next_record, it->end, 0};
     uint8_t mask[SYNK_SESSION_MAX_PLAYERS * SYNK_SESSION_MAX_INPUT / 8];
-    it->next = record_head(&r, block, mask);
+    it->next_change = record_head(&r, block, mask);
   }
 }
 
 void sw_span_next(sw_span_iter *it, uint8_t *cur) {
-  if (it->pos == it->next) {
-    synk_rd r = {it->p, it->end, 0};
+  if (it->offset == it->next_change) {
+    synk_rd r = {it->next_record, it->end, 0};
     uint8_t mask[SYNK_SESSION_MAX_PLAYERS * SYNK_SESSION_MAX_INPUT / 8];
     record_head(&r, it->block, mask);
     for (uint32_t i = 0; i < it->block; i++)
       if ((mask[i / 8] >> (i % 8)) & 1u) cur[i] = (uint8_t)synk_rd_u8(&r);
-    it->p = r.p;
+    it->next_record = r.p;
     it->left--;
-    it->next = UINT64_MAX;
+    it->next_change = UINT64_MAX;
     if (it->left) {
-      synk_rd r2 = {it->p, it->end, 0};
-      it->next = it->pos + 1 + record_head(&r2, it->block, mask);
+      synk_rd r2 = {it->next_record, it->end, 0};
+      it->next_change = it->offset + 1 + record_head(&r2, it->block, mask);
     }
   }
-  it->pos++;
+  it->offset++;
 }
 
 /* ------------------------------------------------------------------ decode */
@@ -273,7 +273,7 @@ static int extensions_valid(synk_rd *r, sw_datagram *d) {
     d->ping_ms = synk_rd_u16(r);
     uint64_t adv = get_var(r); /* zz of an int32: below 2^32 */
     if (adv > UINT32_MAX) return 0;
-    d->ping_adv = synk_i32_of(synk_zigzag_dec32((uint32_t)adv));
+    d->ping_frames_ahead = synk_i32_of(synk_zigzag_dec32((uint32_t)adv));
   }
   if (f & SW_F_PONG) {
     d->has_pong = 1;
@@ -367,7 +367,7 @@ static void encode_extensions(const sw_datagram *d, synk_wr *x) {
   uint64_t e = d->span_end;
   if (d->has_ping) {
     synk_wr_u16(x, d->ping_ms);
-    synk_wr_uv32(x, synk_zigzag_enc32(synk_u32_of(d->ping_adv)));
+    synk_wr_uv32(x, synk_zigzag_enc32(synk_u32_of(d->ping_frames_ahead)));
   }
   if (d->has_pong) synk_wr_u16(x, d->pong_ms);
   if (d->has_hash) {
@@ -417,7 +417,9 @@ size_t sw_encode(sw_datagram *d, const sw_keys *keys, uint32_t block, const uint
   synk_wr_init(&x, ext, sizeof ext);
   uint32_t f = extension_flags(d);
   if (f) encode_extensions(d, &x);
-  /* the header */
+  /* the header; the records were cut to leave room for it, the extensions
+     and the check (SW_MAX_OVERHEAD), so every write below fits out[0..mtu)
+     (mtu >= SYNK_SESSION_MIN_MTU) and synk_wr_reserve never returns NULL */
   synk_wr w;
   synk_wr_init(&w, out, mtu);
   uint64_t az = synk_zigzag_enc64(e - d->ack);

@@ -48,7 +48,7 @@ typedef struct sw_datagram {
   const uint8_t *changes, *changes_end; /* decoder: the change records */
   int has_ping, has_pong, has_hash, has_hashack, has_loc_state, has_loc_data;
   uint32_t ping_ms, pong_ms; /* the low 16 bits of the sender's clock (ms) */
-  int32_t ping_adv;
+  int32_t ping_frames_ahead; /* the sender's frame minus its estimate of the receiver's */
   uint64_t hash_frame, hash, hashack_frame;
   uint64_t loc_state_frame;
   uint8_t loc_state;
@@ -81,7 +81,7 @@ synk_status sw_decode(const uint8_t *buf, size_t len, const sw_keys *keys, uint6
  * to send; the span may be cut to fit mtu, d->span_end and d->span_len then
  * say what was sent; a localization piece that does not fit is left out)
  * into out[0..mtu). base is the block of frame span_end - span_len - 1.
- * scratch holds mtu bytes.
+ * scratch holds mtu bytes; mtu >= SYNK_SESSION_MIN_MTU.
  * Returns the datagram's length. */
 size_t sw_encode(sw_datagram *d, const sw_keys *keys, uint32_t block, const uint8_t *base, sw_block_fn get,
                  const void *ctx, uint8_t *scratch, uint8_t *out, size_t mtu);
@@ -96,9 +96,9 @@ int sw_span_changes(const sw_datagram *d, uint32_t block, const uint8_t *base);
 /* Walk a decoded span frame by frame: cur holds the block of the frame
  * before the span; each sw_span_next turns it into the next frame's. */
 typedef struct sw_span_iter {
-  const uint8_t *p, *end;
+  const uint8_t *next_record, *end; /* the records not read yet */
   uint32_t left, block;
-  uint64_t pos, next; /* next: index of the next changed frame (UINT64_MAX: none) */
+  uint64_t offset, next_change; /* the next frame's index in the span; the next changed one's (UINT64_MAX: none) */
 } sw_span_iter;
 void sw_span_begin(sw_span_iter *it, const sw_datagram *d, uint32_t block);
 void sw_span_next(sw_span_iter *it, uint8_t *cur);

@@ -515,7 +515,7 @@ static void forge(sq_game *g, uint32_t to, const uint8_t *a) {
   d.has_loc_state = (f >> 4) & 1;
   d.has_loc_data = (f >> 5) & 1;
   d.ping_ms = d.pong_ms = (uint32_t)a[6] | (uint32_t)a[7] << 8;
-  d.ping_adv = (int8_t)a[8];
+  d.ping_frames_ahead = (int8_t)a[8];
   uint64_t back = a[9] & 0x7F, frame = d.span_end > back ? d.span_end - back : 0;
   if ((a[9] & 0x80) && st.desync_frame[to] != SQ_NONE) frame = st.desync_frame[to]; /* the frame being localized */
   d.hash_frame = d.hashack_frame = d.loc_state_frame = d.loc_frame = frame;
@@ -548,7 +548,7 @@ static void forge(sq_game *g, uint32_t to, const uint8_t *a) {
     FZ_CHECK(y.span_end == x.span_end && y.ack == x.ack && y.span_len == x.span_len && y.num_changes == x.num_changes);
     FZ_CHECK(y.has_ping == x.has_ping && y.has_pong == x.has_pong && y.has_hash == x.has_hash &&
              y.has_hashack == x.has_hashack && y.has_loc_state == x.has_loc_state && y.has_loc_data == x.has_loc_data);
-    FZ_CHECK(!y.has_ping || (y.ping_ms == (x.ping_ms & 0xFFFF) && y.ping_adv == x.ping_adv));
+    FZ_CHECK(!y.has_ping || (y.ping_ms == (x.ping_ms & 0xFFFF) && y.ping_frames_ahead == x.ping_frames_ahead));
     FZ_CHECK(!y.has_pong || y.pong_ms == (x.pong_ms & 0xFFFF));
     FZ_CHECK(!y.has_hash || (y.hash_frame == x.hash_frame && y.hash == x.hash));
     FZ_CHECK(!y.has_hashack || y.hashack_frame == x.hashack_frame);
