@@ -37,27 +37,27 @@ static void teardown_sess(void *p) {
 
 static void run_sess_frame(void *p) {
   sess_state *st = (sess_state *)p;
-  const uint32_t now = (uint32_t)(st->frames * 50 / 3);
+  const uint64_t now = st->frames * 50 / 3;
   for (uint32_t i = 0; i < SB_PEERS; i++) {
     if (synk_rng_below(&st->rng, 6) == 0) st->input[i][synk_rng_below(&st->rng, 4)] = (uint8_t)synk_rng_next(&st->rng);
     if (synk_session_add_local_input(st->s[i], i, st->input[i]) != SYNK_OK) synk_bench_failed = 1;
     synk_status r = synk_session_advance(st->s[i], now);
     if (r == SYNK_OK) {
       synk_session_request rq;
-      while (synk_session_next_request(st->s[i], &rq)) {
+      while (synk_session_next_request(st->s[i], &rq) == SYNK_OK) {
       }
     } else if (r != SYNK_SESSION_STALL) {
       synk_bench_failed = 1;
     }
     synk_session_event ev;
-    while (synk_session_next_event(st->s[i], &ev)) {
+    while (synk_session_next_event(st->s[i], &ev) == SYNK_OK) {
     }
   }
   for (uint32_t i = 0; i < SB_PEERS; i++) {
     uint32_t to;
     size_t len;
-    while (synk_session_poll(st->s[i], now, &to, st->buf, sizeof st->buf, &len))
-      if (to < SB_PEERS && synk_session_receive(st->s[to], i, st->buf, len, now) != SYNK_OK) synk_bench_failed = 1;
+    while (synk_session_poll(st->s[i], now, &to, st->buf, sizeof st->buf, &len) == SYNK_OK)
+      if (to < SB_PEERS && synk_session_receive(st->s[to], now, i, st->buf, len) != SYNK_OK) synk_bench_failed = 1;
   }
   st->frames++;
 }

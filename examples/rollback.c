@@ -41,7 +41,10 @@ int main(void) {
   peer pe[2];
   synk_netsim *net = NULL;
   synk_netsim_link link = {60, 30, 100000, 0, 0, 0, 0, 0}; /* 60 ms + 0..30 ms, 10% loss */
-  if (synk_netsim_create(2, 1024, SYNK_SESSION_DEFAULT_MTU, 7, NULL, &net) != SYNK_OK) return 1;
+  synk_netsim_config nc;
+  synk_netsim_config_defaults(&nc); /* 2 nodes */
+  nc.seed = 7;
+  if (synk_netsim_create(&nc, &net) != SYNK_OK) return 1;
   synk_netsim_set_link(net, UINT32_MAX, UINT32_MAX, &link);
   for (uint32_t i = 0; i < 2; i++) {
     synk_config wc = {ENTITIES, 0, 2024, NULL, NULL};
@@ -65,10 +68,11 @@ int main(void) {
   uint8_t buf[SYNK_SESSION_DEFAULT_MTU];
   uint64_t stalls = 0;
   for (uint32_t tick = 0; tick < FRAMES * 4; tick++) {
-    uint32_t now = tick * 50 / 3, from, to;
+    uint64_t now = (uint64_t)tick * 50 / 3;
+    uint32_t from, to;
     size_t len;
-    while (synk_netsim_recv(net, now, &from, &to, buf, sizeof buf, &len))
-      synk_session_receive(pe[to].s, from, buf, len, now);
+    while (synk_netsim_recv(net, now, &from, &to, buf, sizeof buf, &len) == SYNK_OK)
+      synk_session_receive(pe[to].s, now, from, buf, len);
     int done = 1;
     for (uint32_t i = 0; i < 2; i++) {
       synk_session_stats st;
@@ -81,13 +85,13 @@ int main(void) {
         synk_status r = synk_session_advance(pe[i].s, now);
         if (r == SYNK_SESSION_STALL) stalls++;
         synk_session_request rq;
-        while (r == SYNK_OK && synk_session_next_request(pe[i].s, &rq))
+        while (r == SYNK_OK && synk_session_next_request(pe[i].s, &rq) == SYNK_OK)
           if (rq.type == SYNK_REQ_ADVANCE) simulate(pe[i].w, rq.frame, rq.inputs);
       }
       synk_session_event ev;
-      while (synk_session_next_event(pe[i].s, &ev))
+      while (synk_session_next_event(pe[i].s, &ev) == SYNK_OK)
         if (ev.type == SYNK_SEV_DESYNC) printf("peer %u: desync at frame %llu\n", i, (unsigned long long)ev.frame);
-      while (synk_session_poll(pe[i].s, now, &to, buf, sizeof buf, &len)) synk_netsim_send(net, i, to, buf, len, now);
+      while (synk_session_poll(pe[i].s, now, &to, buf, sizeof buf, &len) == SYNK_OK) synk_netsim_send(net, now, i, to, buf, len);
     }
     if (done) break;
   }

@@ -38,15 +38,17 @@ typedef struct sw_keys {
   uint32_t session_id, from, to;
 } sw_keys;
 
+/* One datagram, as the session fills it (encoder) or the decoder read it.
+ * The span fields are e, n and c of docs/wire-format.md. */
 typedef struct sw_datagram {
-  uint64_t e;          /* span end: the sender's inputs of frames < e */
-  uint64_t ack;        /* the sender has the receiver's inputs of frames < ack */
-  uint32_t n;          /* span length: frames [e - n, e) */
-  uint32_t c;          /* change records */
+  uint64_t span_end;     /* e: the sender's inputs of frames < span_end */
+  uint64_t ack;          /* the sender has the receiver's inputs of frames < ack */
+  uint32_t span_len;     /* n: the span is frames [span_end - span_len, span_end) */
+  uint32_t num_changes;  /* c: change records */
   const uint8_t *changes, *changes_end; /* decoder: the change records */
   int has_ping, has_pong, has_hash, has_hashack, has_loc_state, has_loc_data;
   uint32_t ping_ms, pong_ms; /* the low 16 bits of the sender's clock (ms) */
-  int32_t ping_adv;
+  int32_t ping_frames_ahead; /* the sender's frame minus its estimate of the receiver's */
   uint64_t hash_frame, hash, hashack_frame;
   uint64_t loc_state_frame;
   uint8_t loc_state;
@@ -64,11 +66,6 @@ typedef struct sw_datagram {
 /* the block (every input of the sender's players) of frame g */
 typedef void (*sw_block_fn)(const void *ctx, uint64_t g, uint8_t *out);
 
-static inline uint32_t sw_get32(const uint8_t *p) {
-  return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-static inline uint64_t sw_get64(const uint8_t *p) { return (uint64_t)sw_get32(p) | (uint64_t)sw_get32(p + 4) << 32; }
-
 /* The check of a datagram of span end e: CRC-32C of the pseudo-header
  * (keys, e) and buf[0..n) (docs/wire-format.md). */
 uint32_t sw_check(const sw_keys *keys, uint64_t e, const uint8_t *buf, size_t n);
@@ -76,20 +73,22 @@ uint32_t sw_check(const sw_keys *keys, uint64_t e, const uint8_t *buf, size_t n)
 /* Decode and check buf[0..len): the span end is placed within `window`
  * frames of `ref` (the candidate the check accepts); the check covers keys
  * and the placed frame. Every field is validated (bounds, change records
- * against `block` bytes and n <= q). Errors: SYNK_E_FORMAT. */
+ * against `block` bytes and span_len <= history). Errors: SYNK_E_FORMAT. */
 synk_status sw_decode(const uint8_t *buf, size_t len, const sw_keys *keys, uint64_t ref, uint32_t window,
-                      uint32_t block, uint32_t q, sw_datagram *d);
+                      uint32_t block, uint32_t history, sw_datagram *d);
 
-/* Encode d (e, ack, n as the whole span the sender would like to send; the
- * span may be cut to fit mtu, d->e and d->n then say what was sent; a
- * localization piece that does not fit is left out) into out[0..mtu).
- * base is the block of frame e - n - 1. scratch holds mtu bytes.
+/* Encode d (span_end, ack, span_len as the whole span the sender would like
+ * to send; the span may be cut to fit mtu, d->span_end and d->span_len then
+ * say what was sent; a localization piece that does not fit is left out)
+ * into out[0..mtu). base is the block of frame span_end - span_len - 1.
+ * scratch holds mtu bytes; mtu >= SYNK_SESSION_MIN_MTU.
  * Returns the datagram's length. */
 size_t sw_encode(sw_datagram *d, const sw_keys *keys, uint32_t block, const uint8_t *base, sw_block_fn get,
                  const void *ctx, uint8_t *scratch, uint8_t *out, size_t mtu);
 
 /* 1 when every change record of decoded d changes each byte it names, the
- * first record of a byte against `base` (the block of frame e - n - 1): a
+ * first record of a byte against `base` (the block of the frame before the
+ * span): a
  * record that gives a byte the value it has is another encoding of a span
  * without it (one encoding per message). Cost: O(c * block). */
 int sw_span_changes(const sw_datagram *d, uint32_t block, const uint8_t *base);
@@ -97,9 +96,9 @@ int sw_span_changes(const sw_datagram *d, uint32_t block, const uint8_t *base);
 /* Walk a decoded span frame by frame: cur holds the block of the frame
  * before the span; each sw_span_next turns it into the next frame's. */
 typedef struct sw_span_iter {
-  const uint8_t *p, *end;
+  const uint8_t *next_record, *end; /* the records not read yet */
   uint32_t left, block;
-  uint64_t pos, next; /* next: index of the next changed frame (UINT64_MAX: none) */
+  uint64_t offset, next_change; /* the next frame's index in the span; the next changed one's (UINT64_MAX: none) */
 } sw_span_iter;
 void sw_span_begin(sw_span_iter *it, const sw_datagram *d, uint32_t block);
 void sw_span_next(sw_span_iter *it, uint8_t *cur);

@@ -64,9 +64,9 @@
  * msgnet_in_flight and msgnet_get_stats, nothing else of msgnet.
  *
  * Plain C11 over the public synk.h / synk_net.h; not part of libsynk but of
- * support/ (for tests/net and `synk serve-sim`). The datagram simulator of
- * the session layer (synk_netsim.h) is public in libsynk; folding this one
- * in beside it is a later step.
+ * support/ (for tests/net and `synk serve-sim`). The datagram simulator
+ * (netsim/, synk_netsim.h) is public in libsynk; folding this one in beside
+ * it is a later step.
  */
 #ifndef SYNK_MSGNET_H
 #define SYNK_MSGNET_H

@@ -148,8 +148,13 @@ static int ns_simulate(const ns_opts *o, uint32_t peer, synk_world *w, uint64_t 
 }
 
 static int ns_setup(const ns_opts *o, synk_netsim **ns, ns_peer *P) {
-  if (synk_netsim_create(o->players, 16384, SYNK_SESSION_DEFAULT_MTU, o->seed ^ 0x6E65747369ull, NULL, ns))
-    return -1;
+  synk_netsim_config nc;
+  synk_netsim_config_defaults(&nc);
+  nc.nodes = o->players;
+  nc.capacity = 16384;
+  nc.max_len = SYNK_SESSION_DEFAULT_MTU;
+  nc.seed = o->seed ^ 0x6E65747369ull;
+  if (synk_netsim_create(&nc, ns)) return -1;
   synk_netsim_link link;
   memset(&link, 0, sizeof link);
   link.latency_ms = o->latency;
@@ -189,7 +194,7 @@ static int ns_setup(const ns_opts *o, synk_netsim **ns, ns_peer *P) {
 
 static void ns_events(ns_peer *p) {
   synk_session_event ev;
-  while (synk_session_next_event(p->s, &ev)) {
+  while (synk_session_next_event(p->s, &ev) == SYNK_OK) {
     if (ev.type == SYNK_SEV_DESYNC_LOCALIZED && p->desync_frame == UINT64_MAX) {
       p->desync_frame = ev.frame;
       p->ndesync = ev.num_ids;
@@ -207,7 +212,7 @@ static void ns_events(ns_peer *p) {
  * never simulated again. Every peer plays on until all have theirs (one
  * that stopped would leave the others waiting for its inputs). Returns 1
  * when the simulation failed. */
-static int ns_step(const ns_opts *o, uint32_t i, ns_peer *p, uint32_t now, uint64_t *stalls) {
+static int ns_step(const ns_opts *o, uint32_t i, ns_peer *p, uint64_t now, uint64_t *stalls) {
   if (!p->pending) {
     if (synk_rng_below(&p->rng, 6) == 0) p->input[synk_rng_below(&p->rng, 4)] = (uint8_t)synk_rng_next(&p->rng);
     p->pending = 1;
@@ -222,7 +227,7 @@ static int ns_step(const ns_opts *o, uint32_t i, ns_peer *p, uint32_t now, uint6
   p->pending = 0;
   synk_session_request rq;
   int bad = 0;
-  while (synk_session_next_request(p->s, &rq)) {
+  while (synk_session_next_request(p->s, &rq) == SYNK_OK) {
     if (rq.type != SYNK_REQ_ADVANCE) continue;
     bad |= ns_simulate(o, i, p->w, rq.frame, rq.inputs);
     if (rq.frame + 1 == o->frames) p->last_hash = synk_hash(p->w); /* the session ticks after the request */
@@ -255,11 +260,11 @@ int synk_cli_netsim(int argc, char **argv) {
   uint64_t tick = 0, refused = 0;
   int all_done = 0, sim_bad = 0;
   for (; tick < max_ticks && !all_done; tick++) {
-    const uint32_t now = (uint32_t)(tick * 50 / 3);
+    const uint64_t now = tick * 50 / 3;
     uint32_t from, to;
     size_t len;
-    while (synk_netsim_recv(ns, now, &from, &to, buf, sizeof buf, &len))
-      refused += synk_session_receive(P[to].s, from, buf, len, now) != SYNK_OK;
+    while (synk_netsim_recv(ns, now, &from, &to, buf, sizeof buf, &len) == SYNK_OK)
+      refused += synk_session_receive(P[to].s, now, from, buf, len) != SYNK_OK;
     all_done = 1;
     for (uint32_t i = 0; i < o.players; i++) {
       sim_bad |= ns_step(&o, i, &P[i], now, &stalls[i]);
@@ -267,7 +272,7 @@ int synk_cli_netsim(int argc, char **argv) {
       all_done &= P[i].have_final;
     }
     for (uint32_t i = 0; i < o.players; i++)
-      while (synk_session_poll(P[i].s, now, &to, buf, sizeof buf, &len)) synk_netsim_send(ns, i, to, buf, len, now);
+      while (synk_session_poll(P[i].s, now, &to, buf, sizeof buf, &len) == SYNK_OK) synk_netsim_send(ns, now, i, to, buf, len);
   }
   synk_netsim_stats nst;
   synk_netsim_get_stats(ns, &nst);

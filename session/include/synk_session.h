@@ -11,6 +11,16 @@
  * monotonic clock). The library never does I/O, never reads a clock, never
  * allocates after synk_session_create, and never aborts.
  *
+ * How to drive it: synk_session_create (synk_session_config_defaults, then
+ * the fields of your game); then per frame, at time now_ms (a uint64_t of
+ * the caller's monotonic clock, never going backwards, always the argument
+ * right after the session): synk_session_receive each datagram that
+ * arrived; synk_session_add_local_input for each local player, then
+ * synk_session_advance -- on SYNK_OK, synk_session_next_request until
+ * SYNK_EMPTY, carrying out each request; synk_session_poll until SYNK_EMPTY,
+ * sending each datagram to its peer; synk_session_next_event until
+ * SYNK_EMPTY. Every call says its cost and errors where it is declared.
+ *
  * Peers 0..num_peers-1 form a full mesh: each peer sends the inputs of its
  * local players to every other peer. Players 0..num_players-1 are owned by
  * peers (config.player_peer); one peer may own several players, and a peer
@@ -100,20 +110,33 @@ extern "C" {
 #define SYNK_SESSION_MAX_DELAY 30      /* frames of input delay */
 #define SYNK_SESSION_MAX_IDS 32        /* entity ids in one localized desync event */
 #define SYNK_SESSION_MIN_MTU 576
+#define SYNK_SESSION_MAX_MTU 65507     /* the largest UDP payload */
+#define SYNK_SESSION_MAX_EVENTS 65536  /* the largest event queue */
+
+/* The defaults of synk_session_config's fields that have one (the others
+ * default to 0: no delay, lockstep, no checks, no sync test, no world). */
 #define SYNK_SESSION_DEFAULT_MTU 1200
+#define SYNK_SESSION_DEFAULT_DISCONNECT_NOTIFY_MS 750
+#define SYNK_SESSION_DEFAULT_DISCONNECT_TIMEOUT_MS 3000
+#define SYNK_SESSION_DEFAULT_MAX_EVENTS 64
 
 typedef struct synk_session_config {
-  uint32_t num_players;          /* 1..SYNK_SESSION_MAX_PLAYERS */
-  uint32_t num_peers;            /* 1..SYNK_SESSION_MAX_PEERS */
+  uint32_t num_players;          /* 1..SYNK_SESSION_MAX_PLAYERS (no default: set it) */
+  uint32_t num_peers;            /* 1..SYNK_SESSION_MAX_PEERS (no default: set it) */
   uint32_t local_peer;           /* this peer's index, < num_peers */
   uint8_t player_peer[SYNK_SESSION_MAX_PLAYERS]; /* owner peer of each player */
-  uint32_t input_size;           /* 1..SYNK_SESSION_MAX_INPUT */
+  uint32_t input_size;           /* 1..SYNK_SESSION_MAX_INPUT (no default: set it) */
   uint32_t input_delay;          /* 0..SYNK_SESSION_MAX_DELAY */
   uint32_t max_prediction;       /* 0 (lockstep) .. SYNK_SESSION_MAX_PREDICTION */
   uint32_t desync_interval;      /* frames between hash checks; 0: no checks */
-  uint32_t disconnect_notify_ms; /* silence before SYNK_SEV_INTERRUPTED; 0: 750 */
-  uint32_t disconnect_timeout_ms;/* silence before SYNK_SEV_DISCONNECTED; 0: 3000 */
-  uint32_t mtu;                  /* max datagram size; 0: 1200; >= SYNK_SESSION_MIN_MTU */
+  uint32_t disconnect_notify_ms; /* silence before SYNK_SEV_INTERRUPTED;
+                                    0: SYNK_SESSION_DEFAULT_DISCONNECT_NOTIFY_MS */
+  uint32_t disconnect_timeout_ms;/* silence before SYNK_SEV_DISCONNECTED;
+                                    0: SYNK_SESSION_DEFAULT_DISCONNECT_TIMEOUT_MS */
+  uint32_t mtu;                  /* max datagram size, SYNK_SESSION_MIN_MTU..SYNK_SESSION_MAX_MTU;
+                                    0: SYNK_SESSION_DEFAULT_MTU */
+  uint32_t max_events;           /* events queued for synk_session_next_event,
+                                    1..SYNK_SESSION_MAX_EVENTS; 0: SYNK_SESSION_DEFAULT_MAX_EVENTS */
   uint32_t session_id;           /* shared by the peers; keys the datagram checks */
   uint32_t synctest_frames;      /* sync-test mode (0: off): see below */
   synk_world *world;             /* optional: saved/restored/ticked by the session */
@@ -122,9 +145,16 @@ typedef struct synk_session_config {
 
 typedef struct synk_session synk_session;
 
+/* Fill *cfg with the defaults: the SYNK_SESSION_DEFAULT_* constants, every
+ * other field 0 (num_players, num_peers, input_size and player_peer have no
+ * default: the caller sets them). A field left 0 in a config means the same
+ * default. NULL is ignored. Cost: O(1). */
+SYNK_API void synk_session_config_defaults(synk_session_config *cfg);
+
 /* Create a session. Memory: everything is allocated here, once: the input
  * history (a power of two >= 2*(max_prediction + input_delay) + 16 frames of
- * every player's input), max_prediction + 2 ring slots of the world
+ * every player's input), the event queue (max_events events of
+ * sizeof(synk_session_event) bytes), max_prediction + 2 ring slots of the world
  * (synk_ring_create) in rollback mode with a world, 4 desync checkpoints of
  * 8*ceil(max_entities/256) + 4*max_entities bytes each when a world is given
  * and desync_interval > 0 (a few bytes without a world), K + 1 such records
@@ -155,11 +185,12 @@ SYNK_API synk_status synk_session_add_local_input(synk_session *s, uint32_t play
  * synk_session_next_request. Also runs the timers (interrupt, disconnect)
  * and makes final the checkpoints whose inputs became confirmed.
  * Errors: SYNK_E_ARG (s NULL, a local player's input not added, requests of
- * the previous step not all read), SYNK_SESSION_STALL (nothing planned: the
- * window is exhausted -- the local inputs are committed all the same -- or
- * the history of unacknowledged inputs is full -- nothing committed; a
- * pending rollback stays pending). Cost: O(players*input_size). */
-SYNK_API synk_status synk_session_advance(synk_session *s, uint32_t now_ms);
+ * the previous step not all read; nothing changes), SYNK_SESSION_STALL
+ * (nothing planned: the window is exhausted -- the local inputs are
+ * committed all the same -- or the history of unacknowledged inputs is full
+ * -- nothing committed; a pending rollback stays pending).
+ * Cost: O(players*input_size). */
+SYNK_API synk_status synk_session_advance(synk_session *s, uint64_t now_ms);
 
 typedef enum synk_session_request_type {
   SYNK_REQ_SAVE = 1,    /* save application state as of the start of `frame` */
@@ -175,13 +206,16 @@ typedef struct synk_session_request {
                                valid until the next call on the session */
 } synk_session_request;
 
-/* The next request of the planned step, in order; 0 when the step is done.
- * With a world, the session restores it before a LOAD, saves it before each
- * ADVANCE (rollback mode) and ticks it when the request after an ADVANCE
- * is asked for: the application applies the inputs of an ADVANCE to the
- * world and nothing else. Call it until it returns 0 before the next
- * synk_session_advance. Cost: O(1) plus the world's ring save/restore. */
-SYNK_API int synk_session_next_request(synk_session *s, synk_session_request *req);
+/* The next request of the planned step, in order: SYNK_OK with *req
+ * filled, SYNK_EMPTY when the step is done (*req untouched). With a world,
+ * the session restores it before a LOAD, saves it before each ADVANCE
+ * (rollback mode) and ticks it when the request after an ADVANCE is asked
+ * for: the application applies the inputs of an ADVANCE to the world and
+ * nothing else. Call it until SYNK_EMPTY before the next
+ * synk_session_advance. Errors: SYNK_E_ARG (s or req NULL; nothing
+ * changes). Cost: O(players*input_size) plus the world's ring
+ * save/restore and, at a checkpoint, the desync record. */
+SYNK_API synk_status synk_session_next_request(synk_session *s, synk_session_request *req);
 
 /* The checksum of the application's own state (what it keeps outside the
  * world) after the frame of the ADVANCE request just carried out: call it
@@ -210,17 +244,19 @@ SYNK_API synk_status synk_session_set_checksum(synk_session *s, uint64_t checksu
  * impossible: an ack of inputs never sent, a span that skips frames or
  * holds frames below the input delay). Cost: O(len + records * block): a span's
  * records are walked from the frame before it. */
-SYNK_API synk_status synk_session_receive(synk_session *s, uint32_t peer, const void *buf, size_t len,
-                                          uint32_t now_ms);
+SYNK_API synk_status synk_session_receive(synk_session *s, uint64_t now_ms, uint32_t peer, const void *buf,
+                                          size_t len);
 
 /* The next datagram to send: at most one per peer per call sequence, when
  * there are unacknowledged inputs, an ack to give, a ping or hash report or
- * desync localization due, or 100 ms of silence. Returns 1 and fills *peer,
- * buf[0..*len) (at most the mtu; cap must be at least the mtu), 0 when
- * nothing is due. Call it until it returns 0, once per frame or more often.
- * Errors: none (a NULL or too small argument gives 0). Cost: O(datagram). */
-SYNK_API int synk_session_poll(synk_session *s, uint32_t now_ms, uint32_t *peer, void *buf, size_t cap,
-                               size_t *len);
+ * desync localization due, or 100 ms of silence. SYNK_OK: *peer and
+ * buf[0..*len) filled (at most the mtu); SYNK_EMPTY: nothing is due (*len =
+ * 0). Call it until SYNK_EMPTY, once per frame or more often.
+ * Errors: SYNK_E_ARG (a pointer NULL), SYNK_E_SPACE (cap below the mtu: no
+ * datagram is sized before it is written, so cap must hold the largest;
+ * *len = the mtu); nothing changes then. Cost: O(datagram). */
+SYNK_API synk_status synk_session_poll(synk_session *s, uint64_t now_ms, uint32_t *peer, void *buf, size_t cap,
+                                       size_t *len);
 
 typedef enum synk_session_event_type {
   SYNK_SEV_CONNECTED = 1,        /* first valid datagram from peer (or after a disconnect) */
@@ -245,10 +281,11 @@ typedef struct synk_session_event {
   uint32_t ids[SYNK_SESSION_MAX_IDS]; /* LOCALIZED: ascending differing entity ids */
 } synk_session_event;
 
-/* Pop the oldest event into *ev; 0 when there is none. The queue holds 64
- * events; when full the oldest is dropped (counted in the stats).
- * Cost: O(1). */
-SYNK_API int synk_session_next_event(synk_session *s, synk_session_event *ev);
+/* Pop the oldest event: SYNK_OK with *ev filled, SYNK_EMPTY when there is
+ * none (*ev untouched). The queue holds config.max_events events; when
+ * full, a new event drops the oldest (counted: events_dropped in the
+ * stats). Errors: SYNK_E_ARG (s or ev NULL). Cost: O(1). */
+SYNK_API synk_status synk_session_next_event(synk_session *s, synk_session_event *ev);
 
 typedef struct synk_session_peer_stats {
   uint32_t rtt_ms;             /* last measured round trip (0: none yet) */
@@ -284,9 +321,6 @@ SYNK_API synk_status synk_session_get_peer_stats(const synk_session *s, uint32_t
  * (frame + 1) % desync_interval == 0), if still among the last 4 recorded.
  * Errors: SYNK_E_ARG, SYNK_E_RANGE (not recorded). O(1). */
 SYNK_API synk_status synk_session_final_hash(const synk_session *s, uint64_t frame, uint64_t *out);
-
-/* The same as synk_status_str (kept for existing callers). Never NULL. O(1). */
-SYNK_API const char *synk_session_status_str(synk_status st);
 
 #ifdef __cplusplus
 } /* extern "C" */

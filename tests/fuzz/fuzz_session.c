@@ -50,7 +50,7 @@ static void setup(void) {
      changes that word alone */
   static const uint8_t later[6] = {0x80, 0, 0, 0, 0, 0};
   synk_session_peer_stats ps;
-  FZ_CHECK(synk_session_receive(A.s, 1, later, sizeof later, 30 * 16) == SYNK_E_FORMAT);
+  FZ_CHECK(synk_session_receive(A.s, 30 * 16, 1, later, sizeof later) == SYNK_E_FORMAT);
   synk_session_get_peer_stats(A.s, 1, &ps);
   FZ_CHECK(fi_find_word(&session_img, session_img.saved, &refused_word));
   FZ_CHECK(fi_get_word(&session_img, refused_word) == ps.datagrams_refused);
@@ -86,7 +86,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (len > size - pos) len = size - pos;
     const uint64_t refused0 = fi_get_word(&session_img, refused_word);
     uint64_t hash0 = synk_hash(A.w), frame0 = synk_frame(A.w);
-    synk_status st = synk_session_receive(A.s, 1, data + pos, len, now);
+    synk_status st = synk_session_receive(A.s, now, 1, data + pos, len);
     pos += len;
     FZ_CHECK(st == SYNK_OK || st == SYNK_E_FORMAT || st == SYNK_E_MISMATCH);
     FZ_CHECK(synk_hash(A.w) == hash0 && synk_frame(A.w) == frame0); /* receive never touches the world */
@@ -106,9 +106,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     uint8_t buf[SYNK_SESSION_DEFAULT_MTU];
     uint32_t peer;
     size_t out;
-    while (synk_session_poll(A.s, now, &peer, buf, sizeof buf, &out)) FZ_CHECK(peer == 1 && out <= sizeof buf);
+    while (synk_session_poll(A.s, now, &peer, buf, sizeof buf, &out) == SYNK_OK) FZ_CHECK(peer == 1 && out <= sizeof buf);
     synk_session_event ev;
-    while (synk_session_next_event(A.s, &ev)) FZ_CHECK(ev.type >= SYNK_SEV_CONNECTED && ev.type <= SYNK_SEV_WAIT);
+    while (synk_session_next_event(A.s, &ev) == SYNK_OK) FZ_CHECK(ev.type >= SYNK_SEV_CONNECTED && ev.type <= SYNK_SEV_WAIT);
     now += 16;
     if (k + 1 < FS_MAX_DATAGRAMS && pos + 2 <= size) { /* a datagram follows: its reference */
       fi_copy_out(&session_img, before);

@@ -60,7 +60,7 @@ static inline int fs_step(fs_peer *p, uint32_t who, uint64_t frame, uint32_t now
   synk_session_add_local_input(p->s, who, in);
   if (synk_session_advance(p->s, now) != SYNK_OK) return 0;
   synk_session_request rq;
-  while (synk_session_next_request(p->s, &rq))
+  while (synk_session_next_request(p->s, &rq) == SYNK_OK)
     if (rq.type == SYNK_REQ_ADVANCE)
       for (uint32_t q = 0; q < 2; q++) synk_move(p->w, 3 * q, (int8_t)rq.inputs[4 * q], (int8_t)rq.inputs[4 * q + 1], 0);
   return 1;
@@ -72,8 +72,8 @@ static inline void fs_flush(fs_peer *from, uint32_t fi, fs_peer *to, uint32_t no
   uint8_t buf[SYNK_SESSION_DEFAULT_MTU];
   uint32_t peer;
   size_t len;
-  while (synk_session_poll(from->s, now, &peer, buf, sizeof buf, &len)) {
-    if (to) synk_session_receive(to->s, fi, buf, len, now);
+  while (synk_session_poll(from->s, now, &peer, buf, sizeof buf, &len) == SYNK_OK) {
+    if (to) synk_session_receive(to->s, now, fi, buf, len);
     if (out) {
       uint8_t h[2] = {(uint8_t)len, (uint8_t)(len >> 8)};
       fwrite(h, 1, 2, out);

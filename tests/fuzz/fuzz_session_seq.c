@@ -44,6 +44,7 @@
 #include "fuzz_image.h"
 #include "fuzz_session_seq.h"
 #include "session_wire.h"
+#include "common/bytes.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -159,7 +160,7 @@ static void agree_pair(sq_game *g, uint32_t a, uint32_t b) {
 
 static void events(sq_game *g, uint32_t p) {
   synk_session_event ev;
-  while (synk_session_next_event(g->s[p], &ev)) {
+  while (synk_session_next_event(g->s[p], &ev) == SYNK_OK) {
     st.ref_ok[p] = 0; /* the queue changed */
     FZ_CHECK(ev.type >= SYNK_SEV_CONNECTED && ev.type <= SYNK_SEV_WAIT && ev.peer < g->c->peers);
     if (ev.type == SYNK_SEV_DESYNC_LOCALIZED) {
@@ -196,7 +197,7 @@ static void step(sq_game *g, uint32_t p, uint8_t v) {
   FZ_CHECK(r == SYNK_OK || r == SYNK_SESSION_STALL);
   if (r == SYNK_OK) {
     synk_session_request rq;
-    while (synk_session_next_request(s, &rq)) {
+    while (synk_session_next_request(s, &rq) == SYNK_OK) {
       FZ_CHECK(synk_frame(g->w[p]) == rq.frame && rq.frame < SQ_MAX_FRAMES);
       if (rq.type != SYNK_REQ_ADVANCE) {
         FZ_CHECK(rq.type == SYNK_REQ_SAVE || rq.type == SYNK_REQ_LOAD);
@@ -256,7 +257,7 @@ static size_t reencode(const sq_game *g, uint32_t from, uint32_t to, const uint8
   sw_span_iter i0, i1;
   sw_span_begin(&i0, d, blk);
   sw_span_begin(&i1, d, blk);
-  for (uint32_t f = 0; f < d->n; f++) {
+  for (uint32_t f = 0; f < d->span_len; f++) {
     sw_span_next(&i0, z0);
     sw_span_next(&i1, z1);
     for (uint32_t k = 0; k < blk; k++)
@@ -266,14 +267,14 @@ static size_t reencode(const sq_game *g, uint32_t from, uint32_t to, const uint8
       }
   }
   static sq_frames fr;
-  fr.first = d->e - d->n;
+  fr.first = d->span_end - d->span_len;
   fr.block = blk;
-  FZ_CHECK(d->n <= 64);
+  FZ_CHECK(d->span_len <= 64);
   uint8_t cur[SQ_STRIDE];
   memcpy(cur, base, sizeof cur);
   sw_span_iter it;
   sw_span_begin(&it, d, blk);
-  for (uint32_t f = 0; f < d->n; f++) {
+  for (uint32_t f = 0; f < d->span_len; f++) {
     sw_span_next(&it, cur);
     memcpy(fr.f[f], cur, blk);
   }
@@ -281,11 +282,11 @@ static size_t reencode(const sq_game *g, uint32_t from, uint32_t to, const uint8
   uint64_t sums[SW_LOC_CHUNKS_PER_PIECE];
   uint32_t fp[SW_LOC_ENT_SLOTS] = {0};
   if (d->has_loc_data && d->loc_kind == SW_LOC_CHUNKS) {
-    for (uint32_t k = 0; k < d->loc_count; k++) sums[k] = sw_get64(d->loc_payload + 8 * (size_t)k);
+    for (uint32_t k = 0; k < d->loc_count; k++) sums[k] = synk_load_le64(d->loc_payload + 8 * (size_t)k);
     x.loc_chunks = sums;
   } else if (d->has_loc_data) {
     for (uint32_t k = 0; k < d->loc_count; k++)
-      fp[d->loc_payload[5 * (size_t)k]] = sw_get32(d->loc_payload + 5 * (size_t)k + 1);
+      fp[d->loc_payload[5 * (size_t)k]] = synk_load_le32(d->loc_payload + 5 * (size_t)k + 1);
     x.loc_fp = fp;
     x.loc_fp_count = SW_LOC_ENT_SLOTS;
   }
@@ -305,7 +306,7 @@ static void deliver(sq_game *g, uint32_t from, uint32_t to, const uint8_t *b, si
   uint64_t h0 = synk_hash(g->w[to]), f0 = synk_frame(g->w[to]), ref = ref_of(g, to);
   synk_session_peer_stats p0, p1, hp;
   synk_session_get_peer_stats(s, from, &p0);
-  synk_status r = synk_session_receive(s, from, b, len, st.now);
+  synk_status r = synk_session_receive(s, st.now, from, b, len);
   FZ_CHECK(r == SYNK_OK || r == SYNK_E_FORMAT || r == SYNK_E_MISMATCH);
   FZ_CHECK(synk_hash(g->w[to]) == h0 && synk_frame(g->w[to]) == f0); /* receive never touches the world */
   synk_session_get_peer_stats(s, from, &p1);
@@ -325,7 +326,7 @@ static void deliver(sq_game *g, uint32_t from, uint32_t to, const uint8_t *b, si
     if (from == g->H && honest != 1) {
       synk_session_get_peer_stats(g->s[g->H], to, &hp);
       if (d.ack > hp.remote_frame) st.ack_taint[to] = 1;
-      if (honest == 0 && d.e > p0.remote_frame) st.in_taint[to] = 1;
+      if (honest == 0 && d.span_end > p0.remote_frame) st.in_taint[to] = 1;
     }
   }
   if (honest) { /* written by a session: taken wherever it can be placed */
@@ -356,7 +357,7 @@ static void poll(sq_game *g, uint32_t p) {
   uint32_t to;
   size_t len;
   uint64_t ref = ref_of(g, p);
-  while (synk_session_poll(g->s[p], st.now, &to, b, sizeof b, &len)) {
+  while (synk_session_poll(g->s[p], st.now, &to, b, sizeof b, &len) == SYNK_OK) {
     FZ_CHECK(to < g->c->peers && to != p && len >= 6 && len <= SQ_MTU);
     sw_datagram d;
     FZ_CHECK(decode_at(g, p, to, b, len, ref, &d)); /* what a session writes decodes, at its own frame */
@@ -369,7 +370,7 @@ static void poll(sq_game *g, uint32_t p) {
     sq_dgram *q = &l->q[l->n++];
     q->len = (uint16_t)len;
     q->honest = 1;
-    q->e = d.e;
+    q->e = d.span_end;
     memcpy(q->b, b, len);
   }
   st.ref_ok[p] = 0;
@@ -500,11 +501,11 @@ static void forge(sq_game *g, uint32_t to, const uint8_t *a) {
   const int64_t de = (int8_t)a[0];
   sw_datagram d;
   memset(&d, 0, sizeof d);
-  d.e = (int64_t)ref + de < 0 ? 0 : (uint64_t)((int64_t)ref + de);
+  d.span_end = (int64_t)ref + de < 0 ? 0 : (uint64_t)((int64_t)ref + de);
   int64_t da = (int8_t)a[1];
-  d.ack = (int64_t)d.e - da < 0 ? 0 : (uint64_t)((int64_t)d.e - da);
-  d.n = a[2] % (g->Q + 1);
-  if (d.n > d.e) d.n = (uint32_t)d.e;
+  d.ack = (int64_t)d.span_end - da < 0 ? 0 : (uint64_t)((int64_t)d.span_end - da);
+  d.span_len = a[2] % (g->Q + 1);
+  if (d.span_len > d.span_end) d.span_len = (uint32_t)d.span_end;
   sq_pattern pat = {a[3], a[4], g->block[g->H]};
   uint32_t f = a[5];
   d.has_ping = f & 1;
@@ -514,8 +515,8 @@ static void forge(sq_game *g, uint32_t to, const uint8_t *a) {
   d.has_loc_state = (f >> 4) & 1;
   d.has_loc_data = (f >> 5) & 1;
   d.ping_ms = d.pong_ms = (uint32_t)a[6] | (uint32_t)a[7] << 8;
-  d.ping_adv = (int8_t)a[8];
-  uint64_t back = a[9] & 0x7F, frame = d.e > back ? d.e - back : 0;
+  d.ping_frames_ahead = (int8_t)a[8];
+  uint64_t back = a[9] & 0x7F, frame = d.span_end > back ? d.span_end - back : 0;
   if ((a[9] & 0x80) && st.desync_frame[to] != SQ_NONE) frame = st.desync_frame[to]; /* the frame being localized */
   d.hash_frame = d.hashack_frame = d.loc_state_frame = d.loc_frame = frame;
   uint64_t truth;
@@ -534,7 +535,7 @@ static void forge(sq_game *g, uint32_t to, const uint8_t *a) {
   d.loc_fp = fp;
   d.loc_fp_count = SW_LOC_ENT_SLOTS;
   uint8_t base[SQ_STRIDE] = {0};
-  if (d.e - d.n > 0) pattern_get(&pat, d.e - d.n - 1, base);
+  if (d.span_end - d.span_len > 0) pattern_get(&pat, d.span_end - d.span_len - 1, base);
   sw_keys k = {SQ_SESSION_ID, g->H, to};
   static uint8_t b[SQ_MTU];
   sw_datagram x = d;
@@ -542,19 +543,19 @@ static void forge(sq_game *g, uint32_t to, const uint8_t *a) {
   FZ_CHECK(len >= 6 && len <= SQ_MTU);
   /* decode(encode(x)) == x, within the window and the format's bounds */
   sw_datagram y;
-  if (x.e + g->W >= ref && x.e <= ref + g->W && x.e >= x.n) {
+  if (x.span_end + g->W >= ref && x.span_end <= ref + g->W && x.span_end >= x.span_len) {
     FZ_CHECK(decode_at(g, g->H, to, b, len, ref, &y));
-    FZ_CHECK(y.e == x.e && y.ack == x.ack && y.n == x.n && y.c == x.c);
+    FZ_CHECK(y.span_end == x.span_end && y.ack == x.ack && y.span_len == x.span_len && y.num_changes == x.num_changes);
     FZ_CHECK(y.has_ping == x.has_ping && y.has_pong == x.has_pong && y.has_hash == x.has_hash &&
              y.has_hashack == x.has_hashack && y.has_loc_state == x.has_loc_state && y.has_loc_data == x.has_loc_data);
-    FZ_CHECK(!y.has_ping || (y.ping_ms == (x.ping_ms & 0xFFFF) && y.ping_adv == x.ping_adv));
+    FZ_CHECK(!y.has_ping || (y.ping_ms == (x.ping_ms & 0xFFFF) && y.ping_frames_ahead == x.ping_frames_ahead));
     FZ_CHECK(!y.has_pong || y.pong_ms == (x.pong_ms & 0xFFFF));
     FZ_CHECK(!y.has_hash || (y.hash_frame == x.hash_frame && y.hash == x.hash));
     FZ_CHECK(!y.has_hashack || y.hashack_frame == x.hashack_frame);
     FZ_CHECK(!y.has_loc_state || (y.loc_state_frame == x.loc_state_frame && y.loc_state == x.loc_state));
     FZ_CHECK(!y.has_loc_data || (y.loc_frame == x.loc_frame && y.loc_kind == x.loc_kind && y.loc_first == x.loc_first));
   }
-  deliver(g, g->H, to, b, len, 0, x.e);
+  deliver(g, g->H, to, b, len, 0, x.span_end);
 }
 
 /* H claims a wrong hash for the newest final checkpoint of `to` */
@@ -574,7 +575,7 @@ static void claim(sq_game *g, uint32_t to) {
   synk_session_get_peer_stats(g->s[g->H], to, &mine);
   sw_datagram d;
   memset(&d, 0, sizeof d);
-  d.e = known.remote_frame; /* an empty span where `to` expects H's next inputs */
+  d.span_end = known.remote_frame; /* an empty span where `to` expects H's next inputs */
   d.ack = mine.remote_frame;
   d.has_hash = 1;
   d.hash_frame = frame;
@@ -584,7 +585,7 @@ static void claim(sq_game *g, uint32_t to) {
   sw_keys k = {SQ_SESSION_ID, g->H, to};
   static uint8_t b[SQ_MTU];
   size_t len = sw_encode(&d, &k, g->block[g->H], zero, pattern_get, &pat, scratch, b, SQ_MTU);
-  deliver(g, g->H, to, b, len, 0, d.e);
+  deliver(g, g->H, to, b, len, 0, d.span_end);
 }
 
 /* ------------------------------------------------------------------ the drain */
@@ -682,7 +683,7 @@ static void build(sq_game *g, const sq_scen *c) {
     for (uint32_t s = 0; s < c->peers; s++) {
       if (r == s) continue;
       fi_copy_out(&g->simg[r], g->ref[r]);
-      FZ_CHECK(synk_session_receive(g->s[r], s, later, sizeof later, st.now) == SYNK_E_FORMAT);
+      FZ_CHECK(synk_session_receive(g->s[r], st.now, s, later, sizeof later) == SYNK_E_FORMAT);
       FZ_CHECK(fi_find_word(&g->simg[r], g->ref[r], &g->refused[r][s]));
       fi_copy_in(&g->simg[r], g->ref[r]);
     }

@@ -20,14 +20,14 @@ static int replay(const uint8_t *data, size_t size, int localize) {
   for (size_t pos = 0, k = 0; k < FS_MAX_DATAGRAMS && pos + 2 <= size; k++) {
     size_t len = (size_t)data[pos] | (size_t)data[pos + 1] << 8;
     pos += 2;
-    synk_status st = synk_session_receive(a.s, 1, data + pos, len, now);
+    synk_status st = synk_session_receive(a.s, now, 1, data + pos, len);
     pos += len;
     refused |= st != SYNK_OK;
     if (st != SYNK_OK) continue;
     if (fs_step(&a, 0, frame, now)) frame++;
     fs_flush(&a, 0, NULL, now, NULL);
     synk_session_event ev;
-    while (synk_session_next_event(a.s, &ev)) localized |= ev.type == SYNK_SEV_DESYNC_LOCALIZED;
+    while (synk_session_next_event(a.s, &ev) == SYNK_OK) localized |= ev.type == SYNK_SEV_DESYNC_LOCALIZED;
     now += 16;
   }
   fs_close(&a);
@@ -54,8 +54,8 @@ static size_t record(fs_peer *from, uint32_t now, uint8_t *rec, size_t n, size_t
   uint8_t buf[SYNK_SESSION_DEFAULT_MTU];
   uint32_t peer;
   size_t len;
-  while (synk_session_poll(from->s, now, &peer, buf, sizeof buf, &len) && n + len + 2 <= cap) {
-    if (to) synk_session_receive(to->s, 1, buf, len, now);
+  while (synk_session_poll(from->s, now, &peer, buf, sizeof buf, &len) == SYNK_OK && n + len + 2 <= cap) {
+    if (to) synk_session_receive(to->s, now, 1, buf, len);
     rec[n++] = (uint8_t)len;
     rec[n++] = (uint8_t)(len >> 8);
     memcpy(rec + n, buf, len);

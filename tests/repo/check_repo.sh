@@ -39,7 +39,7 @@ for f in $files; do
 done
 [ "$n" -gt 100 ] || fail "only $n source files found: is $src the source tree?"
 
-for st in $(grep -ohE '\bSYNK_(E_[A-Z]+|SESSION_STALL|EMPTY)\b' kernel/include/synk.h session/include/*.h net/include/*.h |
+for st in $(grep -ohE '\bSYNK_(E_[A-Z]+|SESSION_STALL|EMPTY)\b' kernel/include/synk.h session/include/*.h net/include/*.h netsim/include/*.h |
             sort -u); do
   [ "$st" = SYNK_E_UNKNOWN ] && continue # the name of unknown values, not a status
   grep -q "{$st, [0-9]*, \"$st\"}" tests/test_api.c || fail "status $st is not in tests/test_api.c's status table"

@@ -73,7 +73,7 @@ static inline sm_cfg sm_default_cfg(void) {
   return c;
 }
 
-static inline uint32_t sm_now(uint64_t tick) { return (uint32_t)(tick * 50 / 3); } /* 60 Hz */
+static inline uint64_t sm_now(uint64_t tick) { return tick * 50 / 3; } /* 60 Hz */
 
 static inline void sm_game_apply(const sm *m, uint32_t peer, synk_world *w, uint64_t frame,
                                  const uint8_t *inputs) {
@@ -100,9 +100,13 @@ static inline int sm_create(sm *m, const sm_cfg *c) {
   memset(m, 0, sizeof *m);
   m->c = *c;
   m->nplayers = (c->peers - c->spectators) * c->players_per_peer;
-  if (synk_netsim_create(c->peers, 8192, c->mtu ? c->mtu : SYNK_SESSION_DEFAULT_MTU, c->seed ^ 0x5E55u, NULL,
-                         &m->ns) != SYNK_OK)
-    return 0;
+  synk_netsim_config nc;
+  synk_netsim_config_defaults(&nc);
+  nc.nodes = c->peers;
+  nc.capacity = 8192;
+  nc.max_len = c->mtu ? c->mtu : SYNK_SESSION_DEFAULT_MTU;
+  nc.seed = c->seed ^ 0x5E55u;
+  if (synk_netsim_create(&nc, &m->ns) != SYNK_OK) return 0;
   synk_netsim_set_link(m->ns, UINT32_MAX, UINT32_MAX, &c->link);
   for (uint32_t i = 0; i < c->peers; i++) {
     sm_peer *P = &m->p[i];
@@ -149,7 +153,7 @@ static inline void sm_destroy(sm *m) {
 static inline void sm_requests(sm *m, uint32_t i) {
   sm_peer *P = &m->p[i];
   synk_session_request rq;
-  while (synk_session_next_request(P->s, &rq)) {
+  while (synk_session_next_request(P->s, &rq) == SYNK_OK) {
     if (rq.type == SYNK_REQ_ADVANCE) {
       if (synk_frame(P->w) != rq.frame || rq.frame >= m->c.frames) {
         P->bad_request++;
@@ -174,7 +178,7 @@ static inline void sm_requests(sm *m, uint32_t i) {
 static inline void sm_events(sm *m, uint32_t i) {
   sm_peer *P = &m->p[i];
   synk_session_event ev;
-  while (synk_session_next_event(P->s, &ev)) {
+  while (synk_session_next_event(P->s, &ev) == SYNK_OK) {
     if (ev.type < 16) P->counts[ev.type]++;
     if (ev.type == SYNK_SEV_WAIT) P->wait = ev.frames > 8 ? 8 : ev.frames;
     if (P->nev < SM_MAX_EV && ev.type != SYNK_SEV_WAIT) {
@@ -194,7 +198,7 @@ static inline void sm_events(sm *m, uint32_t i) {
   }
 }
 
-static inline void sm_step(sm *m, uint32_t i, uint32_t now) {
+static inline void sm_step(sm *m, uint32_t i, uint64_t now) {
   sm_peer *P = &m->p[i];
   if (P->wait) {
     P->wait--;
@@ -222,29 +226,29 @@ static inline void sm_step(sm *m, uint32_t i, uint32_t now) {
   P->frame = st.frame;
 }
 
-static inline void sm_deliver(sm *m, uint32_t now) {
+static inline void sm_deliver(sm *m, uint64_t now) {
   uint32_t from, to;
   size_t len;
-  while (synk_netsim_recv(m->ns, now, &from, &to, m->buf, sizeof m->buf, &len)) {
-    synk_status s = synk_session_receive(m->p[to].s, from, m->buf, len, now);
+  while (synk_netsim_recv(m->ns, now, &from, &to, m->buf, sizeof m->buf, &len) == SYNK_OK) {
+    synk_status s = synk_session_receive(m->p[to].s, now, from, m->buf, len);
     if (s != SYNK_OK) {
       if (m->refused++ < 5) fprintf(stderr, "peer %u refused a datagram from %u: %s\n", to, from, synk_status_str(s));
     }
   }
 }
 
-static inline void sm_poll(sm *m, uint32_t i, uint32_t now) {
+static inline void sm_poll(sm *m, uint32_t i, uint64_t now) {
   uint32_t to;
   size_t len;
-  while (synk_session_poll(m->p[i].s, now, &to, m->buf, sizeof m->buf, &len))
-    CHECK_ST(synk_netsim_send(m->ns, i, to, m->buf, len, now), SYNK_OK);
+  while (synk_session_poll(m->p[i].s, now, &to, m->buf, sizeof m->buf, &len) == SYNK_OK)
+    CHECK_ST(synk_netsim_send(m->ns, now, i, to, m->buf, len), SYNK_OK);
 }
 
 /* one tick of the whole mesh: deliveries, a step of every peer (a spectator
    that fell behind the first peer catches up with up to 4 steps), their
    datagrams */
 static inline void sm_tick(sm *m) {
-  uint32_t now = sm_now(m->ticks++);
+  uint64_t now = sm_now(m->ticks++);
   sm_deliver(m, now);
   for (uint32_t i = 0; i < m->c.peers; i++) {
     uint64_t before = m->p[i].frame;

@@ -32,11 +32,11 @@ const WRAPPED = { // C function -> the member of the loaded API that makes the c
 const PENDING = new Set([
   'synk_world_copy',
   'synk_netsim_create', 'synk_netsim_destroy', 'synk_netsim_set_link', 'synk_netsim_send', 'synk_netsim_recv',
-  'synk_netsim_get_stats',
+  'synk_netsim_get_stats', 'synk_netsim_config_defaults',
   'synk_session_create', 'synk_session_destroy', 'synk_session_add_local_input', 'synk_session_advance',
   'synk_session_next_request', 'synk_session_set_checksum', 'synk_session_receive', 'synk_session_poll',
   'synk_session_next_event', 'synk_session_get_stats', 'synk_session_get_peer_stats', 'synk_session_final_hash',
-  'synk_session_status_str', 'synk_hash_compose', 'synk_hash_sum', 'synk_entity_hash_of',
+  'synk_session_config_defaults', 'synk_hash_compose', 'synk_hash_sum', 'synk_entity_hash_of',
   // issue 20: what tools/ and bench/ needed from the sync layer's internals
   'synk_stream_records', 'synk_stream_decode_motions', 'synk_world_diff',
 ]);

@@ -1,28 +1,32 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Deterministic network simulator (session/include/synk_netsim.h): a binary
- * heap of datagram slots ordered by (due time, send sequence).
+ * Deterministic network simulator (netsim/include/synk_netsim.h): a binary
+ * heap of datagram slots ordered by (due time, send sequence), one splitmix64
+ * stream (common/mix.h) for every random choice.
  */
 #include "synk_netsim.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct pkt {
-  uint64_t due, seq;
+#include "common/mix.h"
+
+/* a datagram in flight */
+typedef struct in_flight {
+  uint64_t due_ms, seq; /* delivered at due_ms; ties in send order */
   uint32_t from, to, len;
-} pkt;
+} in_flight;
 
 struct synk_netsim {
-  synk_allocator al;
+  synk_allocator allocator;
   uint32_t nodes, capacity, max_len, used;
-  uint64_t rng, seq;
+  uint64_t rng, seq;       /* the PRNG's state; the next send's number */
   synk_netsim_link *links; /* [from][to] */
-  pkt *meta;               /* [capacity] */
+  in_flight *meta;         /* [capacity] */
   uint8_t *data;           /* [capacity][max_len] */
   uint32_t *heap;          /* slot indices, heap[0..used) */
   uint32_t *free_slots;    /* stack of capacity - used slots */
-  synk_netsim_stats st;
+  synk_netsim_stats stats;
 };
 
 static void *ns_malloc(void *ctx, size_t size, size_t align) {
@@ -35,43 +39,53 @@ static void ns_free(void *ctx, void *p) {
   free(p);
 }
 
-/* splitmix64: fixed, portable */
-static uint64_t next_u64(synk_netsim *ns) {
-  uint64_t z = (ns->rng += 0x9E3779B97F4A7C15ull);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-  return z ^ (z >> 31);
-}
-static uint32_t below(synk_netsim *ns, uint32_t n) { return (uint32_t)(((next_u64(ns) >> 32) * n) >> 32); }
+/* a uniform draw in [0, n) */
+static uint32_t below(synk_netsim *ns, uint32_t n) { return (uint32_t)(((synk_splitmix64(&ns->rng) >> 32) * n) >> 32); }
 static int chance(synk_netsim *ns, uint32_t ppm) { return ppm && below(ns, 1000000) < ppm; }
 
 void synk_netsim_destroy(synk_netsim *ns) {
   if (!ns) return;
-  synk_allocator al = ns->al;
+  synk_allocator al = ns->allocator;
   void *parts[] = {ns->links, ns->meta, ns->data, ns->heap, ns->free_slots};
   for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++)
     if (parts[i]) al.free(al.ctx, parts[i]);
   al.free(al.ctx, ns);
 }
 
-synk_status synk_netsim_create(uint32_t nodes, uint32_t capacity, uint32_t max_len, uint64_t seed,
-                               const synk_allocator *allocator, synk_netsim **out) {
+void synk_netsim_config_defaults(synk_netsim_config *cfg) {
+  if (!cfg) return;
+  memset(cfg, 0, sizeof *cfg);
+  cfg->nodes = SYNK_NETSIM_DEFAULT_NODES;
+  cfg->capacity = SYNK_NETSIM_DEFAULT_CAPACITY;
+  cfg->max_len = SYNK_NETSIM_DEFAULT_MAX_LEN;
+}
+
+synk_status synk_netsim_create(const synk_netsim_config *cfg, synk_netsim **out) {
   if (out) *out = NULL;
-  if (!out || nodes == 0 || nodes > 256 || capacity == 0 || max_len == 0) return SYNK_E_ARG;
-  if (allocator && (!allocator->alloc || !allocator->free)) return SYNK_E_ARG;
+  if (!cfg || !out) return SYNK_E_ARG;
+  synk_netsim_config c;
+  synk_netsim_config_defaults(&c);
+  c.seed = cfg->seed;
+  c.allocator = cfg->allocator;
+  if (cfg->nodes) c.nodes = cfg->nodes;
+  if (cfg->capacity) c.capacity = cfg->capacity;
+  if (cfg->max_len) c.max_len = cfg->max_len;
+  if (c.nodes > SYNK_NETSIM_MAX_NODES) return SYNK_E_ARG;
+  if (c.allocator && (!c.allocator->alloc || !c.allocator->free)) return SYNK_E_ARG;
   synk_allocator al = {ns_malloc, ns_free, NULL};
-  if (allocator) al = *allocator;
+  if (c.allocator) al = *c.allocator;
   synk_netsim *ns = (synk_netsim *)al.alloc(al.ctx, sizeof *ns, 16);
   if (!ns) return SYNK_E_NOMEM;
   memset(ns, 0, sizeof *ns);
-  ns->al = al;
-  ns->nodes = nodes;
-  ns->capacity = capacity;
-  ns->max_len = max_len;
-  ns->rng = seed;
+  ns->allocator = al;
+  ns->nodes = c.nodes;
+  ns->capacity = c.capacity;
+  ns->max_len = c.max_len;
+  ns->rng = c.seed;
+  const size_t nodes = c.nodes, capacity = c.capacity;
   ns->links = (synk_netsim_link *)al.alloc(al.ctx, sizeof(synk_netsim_link) * nodes * nodes, 16);
-  ns->meta = (pkt *)al.alloc(al.ctx, sizeof(pkt) * capacity, 16);
-  ns->data = (uint8_t *)al.alloc(al.ctx, (size_t)capacity * max_len, 16);
+  ns->meta = (in_flight *)al.alloc(al.ctx, sizeof(in_flight) * capacity, 16);
+  ns->data = (uint8_t *)al.alloc(al.ctx, capacity * c.max_len, 16);
   ns->heap = (uint32_t *)al.alloc(al.ctx, sizeof(uint32_t) * capacity, 16);
   ns->free_slots = (uint32_t *)al.alloc(al.ctx, sizeof(uint32_t) * capacity, 16);
   if (!ns->links || !ns->meta || !ns->data || !ns->heap || !ns->free_slots) {
@@ -79,7 +93,7 @@ synk_status synk_netsim_create(uint32_t nodes, uint32_t capacity, uint32_t max_l
     return SYNK_E_NOMEM;
   }
   memset(ns->links, 0, sizeof(synk_netsim_link) * nodes * nodes);
-  for (uint32_t i = 0; i < capacity; i++) ns->free_slots[i] = capacity - 1 - i;
+  for (uint32_t i = 0; i < c.capacity; i++) ns->free_slots[i] = c.capacity - 1 - i;
   *out = ns;
   return SYNK_OK;
 }
@@ -94,8 +108,8 @@ synk_status synk_netsim_set_link(synk_netsim *ns, uint32_t from, uint32_t to, co
 }
 
 static int before(const synk_netsim *ns, uint32_t a, uint32_t b) {
-  const pkt *x = &ns->meta[a], *y = &ns->meta[b];
-  return x->due < y->due || (x->due == y->due && x->seq < y->seq);
+  const in_flight *x = &ns->meta[a], *y = &ns->meta[b];
+  return x->due_ms < y->due_ms || (x->due_ms == y->due_ms && x->seq < y->seq);
 }
 
 static void heap_push(synk_netsim *ns, uint32_t slot) {
@@ -128,21 +142,21 @@ static uint32_t heap_pop(synk_netsim *ns) {
   return top;
 }
 
-static void enqueue(synk_netsim *ns, const synk_netsim_link *l, uint32_t from, uint32_t to, const void *buf,
-                    size_t len, uint32_t now) {
+static void enqueue(synk_netsim *ns, const synk_netsim_link *l, uint64_t now, uint32_t from, uint32_t to,
+                    const void *buf, size_t len) {
   if (chance(ns, l->loss_ppm)) {
-    ns->st.lost++;
+    ns->stats.lost++;
     return;
   }
   if (ns->used == ns->capacity) {
-    ns->st.overflow++;
+    ns->stats.overflow++;
     return;
   }
   uint64_t delay = l->latency_ms + (l->jitter_ms ? below(ns, l->jitter_ms + 1) : 0);
   if (chance(ns, l->reorder_ppm)) delay += (uint64_t)l->latency_ms + l->jitter_ms + 1;
   uint32_t slot = ns->free_slots[ns->capacity - 1 - ns->used];
-  pkt *p = &ns->meta[slot];
-  p->due = (uint64_t)now + delay;
+  in_flight *p = &ns->meta[slot];
+  p->due_ms = now + delay;
   p->seq = ns->seq++;
   p->from = from;
   p->to = to;
@@ -151,42 +165,50 @@ static void enqueue(synk_netsim *ns, const synk_netsim_link *l, uint32_t from, u
   heap_push(ns, slot);
 }
 
-synk_status synk_netsim_send(synk_netsim *ns, uint32_t from, uint32_t to, const void *buf, size_t len,
-                             uint32_t now_ms) {
+synk_status synk_netsim_send(synk_netsim *ns, uint64_t now_ms, uint32_t from, uint32_t to, const void *buf,
+                             size_t len) {
   if (!ns || (!buf && len) || from >= ns->nodes || to >= ns->nodes) return SYNK_E_ARG;
   if (len > ns->max_len) return SYNK_E_SPACE;
   const synk_netsim_link *l = &ns->links[from * ns->nodes + to];
-  ns->st.sent++;
+  ns->stats.sent++;
   if (l->down || (l->burst_len_ms && l->burst_period_ms && now_ms % l->burst_period_ms < l->burst_len_ms)) {
-    ns->st.lost++;
+    ns->stats.lost++;
     return SYNK_OK;
   }
   int dup = chance(ns, l->dup_ppm);
-  enqueue(ns, l, from, to, buf, len, now_ms);
+  enqueue(ns, l, now_ms, from, to, buf, len);
   if (dup) {
-    ns->st.duplicated++;
-    enqueue(ns, l, from, to, buf, len, now_ms);
+    ns->stats.duplicated++;
+    enqueue(ns, l, now_ms, from, to, buf, len);
   }
   return SYNK_OK;
 }
 
-int synk_netsim_recv(synk_netsim *ns, uint32_t now_ms, uint32_t *from, uint32_t *to, void *buf, size_t cap,
-                     size_t *len) {
-  if (!ns || !from || !to || !buf || !len || cap < ns->max_len) return 0;
-  if (ns->used == 0 || ns->meta[ns->heap[0]].due > now_ms) return 0;
+synk_status synk_netsim_recv(synk_netsim *ns, uint64_t now_ms, uint32_t *from, uint32_t *to, void *buf, size_t cap,
+                             size_t *len) {
+  if (!ns || !from || !to || !buf || !len) return SYNK_E_ARG;
+  if (ns->used == 0 || ns->meta[ns->heap[0]].due_ms > now_ms) {
+    *len = 0;
+    return SYNK_EMPTY;
+  }
+  const in_flight *next = &ns->meta[ns->heap[0]];
+  if (next->len > cap) {
+    *len = next->len;
+    return SYNK_E_SPACE;
+  }
   uint32_t slot = heap_pop(ns);
   ns->free_slots[ns->capacity - 1 - ns->used] = slot;
-  const pkt *p = &ns->meta[slot];
+  const in_flight *p = &ns->meta[slot];
   *from = p->from;
   *to = p->to;
   *len = p->len;
   memcpy(buf, ns->data + (size_t)slot * ns->max_len, p->len);
-  ns->st.delivered++;
-  return 1;
+  ns->stats.delivered++;
+  return SYNK_OK;
 }
 
 synk_status synk_netsim_get_stats(const synk_netsim *ns, synk_netsim_stats *out) {
   if (!ns || !out) return SYNK_E_ARG;
-  *out = ns->st;
+  *out = ns->stats;
   return SYNK_OK;
 }
