@@ -1,0 +1,268 @@
+/* SPDX-License-Identifier: MIT */
+/* A saved image of a fuzz target's endpoints, restored before every input.
+ *
+ * The net targets build a server, its world and its clients once (tens of
+ * milliseconds of joins, snapshots and ticks) and then need exactly that
+ * state again for each input. Every object the library creates takes an
+ * allocator; the targets give all of them one arena (fz_arena): a bump
+ * allocator over one mapping that never moves, so a byte copy of the live
+ * blocks is a complete image of every endpoint -- their internal pointers stay
+ * valid. fz_arena_save copies the live blocks and the block table aside;
+ * fz_arena_restore copies them back (only live blocks: a few hundred KB, no
+ * allocator calls) and forgets every block allocated since.
+ *
+ * Large blocks (FZ_WATCH_MIN and more: scratch such as a server's motion
+ * buffer, 1 MB of which an input writes a page) are not copied back whole:
+ * after the save their pages are write-protected, the first write to a page
+ * faults, and the fault handler (fz_segv, chained before any other) marks
+ * the page dirty and unprotects it; a restore copies back and protects
+ * again the dirty pages only. Any other fault goes on to the handler that
+ * was installed before (libFuzzer's, ASan's).
+ *
+ * ASan still sees each block: the arena is poisoned except for the live
+ * blocks, with a redzone after each, and a freed block is poisoned until it
+ * is reused (reuse happens only when the bump space runs out).
+ *
+ * Counting: each user of the arena allocates through its own fz_heap (calls,
+ * live and peak bytes), so a target can check that a server allocates nothing
+ * after create, or that a client never holds more than its config allows. */
+#ifndef SYNK_FUZZ_IMAGE_H
+#define SYNK_FUZZ_IMAGE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <signal.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "synk.h"
+
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define FZ_ASAN 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__) && !defined(FZ_ASAN)
+#define FZ_ASAN 1
+#endif
+#ifdef FZ_ASAN
+#include <sanitizer/asan_interface.h>
+#define FZ_POISON(p, n) __asan_poison_memory_region((p), (n))
+#define FZ_UNPOISON(p, n) __asan_unpoison_memory_region((p), (n))
+#else
+#define FZ_POISON(p, n) ((void)(p), (void)(n))
+#define FZ_UNPOISON(p, n) ((void)(p), (void)(n))
+#endif
+
+#define FZ_ARENA_BLOCKS 4096
+#define FZ_REDZONE 64
+#define FZ_PAGE 4096u
+#define FZ_WATCH_MIN (256u << 10)
+
+typedef struct fz_block {
+  size_t off, size; /* place in the arena and room (a multiple of 64) */
+  size_t req;       /* bytes asked for (0: free) */
+} fz_block;
+
+typedef struct fz_arena {
+  uint8_t *mem, *img; /* the arena and the saved image of it */
+  size_t cap;
+  size_t used;        /* bump pointer */
+  fz_block *b;        /* blocks in address order */
+  uint32_t n;
+  fz_block *sb;       /* the saved block table */
+  uint32_t sn;
+  size_t sused;
+  uint8_t *watch;     /* per page: 1 write-protected since the save, 2 written since */
+  int watching;
+} fz_arena;
+
+/* One user of the arena (a server, a client): its own counts. */
+typedef struct fz_heap {
+  fz_arena *a;
+  unsigned long allocs, frees;
+  size_t live, peak;
+} fz_heap;
+
+/* Map (once) and empty an arena of cap bytes. 0 on failure. */
+static inline int fz_arena_init(fz_arena *a, size_t cap) {
+  if (!a->mem) {
+    a->mem = (uint8_t *)mmap(NULL, cap, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    a->img = (uint8_t *)mmap(NULL, cap, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    a->b = (fz_block *)mmap(NULL, 2 * FZ_ARENA_BLOCKS * sizeof(fz_block), PROT_READ | PROT_WRITE,
+                            MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    a->watch = (uint8_t *)mmap(NULL, cap / FZ_PAGE + 1, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (a->mem == MAP_FAILED || a->img == MAP_FAILED || a->b == MAP_FAILED || a->watch == MAP_FAILED) {
+      a->mem = NULL;
+      return 0;
+    }
+    a->sb = a->b + FZ_ARENA_BLOCKS;
+    a->cap = cap;
+  }
+  if (a->watching) mprotect(a->mem, a->cap, PROT_READ | PROT_WRITE);
+  a->watching = 0;
+  memset(a->watch, 0, a->cap / FZ_PAGE + 1);
+  a->used = 0;
+  a->n = a->sn = 0;
+  a->sused = 0;
+  FZ_POISON(a->mem, a->cap);
+  return 1;
+}
+
+static inline void *fz_arena_alloc(fz_arena *a, size_t req, size_t align) {
+  if (!req) req = 1;
+  if (align > 64 || req > a->cap) return NULL;
+  size_t size = (req + 63) / 64 * 64, at = a->used;
+  if (size >= FZ_WATCH_MIN) { /* whole pages of its own: it may be watched */
+    size = (size + FZ_PAGE - 1) / FZ_PAGE * FZ_PAGE;
+    at = (at + FZ_PAGE - 1) / FZ_PAGE * FZ_PAGE;
+  }
+  if (a->n < FZ_ARENA_BLOCKS && at <= a->cap && a->cap - at >= size + FZ_PAGE) {
+    fz_block *k = &a->b[a->n++];
+    k->off = at;
+    k->size = size;
+    k->req = req;
+    a->used = at + size + FZ_REDZONE;
+    FZ_UNPOISON(a->mem + k->off, req);
+    return a->mem + k->off;
+  }
+  for (uint32_t i = 0; i < a->n; i++) /* out of bump space: reuse a freed block */
+    if (!a->b[i].req && a->b[i].size >= req) {
+      a->b[i].req = req;
+      FZ_UNPOISON(a->mem + a->b[i].off, req);
+      return a->mem + a->b[i].off;
+    }
+  return NULL;
+}
+
+static inline fz_block *fz_arena_find(fz_arena *a, const void *p) {
+  size_t off = (size_t)((const uint8_t *)p - a->mem);
+  uint32_t lo = 0, hi = a->n;
+  while (lo < hi) {
+    uint32_t mid = lo + (hi - lo) / 2;
+    if (a->b[mid].off < off)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo < a->n && a->b[lo].off == off && a->b[lo].req ? &a->b[lo] : NULL;
+}
+
+static fz_arena *fz_watched;
+static struct sigaction fz_prev_segv;
+
+/* A write to a watched page: note it, let it through. Anything else: the
+ * handler installed before this one. */
+static inline void fz_segv(int sig, siginfo_t *si, void *uc) {
+  fz_arena *a = fz_watched;
+  uint8_t *p = (uint8_t *)si->si_addr;
+  if (a && p >= a->mem && p < a->mem + a->cap && a->watch[(size_t)(p - a->mem) / FZ_PAGE] == 1) {
+    size_t pg = (size_t)(p - a->mem) / FZ_PAGE;
+    a->watch[pg] = 2;
+    mprotect(a->mem + pg * FZ_PAGE, FZ_PAGE, PROT_READ | PROT_WRITE);
+    return;
+  }
+  if (fz_prev_segv.sa_flags & SA_SIGINFO) {
+    if (fz_prev_segv.sa_sigaction) fz_prev_segv.sa_sigaction(sig, si, uc);
+    return;
+  }
+  sigaction(SIGSEGV, &fz_prev_segv, NULL); /* the default action, on the retried access */
+}
+
+static inline int fz_is_watched(const fz_block *k) { return k->size >= FZ_WATCH_MIN; }
+
+/* Copy the live blocks and the table aside: the image fz_arena_restore
+ * returns to. Watched blocks are write-protected from here on. */
+static inline void fz_arena_save(fz_arena *a) {
+  for (uint32_t i = 0; i < a->n; i++)
+    if (a->b[i].req) memcpy(a->img + a->b[i].off, a->mem + a->b[i].off, a->b[i].req);
+  memcpy(a->sb, a->b, a->n * sizeof *a->b);
+  a->sn = a->n;
+  a->sused = a->used;
+  if (!fz_watched) {
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_sigaction = fz_segv;
+    sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER;
+    sigemptyset(&sa.sa_mask);
+    if (sigaction(SIGSEGV, &sa, &fz_prev_segv) != 0) return;
+    fz_watched = a;
+  }
+  if (fz_watched != a) return;
+  for (uint32_t i = 0; i < a->n; i++)
+    if (a->b[i].req && fz_is_watched(&a->b[i])) {
+      memset(a->watch + a->b[i].off / FZ_PAGE, 1, a->b[i].size / FZ_PAGE);
+      mprotect(a->mem + a->b[i].off, a->b[i].size, PROT_READ);
+      a->watching = 1;
+    }
+}
+
+/* Back to the saved image: its live blocks' bytes (of a watched block, the
+ * pages written since), its table, its bump pointer; blocks allocated since
+ * are forgotten (and poisoned). */
+static inline void fz_arena_restore(fz_arena *a) {
+  if (a->used > a->sused) FZ_POISON(a->mem + a->sused, a->used - a->sused);
+  for (uint32_t i = 0; i < a->sn; i++) {
+    const fz_block *s = &a->sb[i];
+    fz_block *k = &a->b[i];
+    if (k->req != s->req) {
+      if (k->req) FZ_POISON(a->mem + k->off, k->size);
+      if (s->req) FZ_UNPOISON(a->mem + s->off, s->req);
+    }
+    if (!s->req) continue;
+    if (a->watching && fz_is_watched(s)) {
+      for (size_t pg = s->off / FZ_PAGE, end = (s->off + s->size) / FZ_PAGE; pg < end; pg++)
+        if (a->watch[pg] == 2) {
+          memcpy(a->mem + pg * FZ_PAGE, a->img + pg * FZ_PAGE, FZ_PAGE);
+          mprotect(a->mem + pg * FZ_PAGE, FZ_PAGE, PROT_READ);
+          a->watch[pg] = 1;
+        }
+      continue;
+    }
+    memcpy(a->mem + s->off, a->img + s->off, s->req);
+  }
+  memcpy(a->b, a->sb, a->sn * sizeof *a->b);
+  a->n = a->sn;
+  a->used = a->sused;
+}
+
+/* Bytes a restore copies. */
+static inline size_t fz_arena_image_bytes(const fz_arena *a) {
+  size_t n = 0;
+  for (uint32_t i = 0; i < a->sn; i++) n += fz_is_watched(&a->sb[i]) ? 0 : a->sb[i].req;
+  return n;
+}
+
+static inline void *fz_heap_alloc(void *ctx, size_t size, size_t align) {
+  fz_heap *h = (fz_heap *)ctx;
+  void *p = fz_arena_alloc(h->a, size, align);
+  h->allocs++;
+  if (p) {
+    h->live += size;
+    if (h->live > h->peak) h->peak = h->live;
+  }
+  return p;
+}
+
+static inline void fz_heap_free(void *ctx, void *p) {
+  fz_heap *h = (fz_heap *)ctx;
+  if (!p) return;
+  fz_block *k = fz_arena_find(h->a, p);
+  if (!k) abort(); /* not a live block of the arena: a double or foreign free */
+  h->frees++;
+  h->live -= k->req;
+  k->req = 0;
+  FZ_POISON(h->a->mem + k->off, k->size);
+}
+
+/* An allocator for synk_*_create that counts into h. */
+static inline synk_allocator fz_heap_allocator(fz_heap *h, fz_arena *a) {
+  memset(h, 0, sizeof *h);
+  h->a = a;
+  synk_allocator al = {fz_heap_alloc, fz_heap_free, h};
+  return al;
+}
+
+#endif
