@@ -33,7 +33,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_common.h"
 #include "fuzz_image.h"
+#include "fuzz_wire.h"
 #include "synk_net.h"
 
 #define FN_SLOTS 4
@@ -63,13 +65,6 @@ typedef struct fn_env {
   uint8_t buf[FN_BUF];
   uint8_t frame[FN_BUF + 16];
 } fn_env;
-
-static inline uint64_t fn_next(fn_env *e) {
-  uint64_t z = (e->rng += 0x9E3779B97F4A7C15ull);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-  return z ^ (z >> 31);
-}
 
 static inline void fn_on_event(void *ctx, const synk_net_event *ev) {
   fn_env *e = (fn_env *)ctx;
@@ -124,12 +119,7 @@ static inline int fn_ticks(fn_env *e, unsigned n) {
   int ok = 1;
   for (unsigned t = 0; t < n; t++) {
     synk_event ev[FN_MOTIONS];
-    for (int k = 0; k < FN_MOTIONS; k++) {
-      uint64_t r = fn_next(e);
-      synk_event m = {SYNK_EV_MOTION, (uint32_t)(r % FN_ALIVE) * 8, 0, (int32_t)((r >> 8) % 7) - 3,
-                      (int32_t)((r >> 16) % 7) - 3, 0};
-      ev[k] = m;
-    }
+    fz_motions(&e->rng, ev, FN_MOTIONS, FN_ALIVE, 3);
     ok &= synk_server_apply(e->s, ev, FN_MOTIONS, NULL) == SYNK_OK;
     ok &= synk_events_apply(e->twin, ev, FN_MOTIONS, NULL) == SYNK_OK;
     e->now += FN_TICK_MS;
@@ -297,20 +287,8 @@ static inline synk_status fn_feed(fn_env *e, unsigned k, const uint8_t *p, size_
     e->slot_open[k] = 1;
     e->slot_closed[k] = 0;
   }
-  if (framed && n >= 1 && n <= FN_BUF) {
-    size_t m = 0, len = n - 1;
-    e->frame[m++] = p[0];
-    do {
-      uint8_t b = (uint8_t)(len & 0x7F);
-      len >>= 7;
-      e->frame[m++] = (uint8_t)(b | (len ? 0x80 : 0));
-    } while (len);
-    memcpy(e->frame + m, p + 1, n - 1);
-    m += n - 1;
-    uint32_t crc = synk_crc32c(0, e->frame, m);
-    for (int i = 0; i < 4; i++) e->frame[m++] = (uint8_t)(crc >> (8 * i));
-    return synk_server_receive(e->s, e->slot_conn[k], e->frame, m, e->now);
-  }
+  if (framed && n >= 1 && n <= FN_BUF)
+    return synk_server_receive(e->s, e->slot_conn[k], e->frame, fz_frame(e->frame, p[0], p + 1, n - 1), e->now);
   return synk_server_receive(e->s, e->slot_conn[k], p, n, e->now);
 }
 

@@ -25,6 +25,9 @@ mkdir -p "$here/corpus/session"
 # protocol message sequences (fuzz_net): written by gen_net_corpus, next to fuzz_gen
 mkdir -p "$here/corpus/net"
 "$(dirname "$gen")/gen_net_corpus" "$here/corpus/net"
+# op scripts of the stateful server fuzzer (fuzz_net_seq): written by gen_net_seq_corpus
+mkdir -p "$here/corpus/net_seq"
+"$(dirname "$gen")/gen_net_seq_corpus" "$here/corpus/net_seq"
 # server byte streams for a client (fuzz_net_client): written by gen_net_client_corpus
 mkdir -p "$here/corpus/net_client"
 "$(dirname "$gen")/gen_net_client_corpus" "$here/corpus/net_client"
