@@ -18,6 +18,25 @@
     }                                                                     \
   } while (0)
 
+/* A seed input being written by a gen_* program: bytes, then saved as
+ * dir/name (0 on success), which empties it for the next. */
+typedef struct fz_seed {
+  uint8_t b[4096];
+  size_t n;
+} fz_seed;
+static inline void fz_put(fz_seed *s, uint32_t v) {
+  if (s->n < sizeof s->b) s->b[s->n++] = (uint8_t)v;
+}
+static inline int fz_seed_save(fz_seed *s, const char *dir, const char *name) {
+  char path[4096];
+  snprintf(path, sizeof path, "%s/%s", dir, name);
+  FILE *f = fopen(path, "wb");
+  int bad = !f || fwrite(s->b, 1, s->n, f) != s->n;
+  if (f && fclose(f) != 0) bad = 1;
+  s->n = 0;
+  return bad;
+}
+
 /* SplitMix64: the finalizer, and the generator (the targets' own motions) */
 static inline uint64_t fz_mix64(uint64_t z) {
   z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;

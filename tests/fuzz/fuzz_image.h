@@ -228,6 +228,18 @@ static inline void fz_arena_restore(fz_arena *a) {
   a->used = a->sused;
 }
 
+/* A target's image: the first `bytes` of its state struct (the rest is
+ * scratch) and its arena, saved once the scene is built, restored before
+ * each input. */
+static inline void fz_image_save(fz_arena *a, void *saved, const void *env, size_t bytes) {
+  memcpy(saved, env, bytes);
+  fz_arena_save(a);
+}
+static inline void fz_image_restore(fz_arena *a, void *env, const void *saved, size_t bytes) {
+  memcpy(env, saved, bytes);
+  fz_arena_restore(a);
+}
+
 /* Bytes a restore copies. */
 static inline size_t fz_arena_image_bytes(const fz_arena *a) {
   size_t n = 0;

@@ -264,13 +264,9 @@ static inline int fn_open(fn_env *e) {
 
 /* The image: the state fields of e and the arena, saved after fn_open and
  * restored before each input (the same state, without the setup's work). */
-static inline void fn_save(const fn_env *e, fn_env *saved) {
-  memcpy(saved, e, offsetof(fn_env, buf));
-  fz_arena_save(&fn_arena);
-}
+static inline void fn_save(const fn_env *e, fn_env *saved) { fz_image_save(&fn_arena, saved, e, offsetof(fn_env, buf)); }
 static inline void fn_restore(fn_env *e, const fn_env *saved) {
-  memcpy(e, saved, offsetof(fn_env, buf));
-  fz_arena_restore(&fn_arena);
+  fz_image_restore(&fn_arena, e, saved, offsetof(fn_env, buf));
 }
 
 static inline void fn_close(fn_env *e) {

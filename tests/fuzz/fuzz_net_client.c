@@ -38,10 +38,25 @@ static void drain(synk_client *c) {
   }
 }
 
+/* the started client, made once in an arena and restored before each input
+ * (fuzz_image.h); the worlds its snapshots create come from the arena too */
+static fz_arena arena;
+static fz_heap heap, heap_saved;
+static synk_allocator alloc;
+static synk_client *client;
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-  synk_client *c = NULL;
-  FZ_CHECK(fc_client(&c) == SYNK_OK);
-  drain(c);
+  if (!client) {
+    FZ_CHECK(fz_arena_init(&arena, 64u << 20));
+    alloc = fz_heap_allocator(&heap, &arena);
+    FZ_CHECK(fc_client_with(&client, &alloc) == SYNK_OK);
+    drain(client);
+    heap_saved = heap;
+    fz_arena_save(&arena);
+  }
+  heap = heap_saved;
+  fz_arena_restore(&arena);
+  synk_client *c = client;
   size_t pos = 0;
   uint64_t now = 0;
   for (int r = 0; r < FC_MAX_RECORDS && pos + 3 <= size; r++) {
@@ -83,6 +98,5 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     }
   }
   check_world(c);
-  synk_client_destroy(c);
   return 0;
 }

@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_image.h"
 #include "fuzz_wire.h"
 #include "synk_net.h"
 
@@ -31,9 +32,11 @@
 #define FC_ROOM 9
 #define FC_MAX_RECORDS 256
 
-static inline synk_status fc_client(synk_client **out) {
+/* the client (allocator: NULL for malloc) */
+static inline synk_status fc_client_with(synk_client **out, const synk_allocator *al) {
   synk_client_config cc;
   memset(&cc, 0, sizeof cc);
+  cc.allocator = al;
   cc.max_entities = FC_ENTITIES;
   cc.num_props = FC_PROPS;
   cc.seed = FC_SEED;
@@ -46,6 +49,7 @@ static inline synk_status fc_client(synk_client **out) {
   if (st) return st;
   return synk_client_start(*out, 0);
 }
+static inline synk_status fc_client(synk_client **out) { return fc_client_with(out, NULL); }
 
 /* frame [type][body] into out: type, LEB128 length, body, CRC-32C */
 static inline size_t fc_frame(uint8_t *out, const uint8_t *tb, size_t n) {

@@ -290,12 +290,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   ns_env *e = &E;
   if (!ready) {
     FZ_CHECK(ns_open(e));
-    memcpy(&Saved, e, offsetof(ns_env, buf));
-    fz_arena_save(&ns_arena);
+    fz_image_save(&ns_arena, &Saved, e, offsetof(ns_env, buf));
     ready = 1;
   }
-  memcpy(e, &Saved, offsetof(ns_env, buf));
-  fz_arena_restore(&ns_arena);
+  fz_image_restore(&ns_arena, e, &Saved, offsetof(ns_env, buf));
   unsigned long allocs = e->sheap.allocs;
   fz_in in = {data, size, 0};
   for (int s = 0; s < NS_MAX_STEPS && fz_more(&in); s++) {

@@ -4,7 +4,7 @@
  *
  * The scene, built once and restored before every input (fuzz_image.h): a
  * server (room 3, a 512-id world of 48 entities, 2 props, an 8 x 8 grid,
- * max_clients 4 -- full from the start --, 2 bulk jobs, 2 KB queues, grace
+ * max_clients 4 -- full from the start --, 1 bulk job, 1 KB queues, grace
  * 600 ms, timeout 1000 ms, at most 4 commands per client and tick, a real
  * resume key; accept wants the token "good-token", validate accepts,
  * rejects or returns events that do not apply according to the command's
@@ -616,8 +616,8 @@ static inline int ns_open(ns_env *e) {
   sc.max_changes = 128;
   sc.max_group_events = 128;
   sc.frag_size = 512;
-  sc.queue_bytes = 2048;
-  sc.max_bulk_jobs = 2;
+  sc.queue_bytes = 1024;
+  sc.max_bulk_jobs = 1;
   sc.ack_interval = 2;
   sc.history = 16;
   sc.resume_frames = 64;

@@ -12,24 +12,16 @@
 
 #include "fuzz_net_seq.h"
 
-static uint8_t buf[4096];
-static size_t n;
+static fz_seed seed;
 
-static void put(uint32_t v) { buf[n++] = (uint8_t)v; }
+static void put(uint32_t v) { fz_put(&seed, v); }
 /* op with a parameter byte: its low 2 bits pick the peer (honest i or
  * hostile h; for the application's op, the call), the rest are `bits` */
 static void op(uint32_t code, uint32_t peer, uint32_t bits) { put(code), put((bits << 2) | peer); }
 static void tick(uint32_t count) { put(0), put((count - 1) << 6); }
 static void wait_ms(uint32_t which) { put(1), put(which << 2); } /* 16, 100, 300, 700 ms */
 
-static int save(const char *dir, const char *name) {
-  char path[4096];
-  snprintf(path, sizeof path, "%s/%s", dir, name);
-  FILE *f = fopen(path, "wb");
-  if (!f || fwrite(buf, 1, n, f) != n || fclose(f)) return 1;
-  n = 0;
-  return 0;
-}
+static int save(const char *dir, const char *name) { return fz_seed_save(&seed, dir, name); }
 
 int main(int argc, char **argv) {
   if (argc != 2) {

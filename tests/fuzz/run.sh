@@ -31,7 +31,7 @@ opts="-max_len=65536 -rss_limit_mb=2048 -malloc_limit_mb=16 -timeout=10 -artifac
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 
-targets="stream snapshot delta session net net_client net_seq"
+targets="stream snapshot delta session net net_client net_seq net_client_seq"
 for t in $targets; do
   seeds=$here/corpus/$t
   echo "== fuzz_$t: replaying $(ls "$seeds" | wc -l) checked-in inputs"
