@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* The fuzz target fuzz_net and its seed corpus generator share this setup:
- * a server (net/include/synk_net.h) over a 512-id world holding 64 entities
- * in both 256-id chunks (2 props, seed 5, an 8 x 8 grid of 64-unit cells,
- * 512-byte fragments, acks every 2 ticks, 128 changes per view group and
+ * a server (net/include/synk_net.h) over a 320-id world holding 40 entities
+ * in both its 256-id chunks (2 props, seed 5, an 8 x 8 grid of 64-unit cells,
+ * 512-byte fragments, acks every 2 ticks, 64 changes per view group and
  * tick before catch-up, a real resume key, no validate callback: every
  * command is rejected, so nothing a client sends can change the world),
  * three honest clients joined over a direct in-memory exchange (views: the
@@ -40,7 +40,8 @@
 
 #define FN_SLOTS 4
 #define FN_HONEST 3
-#define FN_ALIVE 64 /* entities: ids 0, 8, ..., 504 (both 256-id chunks) */
+#define FN_ENTITIES 320
+#define FN_ALIVE 40 /* entities: ids 0, 8, ..., 312 (both 256-id chunks) */
 #define FN_MAX_RECORDS 256
 #define FN_TICK_MS 16
 #define FN_BUF (1u << 16)
@@ -114,7 +115,7 @@ static fz_arena fn_arena;
 
 /* n server ticks, each with a few motions (applied to the twin too) and
  * followed by the honest clients' exchange */
-#define FN_MOTIONS 4
+#define FN_MOTIONS 2
 static inline int fn_ticks(fn_env *e, unsigned n) {
   int ok = 1;
   for (unsigned t = 0; t < n; t++) {
@@ -191,7 +192,7 @@ static inline int fn_open(fn_env *e) {
   e->rng = 0x5EED;
   e->al = fz_heap_allocator(&e->heap, &fn_arena);
   e->cal = fz_heap_allocator(&e->cheap, &fn_arena);
-  synk_config wc = {512, 2, 5, &e->cal, NULL};
+  synk_config wc = {FN_ENTITIES, 2, 5, &e->cal, NULL};
   if (synk_world_create(&wc, &e->w) != SYNK_OK || synk_world_create(&wc, &e->twin) != SYNK_OK) return 0;
   for (uint32_t id = 0; id < 8 * FN_ALIVE; id += 8) {
     int32_t x = (int32_t)((id * 37) % 512), y = (int32_t)((id * 91) % 512);
@@ -209,14 +210,14 @@ static inline int fn_open(fn_env *e) {
   sc.grid.cell_size = 64;
   sc.grid.cols = sc.grid.rows = 8;
   sc.frag_size = 512;
-  sc.queue_bytes = 4096;
-  sc.resume_bytes = 2048; /* replays of the last few ticks; a small image */
+  sc.queue_bytes = 2048;
+  sc.resume_bytes = 1024; /* replays of the last few ticks; a small image */
   sc.ack_interval = 2;
   sc.history = 16;
-  sc.max_group_events = 128;
+  sc.max_group_events = 64;
   sc.max_changes = 64;   /* 8 motions a tick (hostile commands are all rejected) */
   sc.max_bulk_jobs = 2;
-  sc.max_command = 256;
+  sc.max_command = 128;
   sc.view_request = fn_view_req;
   sc.on_event = fn_on_event;
   sc.ctx = e;
@@ -226,15 +227,16 @@ static inline int fn_open(fn_env *e) {
   if (synk_server_create(&sc, &e->s) != SYNK_OK) return 0;
   synk_client_config cc;
   memset(&cc, 0, sizeof cc);
-  cc.max_entities = 512;
+  cc.max_entities = FN_ENTITIES;
   cc.num_props = 2;
   cc.seed = 5;
   cc.room_id = 7;
   cc.frag_size = 512;
-  cc.max_command = 256;
+  cc.max_command = 128;
   cc.allocator = &e->cal;
   cc.max_view = 2 * FN_ALIVE;
   cc.max_command_events = 8;
+  cc.max_pending = 1; /* the honest clients send no command */
   for (int i = 0; i < FN_HONEST; i++) {
     if (synk_client_create(&cc, &e->c[i]) != SYNK_OK) return 0;
     if (synk_server_connect(e->s, e->now, &e->hconn[i]) != SYNK_OK) return 0;

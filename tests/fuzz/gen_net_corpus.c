@@ -88,12 +88,12 @@ static int begin(gen *g, const char *dir, const char *name, int raw, int nclient
   g->raw = raw;
   synk_client_config cc;
   memset(&cc, 0, sizeof cc);
-  cc.max_entities = 512;
+  cc.max_entities = FN_ENTITIES;
   cc.num_props = 2;
   cc.seed = 5;
   cc.room_id = 7;
   cc.frag_size = 512;
-  cc.max_command = 256;
+  cc.max_command = 128;
   cc.predict = 1;
   cc.token = "fuzz";
   cc.token_len = 4;
@@ -119,7 +119,7 @@ static int finish(gen *g, int nclients) {
 /* the rule-abiding session of client `slot` */
 static int session(gen *g, unsigned slot, int with_bye) {
   synk_client *c = g->c[slot];
-  flush(g, slot, 1); /* HELLO, then WELCOME and the (empty-view) snapshot */
+  flush(g, slot, 0); /* HELLO, then WELCOME and the (empty-view) snapshot */
   if (synk_client_get_state(c) != SYNK_CLIENT_LIVE) return 0;
   uint32_t cells[3] = {9, 10, 17};
   synk_net_view v;
@@ -128,18 +128,18 @@ static int session(gen *g, unsigned slot, int with_bye) {
   v.n_cells = 3;
   v.kind_mask = 3;
   synk_client_request_view(c, &v); /* VIEW */
-  flush(g, slot, 3);                /* ACKs follow the ticks */
+  flush(g, slot, 2);                /* an ACK follows the ticks */
   uint8_t cmd[6] = {1, 2, 3, 4, 5, 6};
   synk_event pred = {SYNK_EV_MOTION, 4, 0, 1, 1, 0};
   uint32_t seq;
   synk_client_command(c, cmd, sizeof cmd, &pred, 1, &seq); /* COMMAND (rejected: no validate) */
   synk_client_send(c, "hello server", 12);                 /* APP */
-  flush(g, slot, 2);
+  flush(g, slot, 1);
   synk_client_request_sync(c); /* SYNC with chunk sums */
-  flush(g, slot, 3);
+  flush(g, slot, 2);
   v.all = 1;
   synk_client_request_view(c, &v);
-  flush(g, slot, 2);
+  flush(g, slot, 1);
   if (with_bye) {
     /* reconnect: the connection ends, a resuming HELLO on a new one */
     uint8_t f[6];
@@ -147,7 +147,7 @@ static int session(gen *g, unsigned slot, int with_bye) {
     record(g, slot, f, 6, 1, 1);
     synk_client_disconnect(c);
     synk_client_start(c, g->e.now);
-    flush(g, slot, 3);
+    flush(g, slot, 2);
     uint8_t bye[6];
     empty_frame(bye, 9);
     record(g, slot, bye, 6, 1, 0);
@@ -175,7 +175,7 @@ int main(int argc, char **argv) {
   ok &= finish(g, 2);
   /* just a HELLO and the ticks after it */
   if (!begin(g, argv[1], "hello", 0, 1)) return 1;
-  flush(g, 0, 2);
+  flush(g, 0, 1);
   ok &= finish(g, 1);
   if (!ok) fprintf(stderr, "gen_net_corpus: a session did not go as planned\n");
   return ok ? 0 : 1;
