@@ -223,11 +223,9 @@ static inline size_t cs_piece(cs_env *e, uint32_t b, uint8_t *out, size_t cap, i
     }
   }
   uint32_t victim = (uint32_t)((r >> 40) % CS_ENTITIES);
-  int despawned = 0;
   if ((b & 8) && ((v.alive[victim >> 6] >> (victim & 63)) & 1u) && !(n && ev[0].id == victim)) {
     synk_event de = {SYNK_EV_DESPAWN, victim, 0, 0, 0, 0};
     ev[n++] = de;
-    despawned = 1;
   }
   if (synk_events_apply(t, ev, n, NULL) != SYNK_OK) return 0;
   if (b & 16) { /* a property change of a live id */
@@ -251,7 +249,6 @@ static inline size_t cs_piece(cs_env *e, uint32_t b, uint8_t *out, size_t cap, i
     mv[m++] = mo;
     rank++;
   }
-  (void)despawned;
   if (tick) synk_tick(t);
   fz_w w;
   fz_w_init(&w, out, cap);

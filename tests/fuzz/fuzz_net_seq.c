@@ -250,7 +250,6 @@ static const char *unsettled(ns_env *e) {
 }
 
 static void settle(ns_env *e, unsigned long allocs) {
-  e->in_settle = 1;
   for (uint32_t i = 0; i < NS_HONEST; i++) {
     e->p[i].reading = 1;
     ns_honest_connect(e, i);

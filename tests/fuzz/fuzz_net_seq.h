@@ -154,7 +154,6 @@ typedef struct ns_env {
   uint32_t hello_dropped;     /* slots freed meanwhile (bits) */
   int hello_admitted;
   int kicking;
-  int in_settle;
   uint32_t ncmds;
   ns_cmd cmd[NS_CMDS];
   const char *fail;           /* the invariant that broke (the target aborts) */
@@ -404,7 +403,9 @@ static inline void ns_honest_up(ns_env *e, uint32_t i) {
       e->hello_dropped = 0;
       e->hello_admitted = 0;
     }
-    if (synk_server_receive(e->s, p->conn, e->buf, len, e->now) != SYNK_OK)
+    /* refused only as the connection closes for a bound (OVERFLOW, ...), never as broken */
+    if (synk_server_receive(e->s, p->conn, e->buf, len, e->now) != SYNK_OK &&
+        !(p->closing && p->close_reason != SYNK_NET_R_PROTOCOL))
       ns_fail(e, "protocol: the server refused an honest client's bytes");
     if (hello) {
       e->hello_conn = NS_NONE;
