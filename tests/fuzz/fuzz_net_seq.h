@@ -54,7 +54,7 @@
  *    the server handles it) -- a client in its grace period keeps its slot
  *    against an unauthenticated peer;
  *  - drop: a slot is freed only by its grace expiring, a kick, its own BYE,
- *    or an admitted HELLO evicting it;
+ *    a bound (OVERFLOW), or an admitted HELLO evicting it;
  *  - resume: a connection only ever resumes the slot its peer joined; an
  *    honest client coming back in its grace period (holding that slot's
  *    token) resumes it;
@@ -311,7 +311,7 @@ static inline void ns_on_event(void *ctx, const synk_net_event *ev) {
     if (e->hello_conn != NS_NONE) {
       e->hello_dropped |= 1u << cl; /* judged when the HELLO's fate is known */
     } else if (!e->kicking && !(ev->reason == SYNK_NET_R_EXPIRED && e->now >= e->grace_from[cl] + NS_GRACE_MS) &&
-               !(ev->reason == SYNK_NET_OK && e->owner[cl] >= NS_HONEST)) {
+               !(ev->reason == SYNK_NET_OK && e->owner[cl] >= NS_HONEST) && ev->reason != SYNK_NET_R_OVERFLOW) {
       ns_fail(e, "drop: a slot freed without cause");
     }
     if (e->owner[cl] != NS_NONE) {
