@@ -27,7 +27,7 @@
  * itself is tested by tests/session/test_session_unit.c (every truncation
  * and bit flip of a datagram refused).
  */
-#include "fuzz_image.h"
+#include "fuzz_session_image.h"
 #include "fuzz_session.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -41,7 +41,7 @@
  *    can play -- a hostile player can always stall a game by withholding
  *    its inputs, and H can deny itself inputs by acking what it lacks).
  */
-#include "fuzz_image.h"
+#include "fuzz_session_image.h"
 #include "fuzz_session_seq.h"
 #include "session_wire.h"
 

@@ -31,14 +31,15 @@ opts="-max_len=65536 -rss_limit_mb=2048 -malloc_limit_mb=16 -timeout=10 -artifac
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 
-for t in stream snapshot delta session session_seq net net_client; do
+targets="stream snapshot delta session session_seq net net_client net_seq net_client_seq"
+for t in $targets; do
   seeds=$here/corpus/$t
   echo "== fuzz_$t: replaying $(ls "$seeds" | wc -l) checked-in inputs"
   "$build/fuzz_$t" $opts -runs=0 "$seeds" 2>"$build/replay_$t.log" || { cat "$build/replay_$t.log" >&2; exit 1; }
 done
 [ "$replay_only" = "--replay-only" ] && { echo "run.sh: corpus replay passed"; exit 0; }
 
-for t in stream snapshot delta session session_seq net net_client; do
+for t in $targets; do
   work=$build/corpus/$t
   mkdir -p "$work"
   echo "== fuzz_$t: ${secs}s"
