@@ -5,11 +5,13 @@
  * The scene, built once and restored before every input (fuzz_image.h): a
  * server (room 3, a 512-id world of 48 entities, 2 props, an 8 x 8 grid,
  * max_clients 4 -- full from the start --, 1 bulk job, 1 KB queues, grace
- * 600 ms, timeout 1000 ms, at most 4 commands per client and tick, a real
+ * 600 ms, timeout 1000 ms, at most 4 commands per client and tick, the
+ * outcomes of a client's last 48 commands kept for its resume, a real
  * resume key; accept wants the token "good-token", validate accepts,
  * rejects or returns events that do not apply according to the command's
  * last byte) with three honest clients (real synk_client endpoints,
- * predicting, views: the whole world, four cells, three ids) and one
+ * predicting, 48 commands in flight at most, views: the whole world, four
+ * cells, three ids) and one
  * hostile connection already joined with the good token; up to three
  * hostile connections in all, played by the harness with messages it
  * builds itself (fuzz_wire.h).
@@ -61,7 +63,8 @@
  *  - result: every honest command gets at most one RESULT, and it is the
  *    truth: 0 only for a command validate accepted, a rejection reason only
  *    for one it rejected (or OVERFLOW for one it never saw), SHUTDOWN never
- *    for an accepted command of a slot the client resumed; validate sees
+ *    for an accepted command of a slot the client resumed, FORGOTTEN only
+ *    for a client that came back as a new client; validate sees
  *    each command from the client that sent it;
  *  - lost: after the settle phase every honest command has its RESULT;
  *  - bulk: after the settle phase no honest client waits for the payload
@@ -107,6 +110,7 @@
 #define NS_MAX_STEPS 160
 #define NS_SETTLE 48
 #define NS_CMDS 1024
+#define NS_PENDING 48 /* an honest client's commands in flight; the server keeps as many outcomes */
 #define NS_BUF (1u << 16)
 #define NS_NONE 0xFFFFFFFFu
 
@@ -368,6 +372,11 @@ static inline void ns_on_client(void *ctx, const synk_client_event *ev) {
   c->effect = ev->reason == 0 ? ev->frame : 0;
   if (ev->reason == 0 && c->truth != NS_ACCEPTED) {
     ns_fail(e, "result: a command the server did not accept reported accepted");
+  } else if (ev->reason == SYNK_NET_R_FORGOTTEN) {
+    /* the truth when the client came back as a new client; a resumed slot
+       keeps the outcomes of all it can have in flight (result_history >=
+       max_pending) */
+    if (e->p[peer].resumed) ns_fail(e, "result: a command of a resumed slot reported forgotten");
   } else if (ev->reason == SYNK_NET_R_SHUTDOWN) {
     if (c->truth == NS_ACCEPTED && e->p[peer].resumed && e->p[peer].id == c->slot)
       ns_fail(e, "result: an accepted command of the resumed slot reported lost");
@@ -629,6 +638,7 @@ static inline int ns_open(ns_env *e) {
   sc.max_command = 64;
   sc.max_command_events = 4;
   sc.max_commands = 4;
+  sc.result_history = NS_PENDING; /* every command a client can have in flight */
   e->key[0] = 0x452821E638D01377ull; /* a real key: the zero key is for tests only */
   e->key[1] = 0xBE5466CF34E90C6Cull;
   if (ns_zero_key_wanted()) {
@@ -661,7 +671,7 @@ static inline int ns_open(ns_env *e) {
   cc.timeout_ms = NS_TIMEOUT_MS;
   cc.heartbeat_ms = 200;
   cc.max_view = 2 * NS_ALIVE;
-  cc.max_pending = 64;
+  cc.max_pending = NS_PENDING;
   cc.max_command = 64;
   cc.max_command_events = 4;
   cc.predict = 1;
