@@ -1668,9 +1668,11 @@ static int on_hello(synk_server *s, uint32_t kc, nr *r) {
   if (version != SYNK_NET_VERSION) return refuse(s, kc, SYNK_NET_R_VERSION), 1;
   if (room != s->cfg.room_id) return refuse(s, kc, SYNK_NET_R_ROOM), 1;
   if (me != s->cap || np != s->np || seed != s->wcfg.seed) return refuse(s, kc, SYNK_NET_R_CONFIG), 1;
-  /* resume: a client in grace (or still joined on a stale connection) with this token */
+  /* resume: a client in grace (or still joined on a stale connection) with
+     this token -- never 0: no WELCOME carries it, and it is the prev_token
+     of every client that holds no older token */
   uint32_t ci = NET_NONE;
-  if (flags & 1)
+  if ((flags & 1) && rtoken)
     for (uint32_t i = 0; i < s->cfg.max_clients; i++)
       if (s->cl[i].state != C_FREE && (s->cl[i].token == rtoken || s->cl[i].prev_token == rtoken)) {
         ci = i;

@@ -15,6 +15,8 @@
  *              still gets its snapshot
  *   token      a server refuses the all-zero resume key; a resume token
  *              works once (a new one comes with every WELCOME)
+ *   token0     a resume with token 0 takes no slot (it matched every client
+ *              whose previous token was spent)
  *   syncfull   a SYNC asked for while the client's out queue is full is sent
  *              once there is room (it was dropped)
  *   stall      a connection that PINGs but never takes its snapshot frees the
@@ -254,14 +256,19 @@ static synk_status raw_send(room *r, uint32_t conn, uint32_t type, const void *b
   return synk_server_receive(r->s, conn, f.b, f.n, r->now);
 }
 
-/* HELLO of r's config; resuming with rtoken when it is not 0 */
-static synk_status raw_hello(room *r, uint32_t conn, const char *token, uint64_t rtoken) {
+/* HELLO of r's config; resuming with rtoken when `resume` */
+static synk_status raw_hello_ex(room *r, uint32_t conn, const char *token, int resume, uint64_t rtoken) {
   static tn_buf body;
   body.n = 0;
-  tn_hello h = {SYNK_NET_VERSION, 9, 1024, 2, 5, token, (uint32_t)strlen(token), rtoken ? 1u : 0u, rtoken, 0, 0,
+  tn_hello h = {SYNK_NET_VERSION, 9, 1024, 2, 5, token, (uint32_t)strlen(token), resume ? 1u : 0u, rtoken, 0, 0,
                 0, NULL};
   tn_hello_body(&body, &h);
   return raw_send(r, conn, TN_HELLO, body.b, body.n);
+}
+
+/* HELLO of r's config; resuming with rtoken when it is not 0 */
+static synk_status raw_hello(room *r, uint32_t conn, const char *token, uint64_t rtoken) {
+  return raw_hello_ex(r, conn, token, rtoken != 0, rtoken);
 }
 
 /* poll everything the server has for conn; g (may be NULL) gets the frames */
@@ -275,19 +282,27 @@ static uint32_t count_type(const tn_got *g, uint32_t type, uint32_t reason) {
 
 /* ---- evict ------------------------------------------------------------------------- */
 
-static int test_evict(void) {
-  static room R;
-  room *r = &R;
-  room_init(r, 1);
+/* A full server of two slots (grace 60 s, `accept` refusing "bad") and its
+ * two clients, live. */
+static void room_two(room *r, uint64_t seed, peer **a, peer **b) {
+  room_init(r, seed);
   r->sc.max_clients = 2;
   r->sc.grace_ms = 60000;
   r->sc.accept = accept_fn;
   CHECK(room_start(r));
-  peer *a = peer_new(r, "ok"), *b = peer_new(r, "ok");
-  peer_connect(a);
-  peer_connect(b);
+  *a = peer_new(r, "ok");
+  *b = peer_new(r, "ok");
+  peer_connect(*a);
+  peer_connect(*b);
   steps(r, 5);
-  CHECK(peer_ok(a) && peer_ok(b));
+  CHECK(peer_ok(*a) && peer_ok(*b));
+}
+
+static int test_evict(void) {
+  static room R;
+  room *r = &R;
+  peer *a, *b;
+  room_two(r, 1, &a, &b);
   uint32_t bslot = synk_client_id(b->c);
   peer_cut(b); /* b's slot is in grace: the server is full */
   steps(r, 3);
@@ -582,6 +597,42 @@ static int test_token(void) {
   return t_done("net_abuse_token");
 }
 
+/* ---- token0 ------------------------------------------------------------------------ */
+
+/* A resume with token 0, which no WELCOME carries: a new client, refused by
+ * `accept` here (the server matched it to the first client whose previous
+ * token was spent -- 0 -- and gave that slot away without asking). */
+static int test_token0(void) {
+  static room R;
+  room *r = &R;
+  peer *a, *b;
+  room_two(r, 9, &a, &b);
+  for (int round = 0; round < 2; round++) { /* both joined; then b in its grace period */
+    if (round) {
+      peer_cut(b);
+      steps(r, 2);
+    }
+    uint32_t closes = r->n_sev[SYNK_NET_EV_CLOSE];
+    uint32_t k = raw_open(r);
+    CHECK_ST(raw_hello_ex(r, k, "bad", 1, 0), SYNK_OK);
+    CHECK_EQ_U64(r->n_sev[SYNK_NET_EV_RESUMED], 0);
+    CHECK_EQ_U64(r->n_sev[SYNK_NET_EV_DROPPED], 0);
+    CHECK_EQ_U64(r->n_sev[SYNK_NET_EV_CLOSE] - closes, 1); /* its own refusal, nobody else's connection */
+    CHECK_EQ_U64(r->last_sev[SYNK_NET_EV_CLOSE].conn, k);
+    CHECK_EQ_U64(r->last_sev[SYNK_NET_EV_CLOSE].reason, round ? SYNK_NET_R_DENIED : SYNK_NET_R_FULL);
+    CHECK_ST(synk_server_disconnect(r->s, k, r->now), SYNK_OK);
+    steps(r, 2);
+    CHECK(peer_ok(a));
+    CHECK(round || peer_ok(b));
+  }
+  peer_connect(b); /* b still has its slot */
+  steps(r, 5);
+  CHECK_EQ_U64(r->n_sev[SYNK_NET_EV_RESUMED], 1);
+  CHECK(peer_ok(a) && peer_ok(b));
+  room_free(r);
+  return t_done("net_abuse_token0");
+}
+
 /* ---- syncfull ---------------------------------------------------------------------- */
 
 static int test_syncfull(void) {
@@ -730,9 +781,10 @@ int main(int argc, char **argv) {
   if (!strcmp(name, "results")) return test_results();
   if (!strcmp(name, "bulkleak")) return test_bulkleak();
   if (!strcmp(name, "token")) return test_token();
+  if (!strcmp(name, "token0")) return test_token0();
   if (!strcmp(name, "syncfull")) return test_syncfull();
   if (!strcmp(name, "stall")) return test_stall();
   if (!strcmp(name, "requests")) return test_requests();
-  fprintf(stderr, "usage: test_net_abuse evict|repair|results|bulkleak|token|syncfull|stall|requests\n");
+  fprintf(stderr, "usage: test_net_abuse evict|repair|results|bulkleak|token|token0|syncfull|stall|requests\n");
   return 2;
 }
