@@ -17,6 +17,9 @@
  *              works once (a new one comes with every WELCOME)
  *   token0     a resume with token 0 takes no slot (it matched every client
  *              whose previous token was spent)
+ *   appwelcome an application message sent before a client read its WELCOME
+ *              reaches it after the WELCOME (it went ahead, and the client
+ *              closed the connection: PROTOCOL)
  *   syncfull   a SYNC asked for while the client's out queue is full is sent
  *              once there is room (it was dropped)
  *   stall      a connection that PINGs but never takes its snapshot frees the
@@ -633,6 +636,48 @@ static int test_token0(void) {
   return t_done("net_abuse_token0");
 }
 
+/* ---- appwelcome -------------------------------------------------------------------- */
+
+/* The application sends to all between a client's HELLO and its reading
+ * the WELCOME (a join, then a resume): the client takes the WELCOME first
+ * and then the message (the APP went out on the control queue ahead of the
+ * WELCOME, and a client in HELLO closed the connection: PROTOCOL). */
+static int test_appwelcome(void) {
+  static room R;
+  room *r = &R;
+  room_init(r, 10);
+  CHECK(room_start(r));
+  peer *a = peer_new(r, "ok"), *b = peer_new(r, "ok");
+  peer_connect(a);
+  steps(r, 4);
+  CHECK(peer_ok(a));
+  for (int round = 0; round < 2; round++) { /* b joins; then b resumes */
+    if (round) {
+      peer_cut(b);
+      steps(r, 2);
+    }
+    peer_connect(b);
+    up(b); /* the server has its HELLO: its WELCOME is queued */
+    CHECK_EQ_U64(r->n_sev[round ? SYNK_NET_EV_RESUMED : SYNK_NET_EV_JOINED], round ? 1 : 2);
+    size_t sent = 0;
+    CHECK_ST(synk_server_send(r->s, SYNK_NET_TO_ALL, NULL, 0, "hi", 2, &sent), SYNK_OK);
+    CHECK_EQ_U64(sent, 2);
+    size_t len = 0;
+    CHECK_ST(synk_server_poll(r->s, b->conn, buf, sizeof buf, &len, r->now), SYNK_OK);
+    CHECK(len > 0 && buf[0] == TN_WELCOME);
+    CHECK_ST(synk_client_receive(b->c, buf, len, r->now), SYNK_OK);
+    down(b); /* the APP, then its snapshot or repair */
+    CHECK(synk_client_get_state(b->c) != SYNK_CLIENT_CLOSED);
+    CHECK_EQ_U64(b->n_ev[SYNK_CLIENT_EV_CLOSED], 0);
+    CHECK_EQ_U64(b->n_ev[SYNK_CLIENT_EV_APP], (uint64_t)round + 1);
+    steps(r, 4);
+    CHECK(peer_ok(a) && peer_ok(b));
+  }
+  CHECK_EQ_U64(a->n_ev[SYNK_CLIENT_EV_APP], 2);
+  room_free(r);
+  return t_done("net_abuse_appwelcome");
+}
+
 /* ---- syncfull ---------------------------------------------------------------------- */
 
 static int test_syncfull(void) {
@@ -782,9 +827,10 @@ int main(int argc, char **argv) {
   if (!strcmp(name, "bulkleak")) return test_bulkleak();
   if (!strcmp(name, "token")) return test_token();
   if (!strcmp(name, "token0")) return test_token0();
+  if (!strcmp(name, "appwelcome")) return test_appwelcome();
   if (!strcmp(name, "syncfull")) return test_syncfull();
   if (!strcmp(name, "stall")) return test_stall();
   if (!strcmp(name, "requests")) return test_requests();
-  fprintf(stderr, "usage: test_net_abuse evict|repair|results|bulkleak|token|token0|syncfull|stall|requests\n");
+  fprintf(stderr, "usage: test_net_abuse evict|repair|results|bulkleak|token|token0|appwelcome|syncfull|stall|requests\n");
   return 2;
 }
