@@ -488,12 +488,20 @@ static int on_tick(synk_client *c, nr *r) {
   uint64_t n = nr_var(r);
   if (r->err || n == 0 || n > r->n) return -1;
   if (c->state != SYNK_CLIENT_LIVE || c->resync || !c->w) return 0; /* discarded: a repair is coming */
+  /* the pieces' framing first: a message refused as malformed changes nothing */
+  size_t start = r->off;
+  for (uint64_t i = 0; i + 1 < n; i++) {
+    uint64_t len = nr_var(r);
+    if (r->err || len > r->n - r->off) return -1;
+    r->off += (size_t)len;
+  }
+  r->off = start;
   unpredict(c);
   int failed = 0;
   for (uint64_t i = 0; i < n; i++) {
     uint64_t len = i + 1 < n ? nr_var(r) : (uint64_t)(r->n - r->off); /* the last piece: the rest */
     const uint8_t *p = nr_take(r, (size_t)len);
-    if (!p) return -1;
+    if (!p) return -1; /* (checked above) */
     if (failed) continue;
     uint64_t before = synk_frame(c->w);
     if (apply_piece(c, p, (size_t)len)) {

@@ -20,6 +20,8 @@
  *   appwelcome an application message sent before a client read its WELCOME
  *              reaches it after the WELCOME (it went ahead, and the client
  *              closed the connection: PROTOCOL)
+ *   tickformat a malformed TICK (SYNK_E_FORMAT) changes nothing (the client
+ *              had undone its predictions and applied its first pieces)
  *   syncfull   a SYNC asked for while the client's out queue is full is sent
  *              once there is room (it was dropped)
  *   stall      a connection that PINGs but never takes its snapshot frees the
@@ -353,14 +355,29 @@ static int test_evict(void) {
 
 /* ---- repair ------------------------------------------------------------------------ */
 
+/* A payload of `kind` (1 SNAPSHOT, 2 REPAIR, 3 REPLAY) to p's client: BULK
+ * with the header's frame and hash, FRAG; the receive's status. */
+static synk_status hostile_bulk(peer *p, uint32_t kind, const tn_buf *pay, uint64_t frame, uint64_t hash) {
+  static tn_buf body, f;
+  body.n = f.n = 0;
+  tn_u8(&body, kind);
+  tn_u32(&body, (uint32_t)pay->n);
+  tn_u64(&body, frame);
+  tn_u64(&body, hash);
+  tn_u32(&body, synk_crc32c(0, pay->b, pay->n));
+  tn_frame(&f, TN_BULK, body.b, body.n);
+  tn_frame(&f, TN_FRAG, pay->b, pay->n);
+  return synk_client_receive(p->c, f.b, f.n, p->r->now);
+}
+
 /* Feed the client a REPAIR payload (BULK + FRAG) that moves it from its frame
  * to `frame`: with no chunk, structurally sound but farther than any server
  * repairs (resume_frames is a u32); with `entity`, one frame ahead and chunk 0
  * replaced by one made-up entity -- well-formed, but not the BULK header's
  * hash, which the client can tell before it changes anything. */
 static void hostile_repair(peer *p, uint64_t frame, int entity) {
-  static tn_buf pay, body, f;
-  pay.n = body.n = f.n = 0;
+  static tn_buf pay;
+  pay.n = 0;
   tn_u64(&pay, synk_client_frame(p->c)); /* base: the client's frame */
   tn_u64(&pay, frame);
   tn_u64(&pay, entity ? 1 : 0); /* count */
@@ -372,14 +389,7 @@ static void hostile_repair(peer *p, uint64_t frame, int entity) {
     tn_u32(&pay, 9);
     for (uint32_t i = 1; i <= 3 + R_PROPS; i++) tn_u32(&pay, i <= 3 ? i : 0);
   }
-  tn_u8(&body, 2); /* REPAIR */
-  tn_u32(&body, (uint32_t)pay.n);
-  tn_u64(&body, frame);
-  tn_u64(&body, 0x1234);
-  tn_u32(&body, synk_crc32c(0, pay.b, pay.n));
-  tn_frame(&f, TN_BULK, body.b, body.n);
-  tn_frame(&f, TN_FRAG, pay.b, pay.n);
-  CHECK_ST(synk_client_receive(p->c, f.b, f.n, p->r->now), SYNK_OK);
+  CHECK_ST(hostile_bulk(p, 2, &pay, frame, 0x1234), SYNK_OK); /* REPAIR */
 }
 
 static void saw_sync(void *ctx, uint32_t type, const uint8_t *body, size_t len) {
@@ -678,6 +688,79 @@ static int test_appwelcome(void) {
   return t_done("net_abuse_appwelcome");
 }
 
+/* ---- refused payloads and messages ------------------------------------------------ */
+
+/* What a client's world shows: its frame, hash (predictions included),
+ * confirmed hash and count. */
+typedef struct seen {
+  uint64_t frame, hash, confirmed, count;
+} seen;
+
+static seen seen_of(const peer *p) {
+  const synk_world *w = synk_client_world(p->c);
+  seen s = {synk_client_frame(p->c), synk_hash(w), synk_client_confirmed_hash(p->c), synk_count(w)};
+  CHECK_EQ_U64(synk_rehash(w), s.hash);
+  return s;
+}
+
+static void check_seen(const peer *p, const seen *was) {
+  seen now = seen_of(p);
+  CHECK_EQ_U64(now.frame, was->frame);
+  CHECK_EQ_U64(now.hash, was->hash);
+  CHECK_EQ_U64(now.confirmed, was->confirmed);
+  CHECK_EQ_U64(now.count, was->count);
+}
+
+/* A live client (predicting or not) of a fresh room; predicting, with one
+ * command predicted (a motion of its first entity) that the server has not
+ * seen yet. */
+static peer *live_client(room *r, uint64_t seed, int predict) {
+  room_init(r, seed);
+  r->cc.predict = predict;
+  CHECK(room_start(r));
+  peer *a = peer_new(r, "ok");
+  peer_connect(a);
+  steps(r, 6);
+  CHECK(peer_ok(a));
+  if (predict) {
+    synk_view v = synk_get_view(synk_client_world(a->c));
+    uint32_t id = 0;
+    while (id < v.capacity && !((v.alive[id / 64] >> (id % 64)) & 1u)) id++;
+    synk_event mv = {SYNK_EV_MOTION, id, 0, 3, -2, 0};
+    uint64_t h0 = synk_hash(synk_client_world(a->c));
+    CHECK_ST(synk_client_command(a->c, "a", 1, &mv, 1, NULL), SYNK_OK);
+    CHECK(synk_hash(synk_client_world(a->c)) != h0); /* predicted */
+  }
+  return a;
+}
+
+/* A TICK whose second piece's length runs past the message is refused as
+ * malformed (SYNK_E_FORMAT, CLOSED) with the world as it was, predicting or
+ * not (the client had undone its predictions and applied the first piece). */
+static int test_tickformat(void) {
+  for (int predict = 0; predict < 2; predict++) {
+    static room R;
+    room *r = &R;
+    peer *a = live_client(r, 12, predict);
+    seen was = seen_of(a);
+    static tn_buf body, f;
+    body.n = f.n = 0;
+    tn_u8(&body, (uint32_t)(was.frame + 2) & 0xFF);
+    tn_var(&body, 3);
+    tn_var(&body, 1);
+    tn_u8(&body, 4); /* a tick */
+    tn_var(&body, 200); /* more than the message holds */
+    tn_u8(&body, 4);
+    tn_frame(&f, TN_TICK, body.b, body.n);
+    CHECK_ST(synk_client_receive(a->c, f.b, f.n, r->now), SYNK_E_FORMAT);
+    CHECK(synk_client_get_state(a->c) == SYNK_CLIENT_CLOSED);
+    CHECK_EQ_U64(synk_client_reason(a->c), SYNK_NET_R_PROTOCOL);
+    check_seen(a, &was);
+    room_free(r);
+  }
+  return t_done("net_abuse_tickformat");
+}
+
 /* ---- syncfull ---------------------------------------------------------------------- */
 
 static int test_syncfull(void) {
@@ -828,9 +911,11 @@ int main(int argc, char **argv) {
   if (!strcmp(name, "token")) return test_token();
   if (!strcmp(name, "token0")) return test_token0();
   if (!strcmp(name, "appwelcome")) return test_appwelcome();
+  if (!strcmp(name, "tickformat")) return test_tickformat();
   if (!strcmp(name, "syncfull")) return test_syncfull();
   if (!strcmp(name, "stall")) return test_stall();
   if (!strcmp(name, "requests")) return test_requests();
-  fprintf(stderr, "usage: test_net_abuse evict|repair|results|bulkleak|token|token0|appwelcome|syncfull|stall|requests\n");
+  fprintf(stderr, "usage: test_net_abuse evict|repair|results|bulkleak|token|token0|appwelcome|tickformat|"
+                  "syncfull|stall|requests\n");
   return 2;
 }
