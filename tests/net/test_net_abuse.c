@@ -20,6 +20,8 @@
  *   appwelcome an application message sent before a client read its WELCOME
  *              reaches it after the WELCOME (it went ahead, and the client
  *              closed the connection: PROTOCOL)
+ *   replay     a REPLAY that applies but does not verify changes nothing
+ *              (the client kept the replayed world)
  *   tickformat a malformed TICK (SYNK_E_FORMAT) changes nothing (the client
  *              had undone its predictions and applied its first pieces)
  *   syncfull   a SYNC asked for while the client's out queue is full is sent
@@ -734,6 +736,43 @@ static peer *live_client(room *r, uint64_t seed, int predict) {
   return a;
 }
 
+/* The client asked for a snapshot `n` times (a SYNC without chunk sums),
+ * which the server sends: it is live again. */
+static void resynced(peer *a, int n) {
+  int syncs = 0;
+  size_t len = 0;
+  while (synk_client_poll(a->c, buf, sizeof buf, &len, a->r->now) == SYNK_OK && len) {
+    tn_parse(buf, len, saw_sync, &syncs);
+    synk_server_receive(a->r->s, a->conn, buf, len, a->r->now);
+  }
+  CHECK_EQ_U64(syncs, n);
+  steps(a->r, 6);
+  CHECK(peer_ok(a));
+}
+
+/* A REPLAY whose one piece (a tick) applies but whose hash is wrong is
+ * refused with the world as it was, predicting or not (the world kept the
+ * replayed tick). */
+static int test_replay(void) {
+  for (int predict = 0; predict < 2; predict++) {
+    static room R;
+    room *r = &R;
+    peer *a = live_client(r, 11, predict);
+    seen was = seen_of(a);
+    static tn_buf pay;
+    pay.n = 0;
+    tn_u64(&pay, was.frame); /* base */
+    tn_u32(&pay, 1);
+    tn_u32(&pay, 1);
+    tn_u8(&pay, 4); /* a piece that only ticks */
+    CHECK_ST(hostile_bulk(a, 3, &pay, was.frame + 1, 0x1234), SYNK_OK);
+    check_seen(a, &was);
+    resynced(a, 1);
+    room_free(r);
+  }
+  return t_done("net_abuse_replay");
+}
+
 /* A TICK whose second piece's length runs past the message is refused as
  * malformed (SYNK_E_FORMAT, CLOSED) with the world as it was, predicting or
  * not (the client had undone its predictions and applied the first piece). */
@@ -911,11 +950,12 @@ int main(int argc, char **argv) {
   if (!strcmp(name, "token")) return test_token();
   if (!strcmp(name, "token0")) return test_token0();
   if (!strcmp(name, "appwelcome")) return test_appwelcome();
+  if (!strcmp(name, "replay")) return test_replay();
   if (!strcmp(name, "tickformat")) return test_tickformat();
   if (!strcmp(name, "syncfull")) return test_syncfull();
   if (!strcmp(name, "stall")) return test_stall();
   if (!strcmp(name, "requests")) return test_requests();
-  fprintf(stderr, "usage: test_net_abuse evict|repair|results|bulkleak|token|token0|appwelcome|tickformat|"
+  fprintf(stderr, "usage: test_net_abuse evict|repair|results|bulkleak|token|token0|appwelcome|replay|tickformat|"
                   "syncfull|stall|requests\n");
   return 2;
 }
