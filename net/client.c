@@ -485,8 +485,13 @@ static void bulk_done(synk_client *c) {
   int ok = c->bulk_kind == NB_SNAPSHOT ? apply_snapshot(c) : c->bulk_kind == NB_REPAIR ? apply_repair(c)
                                                                                      : apply_replay(c);
   if (ok) {
-    /* the server's data did not verify here: ask for a snapshot */
-    if (c->w) repredict(c);
+    /* the server's data did not verify here: the world as it was (a payload
+       refused before the predictions were undone still has them), and a
+       snapshot asked for */
+    if (c->w) {
+      unpredict(c);
+      repredict(c);
+    }
     send_sync(c, 0);
     return;
   }

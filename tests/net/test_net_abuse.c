@@ -24,6 +24,8 @@
  *              (the client kept the replayed world)
  *   tickformat a malformed TICK (SYNK_E_FORMAT) changes nothing (the client
  *              had undone its predictions and applied its first pieces)
+ *   refusedpredict  a payload refused before the predictions are undone
+ *              changes nothing (the predicted world became the confirmed one)
  *   syncfull   a SYNC asked for while the client's out queue is full is sent
  *              once there is room (it was dropped)
  *   stall      a connection that PINGs but never takes its snapshot frees the
@@ -800,6 +802,31 @@ static int test_tickformat(void) {
   return t_done("net_abuse_tickformat");
 }
 
+/* Payloads refused before the client undid its predictions -- a REPAIR and
+ * a REPLAY from another frame, a snapshot that does not load -- leave a
+ * predicting client's world and confirmed hash as they were (the predicted
+ * world was saved as the confirmed one, its hash acked, the predictions
+ * applied on it again). */
+static int test_refusedpredict(void) {
+  static room R;
+  room *r = &R;
+  peer *a = live_client(r, 13, 1);
+  static tn_buf pay;
+  for (int kind = 1; kind <= 3; kind++) {
+    seen was = seen_of(a);
+    pay.n = 0;
+    tn_u64(&pay, was.frame + 1); /* a base that is not the client's frame; as a snapshot, garbage */
+    tn_u64(&pay, was.frame + 1);
+    tn_u64(&pay, 0);
+    tn_u32(&pay, 0);
+    CHECK_ST(hostile_bulk(a, (uint32_t)kind, &pay, was.frame + 1, 0x1234), SYNK_OK);
+    check_seen(a, &was);
+    if (kind == 3) resynced(a, 3); /* one snapshot asked for each */
+  }
+  room_free(r);
+  return t_done("net_abuse_refusedpredict");
+}
+
 /* ---- syncfull ---------------------------------------------------------------------- */
 
 static int test_syncfull(void) {
@@ -952,10 +979,11 @@ int main(int argc, char **argv) {
   if (!strcmp(name, "appwelcome")) return test_appwelcome();
   if (!strcmp(name, "replay")) return test_replay();
   if (!strcmp(name, "tickformat")) return test_tickformat();
+  if (!strcmp(name, "refusedpredict")) return test_refusedpredict();
   if (!strcmp(name, "syncfull")) return test_syncfull();
   if (!strcmp(name, "stall")) return test_stall();
   if (!strcmp(name, "requests")) return test_requests();
   fprintf(stderr, "usage: test_net_abuse evict|repair|results|bulkleak|token|token0|appwelcome|replay|tickformat|"
-                  "syncfull|stall|requests\n");
+                  "refusedpredict|syncfull|stall|requests\n");
   return 2;
 }
