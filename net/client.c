@@ -388,11 +388,12 @@ refuse:
   return -1; /* the world as it was (the caller re-applies the predictions) */
 }
 
-/* One piece (docs/protocol.md, "TICK pieces"): u8 flags, [varint length,
- * event stream], [motion stream by view rank], then the tick. Every part is
- * checked before it is applied; a piece that fails part-way leaves the world
- * to a repair (the caller sends SYNC). */
-static int apply_piece(synk_client *c, const uint8_t *p, size_t len) {
+/* One piece (docs/protocol.md, "TICK pieces") applied to w (the client's
+ * world or a copy of it): u8 flags, [varint length, event stream], [motion
+ * stream by view rank], then the tick. Every part is checked before it is
+ * applied; a piece that fails part-way leaves the world to a repair (the
+ * caller sends SYNC). */
+static int apply_piece(synk_client *c, synk_world *w, const uint8_t *p, size_t len) {
   nr r;
   nr_init(&r, p, len);
   uint32_t flags = nr_u8(&r);
@@ -403,7 +404,7 @@ static int apply_piece(synk_client *c, const uint8_t *p, size_t len) {
     if (!a) return -1;
     size_t pos = 0;
     synk_stream_info info;
-    if (synk_stream_apply(c->w, a, (size_t)la, &pos, 0, &info) != SYNK_OK) return -1;
+    if (synk_stream_apply(w, a, (size_t)la, &pos, 0, &info) != SYNK_OK) return -1;
   }
   if (flags & 2) {
     size_t lb = r.n - r.off, n = 0;
@@ -411,7 +412,7 @@ static int apply_piece(synk_client *c, const uint8_t *p, size_t len) {
     synk_stream_info info;
     if (!b || synk_stream_decode(b, lb, c->dec, c->dec_cap, &n, &info) != SYNK_OK || !n) return -1;
     /* ranks among the live ids -> ids: one walk of the alive words */
-    synk_view v = synk_get_view(c->w);
+    synk_view v = synk_get_view(w);
     uint32_t nwords = (v.capacity + 63) / 64, wd = 0;
     uint64_t base = 0, prev = 0;
     for (size_t i = 0; i < n; i++) {
@@ -428,15 +429,20 @@ static int apply_piece(synk_client *c, const uint8_t *p, size_t len) {
       c->mot[i].dy = e->b;
       c->mot[i].dz = e->c;
     }
-    if (synk_apply_motions(c->w, c->mot, n, NULL) != SYNK_OK) return -1;
+    if (synk_apply_motions(w, c->mot, n, NULL) != SYNK_OK) return -1;
   }
   if (!nr_done(&r)) return -1;
-  if (flags & 4) synk_tick(c->w);
+  if (flags & 4) synk_tick(w);
   return 0;
 }
 
 /* REPLAY: u64 base, u32 n, n x { u32 len, stream piece }: the view group's
- * pieces after the client's frame, applied in order. */
+ * pieces after the client's frame, applied in order. Only the hash at the
+ * end tells a good replay from a bad one, so a refused one is undone: a
+ * predicting client applies the pieces in place and, refused, restores the
+ * confirmed frame its ring holds (a copy of the chunks the pieces changed,
+ * no allocation); one without a ring applies them to a copy of its world,
+ * kept once it verifies (one world more while loading, as a snapshot). */
 static int apply_replay(synk_client *c) {
   if (!c->w) return -1;
   nr r;
@@ -445,14 +451,29 @@ static int apply_replay(synk_client *c) {
   uint32_t n = nr_u32(&r);
   if (r.err || base != synk_frame(c->w)) return -1;
   unpredict(c);
-  for (uint32_t i = 0; i < n; i++) {
+  synk_world *w = c->w;
+  if (c->ring) {
+    if (!synk_ring_has(c->ring, base)) synk_ring_save(c->ring);
+  } else if (synk_world_create(&c->wcfg, &w) != SYNK_OK || synk_world_copy(w, c->w) != SYNK_OK) {
+    synk_world_destroy(w);
+    return -1;
+  }
+  int bad = 0;
+  for (uint32_t i = 0; i < n && !bad; i++) {
     uint32_t len = nr_u32(&r);
     const uint8_t *p = nr_take(&r, len);
-    if (!p) return -1;
-    if (apply_piece(c, p, len)) return -1;
+    bad = !p || apply_piece(c, w, p, len);
   }
-  if (!nr_done(&r) || synk_frame(c->w) != c->bulk_frame) return -1;
-  return synk_hash(c->w) == c->bulk_hash ? 0 : -1;
+  bad = bad || !nr_done(&r) || synk_frame(w) != c->bulk_frame || synk_hash(w) != c->bulk_hash;
+  if (c->ring) {
+    if (bad) synk_ring_restore(c->ring, base);
+  } else if (bad) {
+    synk_world_destroy(w);
+  } else {
+    synk_world_destroy(c->w);
+    c->w = w;
+  }
+  return bad ? -1 : 0;
 }
 
 static void bulk_done(synk_client *c) {
@@ -464,8 +485,13 @@ static void bulk_done(synk_client *c) {
   int ok = c->bulk_kind == NB_SNAPSHOT ? apply_snapshot(c) : c->bulk_kind == NB_REPAIR ? apply_repair(c)
                                                                                      : apply_replay(c);
   if (ok) {
-    /* the server's data did not verify here: ask for a snapshot */
-    if (c->w) repredict(c);
+    /* the server's data did not verify here: the world as it was (a payload
+       refused before the predictions were undone still has them), and a
+       snapshot asked for */
+    if (c->w) {
+      unpredict(c);
+      repredict(c);
+    }
     send_sync(c, 0);
     return;
   }
@@ -488,15 +514,23 @@ static int on_tick(synk_client *c, nr *r) {
   uint64_t n = nr_var(r);
   if (r->err || n == 0 || n > r->n) return -1;
   if (c->state != SYNK_CLIENT_LIVE || c->resync || !c->w) return 0; /* discarded: a repair is coming */
+  /* the pieces' framing first: a message refused as malformed changes nothing */
+  size_t start = r->off;
+  for (uint64_t i = 0; i + 1 < n; i++) {
+    uint64_t len = nr_var(r);
+    if (r->err || len > r->n - r->off) return -1;
+    r->off += (size_t)len;
+  }
+  r->off = start;
   unpredict(c);
   int failed = 0;
   for (uint64_t i = 0; i < n; i++) {
     uint64_t len = i + 1 < n ? nr_var(r) : (uint64_t)(r->n - r->off); /* the last piece: the rest */
     const uint8_t *p = nr_take(r, (size_t)len);
-    if (!p) return -1;
+    if (!p) return -1; /* (checked above) */
     if (failed) continue;
     uint64_t before = synk_frame(c->w);
-    if (apply_piece(c, p, (size_t)len)) {
+    if (apply_piece(c, c->w, p, (size_t)len)) {
       failed = 1;
       continue;
     }

@@ -92,6 +92,8 @@ typedef struct sconn {
   net_fifo ctl, ord;
   uint64_t last_heard, last_sent, last_tick;
   uint32_t close_reason;
+  int welcome_due;        /* its WELCOME is queued (the head of ord), not yet polled: control
+                             frames wait behind it -- a client in HELLO takes nothing else */
 } sconn;
 
 struct synk_server {
@@ -1505,6 +1507,7 @@ synk_status synk_server_connect(synk_server *s, uint64_t now_ms, uint32_t *out) 
     k->last_heard = k->last_sent = now_ms;
     k->last_tick = 0;
     k->close_reason = 0;
+    k->welcome_due = 0;
     *out = i;
     s->st.connections++;
     return SYNK_OK;
@@ -1642,7 +1645,9 @@ static int welcome(synk_server *s, uint32_t kc, uint32_t ci, int resumed) {
     nw_u32(&w, c->outcome[2 * j]);
     nw_u32(&w, c->outcome[2 * j + 1]);
   }
-  return reply(s, kc, NM_WELCOME, s->piece, w.n);
+  if (reply(s, kc, NM_WELCOME, s->piece, w.n)) return 1;
+  s->cn[kc].welcome_due = 1; /* the connection's first ordered record */
+  return 0;
 }
 
 static int on_hello(synk_server *s, uint32_t kc, nr *r) {
@@ -1668,9 +1673,11 @@ static int on_hello(synk_server *s, uint32_t kc, nr *r) {
   if (version != SYNK_NET_VERSION) return refuse(s, kc, SYNK_NET_R_VERSION), 1;
   if (room != s->cfg.room_id) return refuse(s, kc, SYNK_NET_R_ROOM), 1;
   if (me != s->cap || np != s->np || seed != s->wcfg.seed) return refuse(s, kc, SYNK_NET_R_CONFIG), 1;
-  /* resume: a client in grace (or still joined on a stale connection) with this token */
+  /* resume: a client in grace (or still joined on a stale connection) with
+     this token -- never 0: no WELCOME carries it, and it is the prev_token
+     of every client that holds no older token */
   uint32_t ci = NET_NONE;
-  if (flags & 1)
+  if ((flags & 1) && rtoken)
     for (uint32_t i = 0; i < s->cfg.max_clients; i++)
       if (s->cl[i].state != C_FREE && (s->cl[i].token == rtoken || s->cl[i].prev_token == rtoken)) {
         ci = i;
@@ -1952,7 +1959,7 @@ synk_status synk_server_poll(synk_server *s, uint32_t kc, void *buf, size_t cap,
   if (cap < synk_server_frame_bound(s)) return SYNK_E_SPACE;
   s->now = now_ms;
   uint8_t *out = buf;
-  if (net_fifo_used(&k->ctl)) {
+  if (net_fifo_used(&k->ctl) && (!k->welcome_due || k->state == K_CLOSING || !net_fifo_used(&k->ord))) {
     uint32_t type = k->ctl.buf[k->ctl.head];
     *len = pop_frame(&k->ctl, out, cap);
     sent(s, kc, type, *len);
@@ -1963,6 +1970,7 @@ synk_status synk_server_poll(synk_server *s, uint32_t kc, void *buf, size_t cap,
   uint32_t rl = rec_len(rec);
   if (rec[0] == R_FRAME) {
     memcpy(out, rec + REC_HDR, rl);
+    if (out[0] == NM_WELCOME) k->welcome_due = 0;
     *len = rl;
     k->ord.head += REC_HDR + rl;
     sent(s, kc, out[0], rl);

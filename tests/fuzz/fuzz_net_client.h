@@ -22,6 +22,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_image.h"
+#include "fuzz_wire.h"
 #include "synk_net.h"
 
 #define FC_ENTITIES 512
@@ -30,9 +32,11 @@
 #define FC_ROOM 9
 #define FC_MAX_RECORDS 256
 
-static inline synk_status fc_client(synk_client **out) {
+/* the client (allocator: NULL for malloc) */
+static inline synk_status fc_client_with(synk_client **out, const synk_allocator *al) {
   synk_client_config cc;
   memset(&cc, 0, sizeof cc);
+  cc.allocator = al;
   cc.max_entities = FC_ENTITIES;
   cc.num_props = FC_PROPS;
   cc.seed = FC_SEED;
@@ -45,23 +49,11 @@ static inline synk_status fc_client(synk_client **out) {
   if (st) return st;
   return synk_client_start(*out, 0);
 }
+static inline synk_status fc_client(synk_client **out) { return fc_client_with(out, NULL); }
 
 /* frame [type][body] into out: type, LEB128 length, body, CRC-32C */
 static inline size_t fc_frame(uint8_t *out, const uint8_t *tb, size_t n) {
-  size_t k = 0;
-  out[k++] = n ? tb[0] : 0;
-  size_t body = n ? n - 1 : 0;
-  size_t v = body;
-  do {
-    uint8_t b = (uint8_t)(v & 0x7F);
-    v >>= 7;
-    out[k++] = (uint8_t)(b | (v ? 0x80 : 0));
-  } while (v);
-  if (body) memcpy(out + k, tb + 1, body);
-  k += body;
-  uint32_t crc = synk_crc32c(0, out, k);
-  for (int i = 0; i < 4; i++) out[k++] = (uint8_t)(crc >> (8 * i));
-  return k;
+  return fz_frame(out, n ? tb[0] : 0, tb + (n ? 1 : 0), n ? n - 1 : 0);
 }
 
 #endif

@@ -9,9 +9,9 @@
  * fuzz_session_seq's.
  *
  * The session is built once: peer 0's world (with its ring) and its session
- * are made through saved-image allocators (fuzz_image.h) and put back in
- * place before each input -- the state at frame 30, byte for byte, without
- * replaying the 30 frames of the prelude or creating anything.
+ * are made in a saved-image arena (fuzz_image.h, a heap each) and put back
+ * in place before each input -- the state at frame 30, byte for byte,
+ * without replaying the 30 frames of the prelude or creating anything.
  *
  * Checks, after every datagram: no crash, hang or out-of-bounds access
  * (ASan/UBSan); every status is OK, SYNK_E_FORMAT or SYNK_E_MISMATCH; a
@@ -20,7 +20,7 @@
  * frame); the world stays self-consistent (hash == rehash) through every
  * rollback the datagrams cause; every datagram the session then sends is
  * within the MTU; events are of known types; nothing is allocated or freed
- * after creation (the images are frozen). Built with
+ * after creation (the heaps are frozen). Built with
  * FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION (tests/fuzz/CMakeLists.txt): a
  * datagram whose CRC-32C check fails at every candidate frame is still
  * parsed (placed at the nearest), so mutations reach the parser; the check
@@ -33,28 +33,33 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static fs_peer A;
-static fi_image world_img, session_img; /* peer 0's world and ring; its session */
-static uint8_t *before;                 /* a copy of the session's bytes */
-static fi_word refused_word;            /* where the session counts peer 1's refused datagrams */
+static fz_arena arena;          /* peer 0's world, ring and session */
+static fz_heap world, session;  /* the world and its ring; the session */
+static uint8_t *saved, *before; /* copies of the session's bytes: as saved, and as a datagram found them */
+static fz_word refused_word;    /* where the session counts peer 1's refused datagrams */
 
 static void setup(void) {
-  synk_allocator wa = fi_allocator(&world_img), sa = fi_allocator(&session_img);
+  FZ_CHECK(fz_arena_init(&arena, 16u << 20));
+  synk_allocator wa = fz_heap_allocator(&world, &arena), sa = fz_heap_allocator(&session, &arena);
   fs_peer b;
   FZ_CHECK(fs_prelude_with(&A, &b, &wa, &sa));
   fs_close(&b);
-  fi_save(&world_img);
-  fi_save(&session_img);
-  before = (uint8_t *)malloc(session_img.total);
-  FZ_CHECK(before);
+  fz_arena_save(&arena);
+  fz_heap_freeze(&world);
+  fz_heap_freeze(&session);
+  saved = (uint8_t *)malloc(fz_heap_bytes(&session));
+  before = (uint8_t *)malloc(fz_heap_bytes(&session));
+  FZ_CHECK(saved && before);
+  fz_heap_copy_out(&session, saved);
   /* find the refusal counter: a datagram of a later version is refused, and
      changes that word alone */
   static const uint8_t later[6] = {0x80, 0, 0, 0, 0, 0};
   synk_session_peer_stats ps;
   FZ_CHECK(synk_session_receive(A.s, 30 * 16, 1, later, sizeof later) == SYNK_E_FORMAT);
   synk_session_get_peer_stats(A.s, 1, &ps);
-  FZ_CHECK(fi_find_word(&session_img, session_img.saved, &refused_word));
-  FZ_CHECK(fi_get_word(&session_img, refused_word) == ps.datagrams_refused);
-  fi_restore(&session_img);
+  FZ_CHECK(fz_heap_find_word(&session, saved, &refused_word));
+  FZ_CHECK(fz_word_get(&arena, refused_word) == ps.datagrams_refused);
+  fz_arena_restore(&arena);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
@@ -63,20 +68,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     setup();
     ready = 1;
   } else if (accepted) {
-    fi_restore(&world_img);
-    fi_restore(&session_img);
+    fz_arena_restore(&arena);
   } else {
     /* every datagram of the last input was refused: the world and its ring
        (changed by steps alone) were left alone, the session was checked
        equal to the saved image but for its refusal count */
-    fi_word w = refused_word;
-    memcpy((uint8_t *)session_img.p[w.block] + w.off, session_img.saved + fi_offset(&session_img, w), 8);
+    fz_word_reset(&arena, refused_word);
   }
   accepted = 0;
   /* the session's bytes after the last accepted datagram (at first the
      saved image): a refused datagram changes nothing but the refusal count
      (checked), so this stays the reference */
-  const uint8_t *was = session_img.saved;
+  const uint8_t *was = saved;
   uint64_t frame = 30;
   uint32_t now = 30 * 16;
   size_t pos = 0;
@@ -84,7 +87,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     size_t len = (size_t)data[pos] | (size_t)data[pos + 1] << 8;
     pos += 2;
     if (len > size - pos) len = size - pos;
-    const uint64_t refused0 = fi_get_word(&session_img, refused_word);
+    const uint64_t refused0 = fz_word_get(&arena, refused_word);
     uint64_t hash0 = synk_hash(A.w), frame0 = synk_frame(A.w);
     synk_status st = synk_session_receive(A.s, now, 1, data + pos, len);
     pos += len;
@@ -97,7 +100,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       synk_session_peer_stats ps;
       synk_session_get_peer_stats(A.s, 1, &ps);
       FZ_CHECK(ps.datagrams_refused == refused0 + 1);
-      FZ_CHECK(fi_same_but(&session_img, was, refused_word, ps.datagrams_refused));
+      FZ_CHECK(fz_heap_same_but(&session, was, refused_word, ps.datagrams_refused));
       continue;
     }
     accepted = 1;
@@ -111,7 +114,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     while (synk_session_next_event(A.s, &ev) == SYNK_OK) FZ_CHECK(ev.type >= SYNK_SEV_CONNECTED && ev.type <= SYNK_SEV_WAIT);
     now += 16;
     if (k + 1 < FS_MAX_DATAGRAMS && pos + 2 <= size) { /* a datagram follows: its reference */
-      fi_copy_out(&session_img, before);
+      fz_heap_copy_out(&session, before);
       was = before;
     }
   }

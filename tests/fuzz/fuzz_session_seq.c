@@ -61,6 +61,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define SQ_DRAIN_FRAMES 6   /* frames every honest peer advances in the drain */
 #define SQ_SESSION_ID 0x5E9u
 #define SQ_NONE UINT64_MAX
+#define SQ_ARENA (32u << 20) /* a game's worlds, rings and sessions */
 
 typedef struct sq_scen {
   uint32_t peers;                /* the last one is H */
@@ -114,9 +115,10 @@ typedef struct sq_game {
   uint32_t block[SQ_MAX_PEERS];
   synk_world *w[SQ_MAX_PEERS];
   synk_session *s[SQ_MAX_PEERS];
-  fi_image wimg[SQ_MAX_PEERS], simg[SQ_MAX_PEERS];
-  fi_word refused[SQ_MAX_PEERS][SQ_MAX_PEERS]; /* [receiver][sender]: the refusal counter */
-  uint8_t *ref[SQ_MAX_PEERS];                  /* a copy of each session (fi_copy_out) */
+  fz_arena arena;                              /* the game's worlds, rings and sessions */
+  fz_heap wh[SQ_MAX_PEERS], sh[SQ_MAX_PEERS];  /* each peer's world and ring; its session */
+  fz_word refused[SQ_MAX_PEERS][SQ_MAX_PEERS]; /* [receiver][sender]: the refusal counter */
+  uint8_t *ref[SQ_MAX_PEERS];                  /* a copy of each session (fz_heap_copy_out) */
   sq_state saved;
 } sq_game;
 
@@ -300,7 +302,7 @@ static void deliver(sq_game *g, uint32_t from, uint32_t to, const uint8_t *b, si
   if (st.cut[from] || st.cut[to]) return; /* lost */
   synk_session *s = g->s[to];
   if (!st.ref_ok[to]) {
-    fi_copy_out(&g->simg[to], g->ref[to]);
+    fz_heap_copy_out(&g->sh[to], g->ref[to]);
     st.ref_ok[to] = 1;
   }
   uint64_t h0 = synk_hash(g->w[to]), f0 = synk_frame(g->w[to]), ref = ref_of(g, to);
@@ -312,9 +314,9 @@ static void deliver(sq_game *g, uint32_t from, uint32_t to, const uint8_t *b, si
   synk_session_get_peer_stats(s, from, &p1);
   if (r != SYNK_OK) { /* nothing changed but the refusal count */
     FZ_CHECK(p1.datagrams_refused == p0.datagrams_refused + 1);
-    fi_word w = g->refused[to][from];
-    FZ_CHECK(fi_same_but(&g->simg[to], g->ref[to], w, p1.datagrams_refused));
-    memcpy(g->ref[to] + fi_offset(&g->simg[to], w), &p1.datagrams_refused, 8); /* the copy stays exact */
+    fz_word w = g->refused[to][from];
+    FZ_CHECK(fz_heap_same_but(&g->sh[to], g->ref[to], w, p1.datagrams_refused));
+    memcpy(g->ref[to] + fz_heap_offset(&g->sh[to], w), &p1.datagrams_refused, 8); /* the copy stays exact */
   } else {
     st.ref_ok[to] = 0;
     sw_datagram d;
@@ -648,8 +650,9 @@ static void build(sq_game *g, const sq_scen *c) {
   }
   g->stride = g->np * g->B;
   FZ_CHECK(g->stride <= SQ_STRIDE);
+  FZ_CHECK(fz_arena_init(&g->arena, SQ_ARENA));
   for (uint32_t p = 0; p < c->peers; p++) {
-    synk_allocator wa = fi_allocator(&g->wimg[p]), sa = fi_allocator(&g->simg[p]);
+    synk_allocator wa = fz_heap_allocator(&g->wh[p], &g->arena), sa = fz_heap_allocator(&g->sh[p], &g->arena);
     synk_config wc = {c->entities, 0, 77, &wa, NULL};
     FZ_CHECK(synk_world_create(&wc, &g->w[p]) == SYNK_OK);
     for (uint32_t k = 0; k < g->nalive; k++)
@@ -673,7 +676,7 @@ static void build(sq_game *g, const sq_scen *c) {
   for (uint32_t i = 0; i < SQ_MAX_PEERS; i++)
     for (uint32_t j = 0; j < SQ_MAX_PEERS; j++) st.broken[i][j] = SQ_NONE;
   for (uint32_t p = 0; p < c->peers; p++) {
-    g->ref[p] = (uint8_t *)malloc(fi_size(&g->simg[p]));
+    g->ref[p] = (uint8_t *)malloc(fz_heap_bytes(&g->sh[p]));
     FZ_CHECK(g->ref[p]);
   }
   /* each refusal counter: a datagram of a later version is refused and
@@ -682,10 +685,10 @@ static void build(sq_game *g, const sq_scen *c) {
   for (uint32_t r = 0; r < c->peers; r++)
     for (uint32_t s = 0; s < c->peers; s++) {
       if (r == s) continue;
-      fi_copy_out(&g->simg[r], g->ref[r]);
+      fz_heap_copy_out(&g->sh[r], g->ref[r]);
       FZ_CHECK(synk_session_receive(g->s[r], st.now, s, later, sizeof later) == SYNK_E_FORMAT);
-      FZ_CHECK(fi_find_word(&g->simg[r], g->ref[r], &g->refused[r][s]));
-      fi_copy_in(&g->simg[r], g->ref[r]);
+      FZ_CHECK(fz_heap_find_word(&g->sh[r], g->ref[r], &g->refused[r][s]));
+      fz_heap_copy_in(&g->sh[r], g->ref[r]);
     }
   /* the prelude: everybody plays SQ_PRELUDE frames, every datagram delivered */
   for (uint32_t t = 0; t < SQ_PRELUDE; t++) {
@@ -694,9 +697,10 @@ static void build(sq_game *g, const sq_scen *c) {
     flush(g);
     st.now += 16;
   }
+  fz_arena_save(&g->arena);
   for (uint32_t p = 0; p < c->peers; p++) {
-    fi_save(&g->wimg[p]);
-    fi_save(&g->simg[p]);
+    fz_heap_freeze(&g->wh[p]);
+    fz_heap_freeze(&g->sh[p]);
     st.ref_ok[p] = 0;
   }
   g->saved = st;
@@ -710,10 +714,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (!g->built) {
     build(g, &SCEN[data[0] % SQ_SCENARIOS]);
   } else {
-    for (uint32_t p = 0; p < g->c->peers; p++) {
-      fi_restore(&g->wimg[p]);
-      fi_restore(&g->simg[p]);
-    }
+    fz_arena_restore(&g->arena);
     st = g->saved;
     for (uint32_t a = 0; a < SQ_MAX_PEERS; a++)
       for (uint32_t b = 0; b < SQ_MAX_PEERS; b++) net[a][b].n = 0;

@@ -106,10 +106,10 @@ static int session(const char *path, int raw_records) {
   sc.grid.cols = sc.grid.rows = 4;
   sc.frag_size = 512;
   sc.ack_interval = 4;
+  sc.resume_key[0] = 0x9216D5D98979FB1Bull; /* a real key: the zero key is for tests only */
+  sc.resume_key[1] = 0xD1310BA698DFB5ACull;
   sc.on_event = on_event;
   sc.validate = validate;
-  sc.resume_key[0] = 0x66757A7A2D6E6574ull; /* required: any fixed bits */
-  sc.resume_key[1] = 2;
   if (synk_server_create(&sc, &S) || fc_client(&C) || synk_server_connect(S, 0, &K)) return 1;
   pump(0, 0);
   for (uint64_t t = 1; t <= 40; t++) {

@@ -28,6 +28,12 @@ mkdir -p "$here/corpus/session_seq"
 # protocol message sequences (fuzz_net): written by gen_net_corpus, next to fuzz_gen
 mkdir -p "$here/corpus/net"
 "$(dirname "$gen")/gen_net_corpus" "$here/corpus/net"
+# op scripts of the stateful server fuzzer (fuzz_net_seq): written by gen_net_seq_corpus
+mkdir -p "$here/corpus/net_seq"
+"$(dirname "$gen")/gen_net_seq_corpus" "$here/corpus/net_seq"
+# op scripts of the hostile server (fuzz_net_client_seq): written by gen_net_client_seq_corpus
+mkdir -p "$here/corpus/net_client_seq"
+"$(dirname "$gen")/gen_net_client_seq_corpus" "$here/corpus/net_client_seq"
 # server byte streams for a client (fuzz_net_client): written by gen_net_client_corpus
 mkdir -p "$here/corpus/net_client"
 "$(dirname "$gen")/gen_net_client_corpus" "$here/corpus/net_client"

@@ -1,7 +1,9 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
 # Sync-layer fuzzing: builds the libFuzzer targets (clang, ASan + UBSan) in
-# build/fuzz, replays the checked-in corpus, then fuzzes each target.
+# build/fuzz, replays the checked-in corpus and the reproducers of fixed
+# bugs (tests/fuzz/repro/<target>: a regression fails here), then fuzzes
+# each target.
 #
 #   tests/fuzz/run.sh SECONDS_PER_TARGET [--replay-only]
 #
@@ -31,14 +33,23 @@ opts="-max_len=65536 -rss_limit_mb=2048 -malloc_limit_mb=16 -timeout=10 -artifac
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 
-for t in stream snapshot delta session session_seq net net_client; do
+targets="stream snapshot delta session session_seq net net_client net_seq net_client_seq"
+for t in $targets; do
   seeds=$here/corpus/$t
   echo "== fuzz_$t: replaying $(ls "$seeds" | wc -l) checked-in inputs"
   "$build/fuzz_$t" $opts -runs=0 "$seeds" 2>"$build/replay_$t.log" || { cat "$build/replay_$t.log" >&2; exit 1; }
+  repro=$here/repro/$t
+  [ -d "$repro" ] || continue
+  # every invariant on (SYNK_FUZZ_SKIP unset); SYNK_FUZZ_ZERO_KEY=1: fuzz_net_seq's
+  # server takes the zero resume key if the library lets it (it must not:
+  # bug 6's reproducer then forges a token that resumes)
+  echo "== fuzz_$t: replaying $(ls "$repro" | wc -l) reproducers (tests/fuzz/repro/$t)"
+  env -u SYNK_FUZZ_SKIP SYNK_FUZZ_ZERO_KEY=1 "$build/fuzz_$t" $opts -runs=0 "$repro" 2>"$build/repro_$t.log" ||
+    { cat "$build/repro_$t.log" >&2; echo "run.sh: a reproducer of a fixed bug fails again (tests/fuzz/repro/README.md)" >&2; exit 1; }
 done
-[ "$replay_only" = "--replay-only" ] && { echo "run.sh: corpus replay passed"; exit 0; }
+[ "$replay_only" = "--replay-only" ] && { echo "run.sh: corpus and reproducer replay passed"; exit 0; }
 
-for t in stream snapshot delta session session_seq net net_client; do
+for t in $targets; do
   work=$build/corpus/$t
   mkdir -p "$work"
   echo "== fuzz_$t: ${secs}s"

@@ -34,7 +34,8 @@ foreach(t repair grace predict handshake app liveness views bigview debounce mid
 endforeach()
 add_test(NAME net_hostile COMMAND test_net_hostile)
 # well-formed abuse (issue 19): each a regression test of a bug the protocol had
-foreach(t evict repair results bulkleak token syncfull stall requests)
+foreach(t evict repair results bulkleak token token0 appwelcome replay tickformat refusedpredict syncfull
+    stall requests)
   add_test(NAME net_abuse_${t} COMMAND test_net_abuse ${t})
 endforeach()
 # golden bytes: HELLO, WELCOME and the CRC-32C of every message stream of a fixed scenario

@@ -15,6 +15,17 @@
  *              still gets its snapshot
  *   token      a server refuses the all-zero resume key; a resume token
  *              works once (a new one comes with every WELCOME)
+ *   token0     a resume with token 0 takes no slot (it matched every client
+ *              whose previous token was spent)
+ *   appwelcome an application message sent before a client read its WELCOME
+ *              reaches it after the WELCOME (it went ahead, and the client
+ *              closed the connection: PROTOCOL)
+ *   replay     a REPLAY that applies but does not verify changes nothing
+ *              (the client kept the replayed world)
+ *   tickformat a malformed TICK (SYNK_E_FORMAT) changes nothing (the client
+ *              had undone its predictions and applied its first pieces)
+ *   refusedpredict  a payload refused before the predictions are undone
+ *              changes nothing (the predicted world became the confirmed one)
  *   syncfull   a SYNC asked for while the client's out queue is full is sent
  *              once there is room (it was dropped)
  *   stall      a connection that PINGs but never takes its snapshot frees the
@@ -254,14 +265,19 @@ static synk_status raw_send(room *r, uint32_t conn, uint32_t type, const void *b
   return synk_server_receive(r->s, conn, f.b, f.n, r->now);
 }
 
-/* HELLO of r's config; resuming with rtoken when it is not 0 */
-static synk_status raw_hello(room *r, uint32_t conn, const char *token, uint64_t rtoken) {
+/* HELLO of r's config; resuming with rtoken when `resume` */
+static synk_status raw_hello_ex(room *r, uint32_t conn, const char *token, int resume, uint64_t rtoken) {
   static tn_buf body;
   body.n = 0;
-  tn_hello h = {SYNK_NET_VERSION, 9, 1024, 2, 5, token, (uint32_t)strlen(token), rtoken ? 1u : 0u, rtoken, 0, 0,
+  tn_hello h = {SYNK_NET_VERSION, 9, 1024, 2, 5, token, (uint32_t)strlen(token), resume ? 1u : 0u, rtoken, 0, 0,
                 0, NULL};
   tn_hello_body(&body, &h);
   return raw_send(r, conn, TN_HELLO, body.b, body.n);
+}
+
+/* HELLO of r's config; resuming with rtoken when it is not 0 */
+static synk_status raw_hello(room *r, uint32_t conn, const char *token, uint64_t rtoken) {
+  return raw_hello_ex(r, conn, token, rtoken != 0, rtoken);
 }
 
 /* poll everything the server has for conn; g (may be NULL) gets the frames */
@@ -275,19 +291,27 @@ static uint32_t count_type(const tn_got *g, uint32_t type, uint32_t reason) {
 
 /* ---- evict ------------------------------------------------------------------------- */
 
-static int test_evict(void) {
-  static room R;
-  room *r = &R;
-  room_init(r, 1);
+/* A full server of two slots (grace 60 s, `accept` refusing "bad") and its
+ * two clients, live. */
+static void room_two(room *r, uint64_t seed, peer **a, peer **b) {
+  room_init(r, seed);
   r->sc.max_clients = 2;
   r->sc.grace_ms = 60000;
   r->sc.accept = accept_fn;
   CHECK(room_start(r));
-  peer *a = peer_new(r, "ok"), *b = peer_new(r, "ok");
-  peer_connect(a);
-  peer_connect(b);
+  *a = peer_new(r, "ok");
+  *b = peer_new(r, "ok");
+  peer_connect(*a);
+  peer_connect(*b);
   steps(r, 5);
-  CHECK(peer_ok(a) && peer_ok(b));
+  CHECK(peer_ok(*a) && peer_ok(*b));
+}
+
+static int test_evict(void) {
+  static room R;
+  room *r = &R;
+  peer *a, *b;
+  room_two(r, 1, &a, &b);
   uint32_t bslot = synk_client_id(b->c);
   peer_cut(b); /* b's slot is in grace: the server is full */
   steps(r, 3);
@@ -335,14 +359,29 @@ static int test_evict(void) {
 
 /* ---- repair ------------------------------------------------------------------------ */
 
+/* A payload of `kind` (1 SNAPSHOT, 2 REPAIR, 3 REPLAY) to p's client: BULK
+ * with the header's frame and hash, FRAG; the receive's status. */
+static synk_status hostile_bulk(peer *p, uint32_t kind, const tn_buf *pay, uint64_t frame, uint64_t hash) {
+  static tn_buf body, f;
+  body.n = f.n = 0;
+  tn_u8(&body, kind);
+  tn_u32(&body, (uint32_t)pay->n);
+  tn_u64(&body, frame);
+  tn_u64(&body, hash);
+  tn_u32(&body, synk_crc32c(0, pay->b, pay->n));
+  tn_frame(&f, TN_BULK, body.b, body.n);
+  tn_frame(&f, TN_FRAG, pay->b, pay->n);
+  return synk_client_receive(p->c, f.b, f.n, p->r->now);
+}
+
 /* Feed the client a REPAIR payload (BULK + FRAG) that moves it from its frame
  * to `frame`: with no chunk, structurally sound but farther than any server
  * repairs (resume_frames is a u32); with `entity`, one frame ahead and chunk 0
  * replaced by one made-up entity -- well-formed, but not the BULK header's
  * hash, which the client can tell before it changes anything. */
 static void hostile_repair(peer *p, uint64_t frame, int entity) {
-  static tn_buf pay, body, f;
-  pay.n = body.n = f.n = 0;
+  static tn_buf pay;
+  pay.n = 0;
   tn_u64(&pay, synk_client_frame(p->c)); /* base: the client's frame */
   tn_u64(&pay, frame);
   tn_u64(&pay, entity ? 1 : 0); /* count */
@@ -354,14 +393,7 @@ static void hostile_repair(peer *p, uint64_t frame, int entity) {
     tn_u32(&pay, 9);
     for (uint32_t i = 1; i <= 3 + R_PROPS; i++) tn_u32(&pay, i <= 3 ? i : 0);
   }
-  tn_u8(&body, 2); /* REPAIR */
-  tn_u32(&body, (uint32_t)pay.n);
-  tn_u64(&body, frame);
-  tn_u64(&body, 0x1234);
-  tn_u32(&body, synk_crc32c(0, pay.b, pay.n));
-  tn_frame(&f, TN_BULK, body.b, body.n);
-  tn_frame(&f, TN_FRAG, pay.b, pay.n);
-  CHECK_ST(synk_client_receive(p->c, f.b, f.n, p->r->now), SYNK_OK);
+  CHECK_ST(hostile_bulk(p, 2, &pay, frame, 0x1234), SYNK_OK); /* REPAIR */
 }
 
 static void saw_sync(void *ctx, uint32_t type, const uint8_t *body, size_t len) {
@@ -582,6 +614,219 @@ static int test_token(void) {
   return t_done("net_abuse_token");
 }
 
+/* ---- token0 ------------------------------------------------------------------------ */
+
+/* A resume with token 0, which no WELCOME carries: a new client, refused by
+ * `accept` here (the server matched it to the first client whose previous
+ * token was spent -- 0 -- and gave that slot away without asking). */
+static int test_token0(void) {
+  static room R;
+  room *r = &R;
+  peer *a, *b;
+  room_two(r, 9, &a, &b);
+  for (int round = 0; round < 2; round++) { /* both joined; then b in its grace period */
+    if (round) {
+      peer_cut(b);
+      steps(r, 2);
+    }
+    uint32_t closes = r->n_sev[SYNK_NET_EV_CLOSE];
+    uint32_t k = raw_open(r);
+    CHECK_ST(raw_hello_ex(r, k, "bad", 1, 0), SYNK_OK);
+    CHECK_EQ_U64(r->n_sev[SYNK_NET_EV_RESUMED], 0);
+    CHECK_EQ_U64(r->n_sev[SYNK_NET_EV_DROPPED], 0);
+    CHECK_EQ_U64(r->n_sev[SYNK_NET_EV_CLOSE] - closes, 1); /* its own refusal, nobody else's connection */
+    CHECK_EQ_U64(r->last_sev[SYNK_NET_EV_CLOSE].conn, k);
+    CHECK_EQ_U64(r->last_sev[SYNK_NET_EV_CLOSE].reason, round ? SYNK_NET_R_DENIED : SYNK_NET_R_FULL);
+    CHECK_ST(synk_server_disconnect(r->s, k, r->now), SYNK_OK);
+    steps(r, 2);
+    CHECK(peer_ok(a));
+    CHECK(round || peer_ok(b));
+  }
+  peer_connect(b); /* b still has its slot */
+  steps(r, 5);
+  CHECK_EQ_U64(r->n_sev[SYNK_NET_EV_RESUMED], 1);
+  CHECK(peer_ok(a) && peer_ok(b));
+  room_free(r);
+  return t_done("net_abuse_token0");
+}
+
+/* ---- appwelcome -------------------------------------------------------------------- */
+
+/* The application sends to all between a client's HELLO and its reading
+ * the WELCOME (a join, then a resume): the client takes the WELCOME first
+ * and then the message (the APP went out on the control queue ahead of the
+ * WELCOME, and a client in HELLO closed the connection: PROTOCOL). */
+static int test_appwelcome(void) {
+  static room R;
+  room *r = &R;
+  room_init(r, 10);
+  CHECK(room_start(r));
+  peer *a = peer_new(r, "ok"), *b = peer_new(r, "ok");
+  peer_connect(a);
+  steps(r, 4);
+  CHECK(peer_ok(a));
+  for (int round = 0; round < 2; round++) { /* b joins; then b resumes */
+    if (round) {
+      peer_cut(b);
+      steps(r, 2);
+    }
+    peer_connect(b);
+    up(b); /* the server has its HELLO: its WELCOME is queued */
+    CHECK_EQ_U64(r->n_sev[round ? SYNK_NET_EV_RESUMED : SYNK_NET_EV_JOINED], round ? 1 : 2);
+    size_t sent = 0;
+    CHECK_ST(synk_server_send(r->s, SYNK_NET_TO_ALL, NULL, 0, "hi", 2, &sent), SYNK_OK);
+    CHECK_EQ_U64(sent, 2);
+    size_t len = 0;
+    CHECK_ST(synk_server_poll(r->s, b->conn, buf, sizeof buf, &len, r->now), SYNK_OK);
+    CHECK(len > 0 && buf[0] == TN_WELCOME);
+    CHECK_ST(synk_client_receive(b->c, buf, len, r->now), SYNK_OK);
+    down(b); /* the APP, then its snapshot or repair */
+    CHECK(synk_client_get_state(b->c) != SYNK_CLIENT_CLOSED);
+    CHECK_EQ_U64(b->n_ev[SYNK_CLIENT_EV_CLOSED], 0);
+    CHECK_EQ_U64(b->n_ev[SYNK_CLIENT_EV_APP], (uint64_t)round + 1);
+    steps(r, 4);
+    CHECK(peer_ok(a) && peer_ok(b));
+  }
+  CHECK_EQ_U64(a->n_ev[SYNK_CLIENT_EV_APP], 2);
+  room_free(r);
+  return t_done("net_abuse_appwelcome");
+}
+
+/* ---- refused payloads and messages ------------------------------------------------ */
+
+/* What a client's world shows: its frame, hash (predictions included),
+ * confirmed hash and count. */
+typedef struct seen {
+  uint64_t frame, hash, confirmed, count;
+} seen;
+
+static seen seen_of(const peer *p) {
+  const synk_world *w = synk_client_world(p->c);
+  seen s = {synk_client_frame(p->c), synk_hash(w), synk_client_confirmed_hash(p->c), synk_count(w)};
+  CHECK_EQ_U64(synk_rehash(w), s.hash);
+  return s;
+}
+
+static void check_seen(const peer *p, const seen *was) {
+  seen now = seen_of(p);
+  CHECK_EQ_U64(now.frame, was->frame);
+  CHECK_EQ_U64(now.hash, was->hash);
+  CHECK_EQ_U64(now.confirmed, was->confirmed);
+  CHECK_EQ_U64(now.count, was->count);
+}
+
+/* A live client (predicting or not) of a fresh room; predicting, with one
+ * command predicted (a motion of its first entity) that the server has not
+ * seen yet. */
+static peer *live_client(room *r, uint64_t seed, int predict) {
+  room_init(r, seed);
+  r->cc.predict = predict;
+  CHECK(room_start(r));
+  peer *a = peer_new(r, "ok");
+  peer_connect(a);
+  steps(r, 6);
+  CHECK(peer_ok(a));
+  if (predict) {
+    synk_view v = synk_get_view(synk_client_world(a->c));
+    uint32_t id = 0;
+    while (id < v.capacity && !((v.alive[id / 64] >> (id % 64)) & 1u)) id++;
+    synk_event mv = {SYNK_EV_MOTION, id, 0, 3, -2, 0};
+    uint64_t h0 = synk_hash(synk_client_world(a->c));
+    CHECK_ST(synk_client_command(a->c, "a", 1, &mv, 1, NULL), SYNK_OK);
+    CHECK(synk_hash(synk_client_world(a->c)) != h0); /* predicted */
+  }
+  return a;
+}
+
+/* The client asked for a snapshot `n` times (a SYNC without chunk sums),
+ * which the server sends: it is live again. */
+static void resynced(peer *a, int n) {
+  int syncs = 0;
+  size_t len = 0;
+  while (synk_client_poll(a->c, buf, sizeof buf, &len, a->r->now) == SYNK_OK && len) {
+    tn_parse(buf, len, saw_sync, &syncs);
+    synk_server_receive(a->r->s, a->conn, buf, len, a->r->now);
+  }
+  CHECK_EQ_U64(syncs, n);
+  steps(a->r, 6);
+  CHECK(peer_ok(a));
+}
+
+/* A REPLAY whose one piece (a tick) applies but whose hash is wrong is
+ * refused with the world as it was, predicting or not (the world kept the
+ * replayed tick). */
+static int test_replay(void) {
+  for (int predict = 0; predict < 2; predict++) {
+    static room R;
+    room *r = &R;
+    peer *a = live_client(r, 11, predict);
+    seen was = seen_of(a);
+    static tn_buf pay;
+    pay.n = 0;
+    tn_u64(&pay, was.frame); /* base */
+    tn_u32(&pay, 1);
+    tn_u32(&pay, 1);
+    tn_u8(&pay, 4); /* a piece that only ticks */
+    CHECK_ST(hostile_bulk(a, 3, &pay, was.frame + 1, 0x1234), SYNK_OK);
+    check_seen(a, &was);
+    resynced(a, 1);
+    room_free(r);
+  }
+  return t_done("net_abuse_replay");
+}
+
+/* A TICK whose second piece's length runs past the message is refused as
+ * malformed (SYNK_E_FORMAT, CLOSED) with the world as it was, predicting or
+ * not (the client had undone its predictions and applied the first piece). */
+static int test_tickformat(void) {
+  for (int predict = 0; predict < 2; predict++) {
+    static room R;
+    room *r = &R;
+    peer *a = live_client(r, 12, predict);
+    seen was = seen_of(a);
+    static tn_buf body, f;
+    body.n = f.n = 0;
+    tn_u8(&body, (uint32_t)(was.frame + 2) & 0xFF);
+    tn_var(&body, 3);
+    tn_var(&body, 1);
+    tn_u8(&body, 4); /* a tick */
+    tn_var(&body, 200); /* more than the message holds */
+    tn_u8(&body, 4);
+    tn_frame(&f, TN_TICK, body.b, body.n);
+    CHECK_ST(synk_client_receive(a->c, f.b, f.n, r->now), SYNK_E_FORMAT);
+    CHECK(synk_client_get_state(a->c) == SYNK_CLIENT_CLOSED);
+    CHECK_EQ_U64(synk_client_reason(a->c), SYNK_NET_R_PROTOCOL);
+    check_seen(a, &was);
+    room_free(r);
+  }
+  return t_done("net_abuse_tickformat");
+}
+
+/* Payloads refused before the client undid its predictions -- a REPAIR and
+ * a REPLAY from another frame, a snapshot that does not load -- leave a
+ * predicting client's world and confirmed hash as they were (the predicted
+ * world was saved as the confirmed one, its hash acked, the predictions
+ * applied on it again). */
+static int test_refusedpredict(void) {
+  static room R;
+  room *r = &R;
+  peer *a = live_client(r, 13, 1);
+  static tn_buf pay;
+  for (int kind = 1; kind <= 3; kind++) {
+    seen was = seen_of(a);
+    pay.n = 0;
+    tn_u64(&pay, was.frame + 1); /* a base that is not the client's frame; as a snapshot, garbage */
+    tn_u64(&pay, was.frame + 1);
+    tn_u64(&pay, 0);
+    tn_u32(&pay, 0);
+    CHECK_ST(hostile_bulk(a, (uint32_t)kind, &pay, was.frame + 1, 0x1234), SYNK_OK);
+    check_seen(a, &was);
+    if (kind == 3) resynced(a, 3); /* one snapshot asked for each */
+  }
+  room_free(r);
+  return t_done("net_abuse_refusedpredict");
+}
+
 /* ---- syncfull ---------------------------------------------------------------------- */
 
 static int test_syncfull(void) {
@@ -730,9 +975,15 @@ int main(int argc, char **argv) {
   if (!strcmp(name, "results")) return test_results();
   if (!strcmp(name, "bulkleak")) return test_bulkleak();
   if (!strcmp(name, "token")) return test_token();
+  if (!strcmp(name, "token0")) return test_token0();
+  if (!strcmp(name, "appwelcome")) return test_appwelcome();
+  if (!strcmp(name, "replay")) return test_replay();
+  if (!strcmp(name, "tickformat")) return test_tickformat();
+  if (!strcmp(name, "refusedpredict")) return test_refusedpredict();
   if (!strcmp(name, "syncfull")) return test_syncfull();
   if (!strcmp(name, "stall")) return test_stall();
   if (!strcmp(name, "requests")) return test_requests();
-  fprintf(stderr, "usage: test_net_abuse evict|repair|results|bulkleak|token|syncfull|stall|requests\n");
+  fprintf(stderr, "usage: test_net_abuse evict|repair|results|bulkleak|token|token0|appwelcome|replay|tickformat|"
+                  "refusedpredict|syncfull|stall|requests\n");
   return 2;
 }
