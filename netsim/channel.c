@@ -15,7 +15,6 @@
  */
 #include "netsim_internal.h"
 
-#include <stdlib.h>
 #include <string.h>
 
 #include "common/mix.h"
