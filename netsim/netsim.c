@@ -1,33 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Deterministic network simulator (netsim/include/synk_netsim.h): a binary
- * heap of datagram slots ordered by (due time, send sequence), one splitmix64
- * stream (common/mix.h) for every random choice.
+ * Deterministic network simulator (netsim/include/synk_netsim.h): create,
+ * destroy and the datagram links — a binary heap of datagram slots ordered
+ * by (due time, send sequence), one splitmix64 stream (common/mix.h) for
+ * every random choice of the datagrams. The channels are in channel.c.
  */
-#include "synk_netsim.h"
+#include "netsim_internal.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/mix.h"
-
-/* a datagram in flight */
-typedef struct in_flight {
-  uint64_t due_ms, seq; /* delivered at due_ms; ties in send order */
-  uint32_t from, to, len;
-} in_flight;
-
-struct synk_netsim {
-  synk_allocator allocator;
-  uint32_t nodes, capacity, max_len, used;
-  uint64_t rng, seq;       /* the PRNG's state; the next send's number */
-  synk_netsim_link *links; /* [from][to] */
-  in_flight *meta;         /* [capacity] */
-  uint8_t *data;           /* [capacity][max_len] */
-  uint32_t *heap;          /* slot indices, heap[0..used) */
-  uint32_t *free_slots;    /* stack of capacity - used slots */
-  synk_netsim_stats stats;
-};
 
 static void *ns_malloc(void *ctx, size_t size, size_t align) {
   (void)ctx;
@@ -49,6 +32,7 @@ void synk_netsim_destroy(synk_netsim *ns) {
   void *parts[] = {ns->links, ns->meta, ns->data, ns->heap, ns->free_slots};
   for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++)
     if (parts[i]) al.free(al.ctx, parts[i]);
+  netsim_channels_free(ns);
   al.free(al.ctx, ns);
 }
 
@@ -58,6 +42,10 @@ void synk_netsim_config_defaults(synk_netsim_config *cfg) {
   cfg->nodes = SYNK_NETSIM_DEFAULT_NODES;
   cfg->capacity = SYNK_NETSIM_DEFAULT_CAPACITY;
   cfg->max_len = SYNK_NETSIM_DEFAULT_MAX_LEN;
+  cfg->max_channels = SYNK_NETSIM_DEFAULT_CHANNELS;
+  cfg->channel_bytes = SYNK_NETSIM_DEFAULT_CHANNEL_BYTES;
+  cfg->channel_msgs = SYNK_NETSIM_DEFAULT_CHANNEL_MSGS;
+  cfg->max_message = SYNK_NETSIM_DEFAULT_MAX_MESSAGE;
 }
 
 synk_status synk_netsim_create(const synk_netsim_config *cfg, synk_netsim **out) {
@@ -70,8 +58,15 @@ synk_status synk_netsim_create(const synk_netsim_config *cfg, synk_netsim **out)
   if (cfg->nodes) c.nodes = cfg->nodes;
   if (cfg->capacity) c.capacity = cfg->capacity;
   if (cfg->max_len) c.max_len = cfg->max_len;
-  if (c.nodes > SYNK_NETSIM_MAX_NODES) return SYNK_E_ARG;
+  if (cfg->max_channels) c.max_channels = cfg->max_channels;
+  if (cfg->channel_bytes) c.channel_bytes = cfg->channel_bytes;
+  if (cfg->channel_msgs) c.channel_msgs = cfg->channel_msgs;
+  if (cfg->max_message) c.max_message = cfg->max_message;
+  if (c.nodes > SYNK_NETSIM_MAX_NODES || c.max_channels > SYNK_NETSIM_MAX_CHANNELS ||
+      c.channel_bytes > SYNK_NETSIM_MAX_CHANNEL_BYTES || c.max_message > c.channel_bytes)
+    return SYNK_E_ARG;
   if (c.allocator && (!c.allocator->alloc || !c.allocator->free)) return SYNK_E_ARG;
+  if ((uint64_t)c.capacity * c.max_len > SIZE_MAX) return SYNK_E_NOMEM; /* a 32-bit size_t */
   synk_allocator al = {ns_malloc, ns_free, NULL};
   if (c.allocator) al = *c.allocator;
   synk_netsim *ns = (synk_netsim *)al.alloc(al.ctx, sizeof *ns, 16);
@@ -94,6 +89,10 @@ synk_status synk_netsim_create(const synk_netsim_config *cfg, synk_netsim **out)
   }
   memset(ns->links, 0, sizeof(synk_netsim_link) * nodes * nodes);
   for (uint32_t i = 0; i < c.capacity; i++) ns->free_slots[i] = c.capacity - 1 - i;
+  if (netsim_channels_create(ns, &c) != SYNK_OK) {
+    synk_netsim_destroy(ns);
+    return SYNK_E_NOMEM;
+  }
   *out = ns;
   return SYNK_OK;
 }
